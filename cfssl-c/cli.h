@@ -1,0 +1,107 @@
+/* cfssl-c's command line: one flag set shared by every command (as cfssl
+ * registers all its flags on one set), a command table and usage texts.
+ *
+ * To add a command: write cfssl-c/<name>.c with
+ *   int cmd_<name>(struct cfssl_ctx *ctx);
+ * declare it below, add it to the table in main.c (alphabetical) and give it
+ * a usage entry in usage.c. */
+#ifndef CFSSL_CLI_H
+#define CFSSL_CLI_H
+
+#include "buf.h"
+#include "config.h"
+#include "error.h"
+#include "flags.h"
+
+/* Indices into cfssl_flags[], in cfssl's registration order. */
+enum cfssl_flag {
+	F_HOSTNAME,
+	F_CERT,
+	F_CSR,
+	F_CA,
+	F_CA_KEY,
+	F_TLS_CERT,
+	F_TLS_KEY,
+	F_MUTUAL_TLS_CA,
+	F_MUTUAL_TLS_CN,
+	F_TLS_REMOTE_CA,
+	F_MUTUAL_TLS_CLIENT_CERT,
+	F_MUTUAL_TLS_CLIENT_KEY,
+	F_KEY,
+	F_INTERMEDIATES,
+	F_CA_BUNDLE,
+	F_INT_BUNDLE,
+	F_ADDRESS,
+	F_PORT,
+	F_MIN_TLS_VERSION,
+	F_CONFIG,
+	F_PROFILE,
+	F_INITCA,
+	F_RENEWCA,
+	F_INT_DIR,
+	F_FLAVOR,
+	F_METADATA,
+	F_DOMAIN,
+	F_IP,
+	F_REMOTE,
+	F_LABEL,
+	F_AUTHKEY,
+	F_RESPONDER,
+	F_RESPONDER_KEY,
+	F_STATUS,
+	F_REASON,
+	F_REVOKED_AT,
+	F_INTERVAL,
+	F_LIST,
+	F_FAMILY,
+	F_SCANNER,
+	F_TIMEOUT,
+	F_CSV,
+	F_NUM_WORKERS,
+	F_MAX_HOSTS,
+	F_RESPONSES,
+	F_PATH,
+	F_CRL,
+	F_PASSWORD,
+	F_USAGE,
+	F_PGP_PRIVATE,
+	F_PGP_NAME,
+	F_SERIAL,
+	F_CN,
+	F_AKI,
+	F_DB_CONFIG,
+	F_EXPIRY,
+	F_LOGLEVEL,
+	F_DISABLE,
+	F_COUNT /* 58 */
+};
+
+extern const struct cf_flag_def cfssl_flags[F_COUNT];
+
+/* What a command gets: its parsed flags and positional arguments, the loaded
+ * -config (NULL when not given), and where to put its output. */
+struct cfssl_ctx {
+	const char *name;
+	struct cf_flag_value *flags; /* [F_COUNT] */
+	int npos;
+	char **pos;
+	struct cf_config *config;
+	struct cf_buf *out; /* stdout bytes, written by main.c only if the command succeeds */
+	struct cf_error *err;
+};
+
+/* Returns 0 on success, -1 with ctx->err set (printed by main.c, exit 1).
+ * A command that must exit with another status returns it as a positive value
+ * (e.g. 2), having printed its own diagnostics. */
+typedef int (*cfssl_cmd_fn)(struct cfssl_ctx *ctx);
+
+int cmd_gencert(struct cfssl_ctx *ctx);
+int cmd_print_defaults(struct cfssl_ctx *ctx);
+int cmd_version(struct cfssl_ctx *ctx);
+
+/* Appends the usage text of @cmd as cfssl prints it on -h or after a flag
+ * error: the command's fixed header (Appendix A), then one generated line per
+ * documented flag, then the -loglevel line. Returns -1 for an unknown command. */
+int cfssl_usage(struct cf_buf *b, const char *cmd);
+
+#endif

@@ -1,0 +1,38 @@
+/* Growable byte buffers. Buffers that may hold secrets are wiped on release. */
+#ifndef CF_BUF_H
+#define CF_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct cf_buf {
+	unsigned char *data; /* owned; NUL-terminated when non-NULL */
+	size_t len;
+	size_t cap;
+};
+
+#define CF_BUF_INIT {NULL, 0, 0}
+
+/* Append bytes; aborts on out-of-memory (the only place the library dies). */
+void cf_buf_add(struct cf_buf *b, const void *p, size_t n);
+void cf_buf_addc(struct cf_buf *b, unsigned char c);
+void cf_buf_adds(struct cf_buf *b, const char *s);
+void cf_buf_printf(struct cf_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void cf_buf_vprintf(struct cf_buf *b, const char *fmt, va_list ap);
+/* Wipes the contents, then frees. Accepts a zeroed buffer. */
+void cf_buf_release(struct cf_buf *b);
+/* Takes the data out of @b (caller frees); @b is left empty. */
+unsigned char *cf_buf_detach(struct cf_buf *b, size_t *len);
+
+/* Allocation helpers that abort on out-of-memory. */
+void *cf_xmalloc(size_t n);
+void *cf_xcalloc(size_t n, size_t m);
+void *cf_xrealloc(void *p, size_t n);
+char *cf_xstrdup(const char *s);
+char *cf_xmemdup(const void *p, size_t n); /* adds a NUL */
+/* Wipes @n bytes at @p (not optimised away), then frees @p. Accepts NULL. */
+void cf_wipe_free(void *p, size_t n);
+void cf_wipe(void *p, size_t n);
+
+#endif

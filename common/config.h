@@ -1,0 +1,77 @@
+/* The signing configuration (cfssl's -config, "ca-config.json") and the
+ * signing policy a certificate is issued under. */
+#ifndef CF_CONFIG_H
+#define CF_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "error.h"
+
+/* Key usage bits as X.509 numbers them (bit 0 = digitalSignature). */
+enum {
+	CF_KU_DIGITAL_SIGNATURE = 1 << 0,
+	CF_KU_CONTENT_COMMITMENT = 1 << 1,
+	CF_KU_KEY_ENCIPHERMENT = 1 << 2,
+	CF_KU_DATA_ENCIPHERMENT = 1 << 3,
+	CF_KU_KEY_AGREEMENT = 1 << 4,
+	CF_KU_CERT_SIGN = 1 << 5,
+	CF_KU_CRL_SIGN = 1 << 6,
+	CF_KU_ENCIPHER_ONLY = 1 << 7,
+	CF_KU_DECIPHER_ONLY = 1 << 8,
+};
+
+struct cf_profile {
+	char **usages; /* as written; unknown strings are dropped when signing */
+	size_t nusages;
+	char *expiry_str;
+	int64_t expiry;   /* ns */
+	int64_t backdate; /* ns; 0 = the default 5 minutes */
+	int is_ca;
+	long long max_path_len;
+	int max_path_len_zero;
+	int has_not_before, has_not_after;
+	time_t not_before, not_after;
+	char *ocsp_url;
+	char *crl_url;
+	char **issuer_urls;
+	size_t nissuer_urls;
+	int issuer_urls_set; /* member present and not null */
+	int ocsp_no_check;
+	int copy_extensions;
+	int lint_error_level;
+};
+
+struct cf_named_profile {
+	char *name;
+	struct cf_profile p;
+};
+
+struct cf_config {
+	struct cf_profile def; /* signing.default, or the built-in default */
+	struct cf_named_profile *profiles;
+	size_t nprofiles;
+};
+
+/* Loads and validates @path as cfssl does. On failure @err holds the text
+ * that follows "Failed to load config file: " (JSON for coded errors).
+ * *@out is new; free with cf_config_free. */
+int cf_config_load(const char *path, struct cf_config **out, struct cf_error *err);
+
+/* The built-in policy used without -config: one default profile with usages
+ * signing, key encipherment, server auth, client auth and expiry 8760h. New. */
+struct cf_config *cf_config_default(void);
+void cf_config_free(struct cf_config *c);
+
+/* The profile @name selects: an exact (case-sensitive) profile match, else
+ * the default. *@found tells which. Borrowed from @c. */
+const struct cf_profile *cf_config_profile(const struct cf_config *c, const char *name,
+					   int *found);
+
+/* Key usage bits and extended key usage OIDs (dotted text, borrowed
+ * constants, list order, duplicates kept) of @p's usages. */
+unsigned cf_profile_key_usage(const struct cf_profile *p);
+size_t cf_profile_ext_key_usage(const struct cf_profile *p, const char **oids, size_t max);
+
+#endif

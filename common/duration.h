@@ -1,0 +1,20 @@
+/* Go's time.Duration text form. */
+#ifndef CF_DURATION_H
+#define CF_DURATION_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "error.h"
+
+/* Parses @s as Go's time.ParseDuration does ("8760h", "1h30m", "1.5h",
+ * "-1h", "0", units ns us µs μs ms s m h). On failure sets @err (plain) to
+ * Go's text: time: invalid duration "x" / time: unknown unit "y" in duration "1y" /
+ * time: missing unit in duration "5", with the quoted input escaped as Go's %q
+ * (non-ASCII bytes of invalid UTF-8 as \xNN). */
+int cf_duration_parse(const char *s, int64_t *ns, struct cf_error *err);
+
+/* Go's Duration.String(): "168h0m0s", "1.5s", "0s", "-1h0m0s", "1ms". */
+void cf_duration_format(int64_t ns, char *out, size_t n);
+
+#endif

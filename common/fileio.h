@@ -1,0 +1,27 @@
+/* Safe file I/O. */
+#ifndef CF_FILEIO_H
+#define CF_FILEIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "error.h"
+
+/* Reads all of @path ("-" = stdin) into @out. On failure sets @err (plain)
+ * to Go's os.ReadFile wording: "open x: no such file or directory",
+ * "read x: is a directory". */
+int cf_read_file(const char *path, struct cf_buf *out, struct cf_error *err);
+
+/* Writes @len bytes to @path atomically: a temporary file in the same
+ * folder, created O_EXCL|O_NOFOLLOW with @mode from the first byte (the
+ * umask still applies, as with Go's os.WriteFile), written fully, fsync'd,
+ * then renamed over @path. On failure nothing at @path changes and @err
+ * says why in Go's wording ("open dir/x.pem: no such file or directory"). */
+int cf_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
+			 struct cf_error *err);
+
+/* Writes all of @data to @fd, looping over partial writes. 0 / -1 (errno). */
+int cf_write_all(int fd, const void *data, size_t len);
+
+#endif

@@ -1,1 +1,163 @@
-int main(void) { return 0; }
+/* cfssl-c: the command multiplexer. Commands live one per file (see cli.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "config.h"
+#include "log.h"
+
+static const struct {
+	const char *name;
+	cfssl_cmd_fn fn;
+} commands[] = {
+	{"gencert", cmd_gencert},
+	{"print-defaults", cmd_print_defaults},
+	{"version", cmd_version},
+};
+
+#define NCOMMANDS ((int)(sizeof commands / sizeof commands[0]))
+
+/* Jansson may hold private keys (cfssljson input, JSON we decode): wipe on free. */
+static void *zalloc(size_t n)
+{
+	size_t *p = malloc(n + sizeof(size_t));
+	if (!p)
+		return NULL;
+	*p = n;
+	return p + 1;
+}
+
+static void zfree(void *q)
+{
+	if (!q)
+		return;
+	size_t *p = (size_t *)q - 1;
+	cf_wipe(p, *p + sizeof(size_t));
+	free(p);
+}
+
+static void put_stderr(const struct cf_buf *b)
+{
+	if (b->len)
+		fwrite(b->data, 1, b->len, stderr);
+	fflush(stderr);
+}
+
+static int top_usage(int status)
+{
+	struct cf_buf b = CF_BUF_INIT;
+	const char *names[NCOMMANDS];
+	for (int i = 0; i < NCOMMANDS; i++)
+		names[i] = commands[i].name;
+	cfssl_top_usage(&b, names, NCOMMANDS);
+	put_stderr(&b);
+	cf_buf_release(&b);
+	return status;
+}
+
+static int print_error(const struct cf_error *err)
+{
+	char msg[CF_ERROR_MSG_MAX + 64];
+	cf_error_render(err, msg, sizeof msg);
+	fprintf(stderr, "%s\n", msg);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	json_set_alloc_funcs(zalloc, zfree);
+	if (argc < 2) {
+		fputs("No command is given.\n", stderr);
+		return top_usage(1);
+	}
+	const char *arg = argv[1];
+	if (arg[0] == '-' && arg[1]) {
+		const char *name = arg + 1 + (arg[1] == '-');
+		if (!strcmp(name, "h") || !strcmp(name, "help"))
+			return top_usage(0);
+		if (arg[1] == '-' && arg[2] == '\0') {
+			/* "--" ends the (empty) top-level flags */
+			if (argc < 3) {
+				fputs("No command is given.\n", stderr);
+				return top_usage(1);
+			}
+			argv++;
+			argc--;
+			arg = argv[1];
+		} else {
+			if (*name == '-' || *name == '=' || !*name)
+				fprintf(stderr, "bad flag syntax: %s\n", arg);
+			else
+				fprintf(stderr, "flag provided but not defined: -%.*s\n",
+					(int)strcspn(name, "="), name);
+			return top_usage(2);
+		}
+	}
+	int ci = -1;
+	for (int i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, arg))
+			ci = i;
+	if (ci < 0) {
+		fprintf(stderr, "Command %s is not defined.\n", arg);
+		return top_usage(1);
+	}
+
+	struct cf_flag_value flags[F_COUNT];
+	struct cf_error err = {0};
+	int npos = 0;
+	char **pos = NULL;
+	enum cf_flags_result fr =
+		cf_flags_parse(cfssl_flags, F_COUNT, flags, argc - 2, argv + 2, &npos, &pos, &err);
+	if (fr != CF_FLAGS_OK) {
+		struct cf_buf u = CF_BUF_INIT;
+		if (fr == CF_FLAGS_ERROR)
+			cf_buf_printf(&u, "%s\n", err.msg);
+		cfssl_usage(&u, arg);
+		put_stderr(&u);
+		cf_buf_release(&u);
+		return fr == CF_FLAGS_HELP ? 0 : 2;
+	}
+	cf_log_init(stderr, flags[F_LOGLEVEL].i);
+
+	struct cf_config *config = NULL;
+	if (*flags[F_CONFIG].str) {
+		if (cf_config_load(flags[F_CONFIG].str, &config, &err) < 0) {
+			char msg[CF_ERROR_MSG_MAX + 64];
+			cf_error_render(&err, msg, sizeof msg);
+			/* cfssl prints this one without a newline */
+			fprintf(stderr, "Failed to load config file: %s", msg);
+			return 1;
+		}
+	}
+
+	struct cf_buf out = CF_BUF_INIT;
+	struct cfssl_ctx ctx = {
+		.name = arg,
+		.flags = flags,
+		.npos = npos,
+		.pos = pos,
+		.config = config,
+		.out = &out,
+		.err = &err,
+	};
+	int r = commands[ci].fn(&ctx);
+	int status = 0;
+	if (r < 0) {
+		status = print_error(&err);
+	} else if (r > 0) {
+		status = r;
+	} else if (out.len) {
+		errno = 0;
+		if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
+			fprintf(stderr, "write /dev/stdout: %s\n", strerror(errno ? errno : EIO));
+			status = 1;
+		}
+	}
+	cf_buf_release(&out);
+	cf_config_free(config);
+	return status;
+}

@@ -1,1 +1,231 @@
-typedef int cf_placeholder_keygen; /* placeholder until the module lands */
+#include "keygen.h"
+
+#include <string.h>
+
+#include <gnutls/crypto.h>
+
+#include "der.h"
+#include "pem.h"
+
+int cf_key_check_request(const char *algo, long long size, struct cf_error *err)
+{
+	if (strcmp(algo, "rsa") == 0) {
+		if (size < 2048)
+			return cf_error_set(err, CF_ERR_KEY_GENERATE, "RSA key is too weak");
+		if (size > 8192)
+			return cf_error_set(err, CF_ERR_KEY_GENERATE, "RSA key size too large");
+		return 0;
+	}
+	if (strcmp(algo, "ecdsa") == 0) {
+		if (size != 256 && size != 384 && size != 521)
+			return cf_error_set(err, CF_ERR_KEY_GENERATE, "invalid curve");
+		return 0;
+	}
+	if (strcmp(algo, "ed25519") == 0)
+		return 0;
+	return cf_error_set(err, CF_ERR_KEY_GENERATE, "invalid algorithm");
+}
+
+void cf_key_release(struct cf_key *key)
+{
+	if (!key)
+		return;
+	if (key->priv)
+		gnutls_privkey_deinit(key->priv); /* also releases x509 (AUTO_RELEASE) */
+	else if (key->x509)
+		gnutls_x509_privkey_deinit(key->x509);
+	memset(key, 0, sizeof *key);
+}
+
+int cf_key_from_x509(gnutls_x509_privkey_t x509, struct cf_key *key, struct cf_error *err)
+{
+	memset(key, 0, sizeof *key);
+	key->x509 = x509;
+	int pk = gnutls_x509_privkey_get_pk_algorithm2(x509, &key->bits);
+	if (pk != GNUTLS_PK_RSA && pk != GNUTLS_PK_ECDSA && pk != GNUTLS_PK_EDDSA_ED25519) {
+		cf_key_release(key);
+		return cf_error_set(err, CF_ERR_KEY_ALGO,
+				    "Private key algorithm is not RSA or ECC or Ed25519");
+	}
+	key->pk = pk;
+	if (pk == GNUTLS_PK_ECDSA) {
+		gnutls_ecc_curve_t curve;
+		if (gnutls_x509_privkey_export_ecc_raw(x509, &curve, NULL, NULL, NULL) < 0) {
+			cf_key_release(key);
+			return cf_error_set(err, CF_ERR_KEY_PARSE, "Failed to parse private key");
+		}
+		key->curve = curve;
+		if (curve != GNUTLS_ECC_CURVE_SECP256R1 && curve != GNUTLS_ECC_CURVE_SECP384R1 &&
+		    curve != GNUTLS_ECC_CURVE_SECP521R1) {
+			cf_key_release(key);
+			return cf_error_set(err, CF_ERR_KEY_ALGO,
+					    "Private key algorithm is not RSA or ECC or Ed25519");
+		}
+	}
+	if (gnutls_privkey_init(&key->priv) < 0 ||
+	    gnutls_privkey_import_x509(key->priv, x509, GNUTLS_PRIVKEY_IMPORT_AUTO_RELEASE) < 0) {
+		if (key->priv) {
+			gnutls_privkey_deinit(key->priv);
+			key->priv = NULL;
+		}
+		cf_key_release(key);
+		return cf_error_set(err, CF_ERR_KEY_PARSE, "Failed to parse private key");
+	}
+	return 0;
+}
+
+int cf_key_generate(const char *algo, long long size, struct cf_key *key, struct cf_error *err)
+{
+	memset(key, 0, sizeof *key);
+	if (cf_key_check_request(algo, size, err) < 0)
+		return -1;
+	gnutls_pk_algorithm_t pk;
+	unsigned bits;
+	if (strcmp(algo, "rsa") == 0) {
+		pk = GNUTLS_PK_RSA;
+		bits = (unsigned)size;
+	} else if (strcmp(algo, "ecdsa") == 0) {
+		pk = GNUTLS_PK_ECDSA;
+		gnutls_ecc_curve_t c = size == 256   ? GNUTLS_ECC_CURVE_SECP256R1
+				       : size == 384 ? GNUTLS_ECC_CURVE_SECP384R1
+						     : GNUTLS_ECC_CURVE_SECP521R1;
+		bits = GNUTLS_CURVE_TO_BITS(c);
+	} else {
+		pk = GNUTLS_PK_EDDSA_ED25519;
+		bits = GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_ED25519);
+	}
+	gnutls_x509_privkey_t x = NULL;
+	int r = gnutls_x509_privkey_init(&x);
+	if (r >= 0)
+		r = gnutls_x509_privkey_generate2(x, pk, bits, 0, NULL, 0);
+	if (r < 0) {
+		if (x)
+			gnutls_x509_privkey_deinit(x);
+		return cf_error_set(err, CF_ERR_KEY_GENERATE, "%s", gnutls_strerror(r));
+	}
+	return cf_key_from_x509(x, key, err);
+}
+
+int cf_key_export_pem(const struct cf_key *key, struct cf_buf *out, struct cf_error *err)
+{
+	gnutls_datum_t d = {NULL, 0};
+	int r;
+	const char *label;
+	if (key->pk == GNUTLS_PK_EDDSA_ED25519) {
+		r = gnutls_x509_privkey_export2_pkcs8(key->x509, GNUTLS_X509_FMT_DER, NULL,
+						      GNUTLS_PKCS_PLAIN, &d);
+		label = "PRIVATE KEY";
+	} else {
+		r = gnutls_x509_privkey_export2(key->x509, GNUTLS_X509_FMT_DER, &d);
+		label = key->pk == GNUTLS_PK_RSA ? "RSA PRIVATE KEY" : "EC PRIVATE KEY";
+	}
+	if (r < 0)
+		return cf_error_set(err, CF_ERR_KEY_UNKNOWN, "Unknown private key error");
+	cf_pem_encode(out, label, d.data, d.size);
+	gnutls_memset(d.data, 0, d.size);
+	gnutls_free(d.data);
+	return 0;
+}
+
+int cf_key_spki(const struct cf_key *key, struct cf_buf *out, struct cf_error *err)
+{
+	gnutls_pubkey_t pub = NULL;
+	gnutls_datum_t d = {NULL, 0};
+	int r = gnutls_pubkey_init(&pub);
+	if (r >= 0)
+		r = gnutls_pubkey_import_privkey(pub, key->priv, 0, 0);
+	if (r >= 0)
+		r = gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &d);
+	if (pub)
+		gnutls_pubkey_deinit(pub);
+	if (r < 0)
+		return cf_error_set(err, CF_ERR_KEY_UNKNOWN, "Unknown private key error");
+	cf_buf_add(out, d.data, d.size);
+	gnutls_free(d.data);
+	return 0;
+}
+
+int cf_spki_key_id(const unsigned char *spki, size_t len, unsigned char id[20])
+{
+	struct cf_der_reader r = {spki, len}, in;
+	struct cf_der_tlv seq, alg, bits;
+	if (cf_der_next(&r, &seq) != 1 || seq.tag != CF_DER_SEQUENCE)
+		return -1;
+	in.p = seq.content;
+	in.len = seq.len;
+	if (cf_der_next(&in, &alg) != 1 || cf_der_next(&in, &bits) != 1 ||
+	    bits.tag != CF_DER_BIT_STRING || bits.len < 1)
+		return -1;
+	/* Go hashes the key bytes of the BIT STRING, without the unused-bits octet. */
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA1, bits.content + 1, bits.len - 1, id) < 0)
+		return -1;
+	return 0;
+}
+
+static void algid(struct cf_buf *out, const char *oid, int null_params)
+{
+	struct cf_buf c = CF_BUF_INIT;
+	cf_der_oid(&c, oid);
+	if (null_params)
+		cf_der_null(&c);
+	cf_der_wrap(out, CF_DER_SEQUENCE, &c);
+}
+
+static gnutls_sign_algorithm_t sign_algo(const struct cf_key *key, const char **oid, int *null)
+{
+	*null = 0;
+	if (key->pk == GNUTLS_PK_RSA) {
+		*null = 1;
+		if (key->bits >= 4096) {
+			*oid = "1.2.840.113549.1.1.13";
+			return GNUTLS_SIGN_RSA_SHA512;
+		}
+		if (key->bits >= 3072) {
+			*oid = "1.2.840.113549.1.1.12";
+			return GNUTLS_SIGN_RSA_SHA384;
+		}
+		if (key->bits >= 2048) {
+			*oid = "1.2.840.113549.1.1.11";
+			return GNUTLS_SIGN_RSA_SHA256;
+		}
+		*oid = "1.2.840.113549.1.1.5";
+		return GNUTLS_SIGN_RSA_SHA1;
+	}
+	if (key->pk == GNUTLS_PK_ECDSA) {
+		if (key->curve == GNUTLS_ECC_CURVE_SECP384R1) {
+			*oid = "1.2.840.10045.4.3.3";
+			return GNUTLS_SIGN_ECDSA_SHA384;
+		}
+		if (key->curve == GNUTLS_ECC_CURVE_SECP521R1) {
+			*oid = "1.2.840.10045.4.3.4";
+			return GNUTLS_SIGN_ECDSA_SHA512;
+		}
+		*oid = "1.2.840.10045.4.3.2";
+		return GNUTLS_SIGN_ECDSA_SHA256;
+	}
+	*oid = "1.3.101.112";
+	return GNUTLS_SIGN_EDDSA_ED25519;
+}
+
+void cf_key_sig_algid(const struct cf_key *key, struct cf_buf *out)
+{
+	const char *oid;
+	int null;
+	sign_algo(key, &oid, &null);
+	algid(out, oid, null);
+}
+
+int cf_key_sign(const struct cf_key *key, const unsigned char *data, size_t len, struct cf_buf *sig,
+		struct cf_error *err)
+{
+	const char *oid;
+	int null;
+	gnutls_sign_algorithm_t alg = sign_algo(key, &oid, &null);
+	gnutls_datum_t in = {(unsigned char *)data, (unsigned)len}, s = {NULL, 0};
+	int r = gnutls_privkey_sign_data2(key->priv, alg, 0, &in, &s);
+	if (r < 0)
+		return cf_error_set(err, CF_ERR_CERT_UNKNOWN, "%s", gnutls_strerror(r));
+	cf_buf_add(sig, s.data, s.size);
+	gnutls_free(s.data);
+	return 0;
+}

@@ -1,1 +1,346 @@
-typedef int cf_placeholder_pem; /* placeholder until the module lands */
+#include "pem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void cf_base64_encode(struct cf_buf *out, const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	for (; i + 2 < n; i += 3) {
+		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
+		char q[4] = {b64[v >> 18], b64[(v >> 12) & 63], b64[(v >> 6) & 63], b64[v & 63]};
+		cf_buf_add(out, q, 4);
+	}
+	if (n - i == 1) {
+		unsigned v = (unsigned)p[i] << 16;
+		char q[4] = {b64[v >> 18], b64[(v >> 12) & 63], '=', '='};
+		cf_buf_add(out, q, 4);
+	} else if (n - i == 2) {
+		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8;
+		char q[4] = {b64[v >> 18], b64[(v >> 12) & 63], b64[(v >> 6) & 63], '='};
+		cf_buf_add(out, q, 4);
+	}
+}
+
+static int b64val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+int cf_base64_decode(struct cf_buf *out, const char *s, size_t n, size_t *bad)
+{
+	unsigned acc = 0;
+	int bits = 0, pad = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\r' || c == '\n' || c == ' ' || c == '\t')
+			continue;
+		if (c == '=') {
+			pad++;
+			continue;
+		}
+		int v = b64val(c);
+		if (v < 0 || pad) {
+			if (bad)
+				*bad = i;
+			return -1;
+		}
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			cf_buf_addc(out, (unsigned char)(acc >> bits));
+			acc &= (1u << bits) - 1;
+		}
+	}
+	if (pad > 2 || (bits == 6)) {
+		if (bad)
+			*bad = n;
+		return -1;
+	}
+	acc = 0;
+	return 0;
+}
+
+void cf_pem_encode(struct cf_buf *out, const char *label, const unsigned char *der, size_t len)
+{
+	struct cf_buf b = CF_BUF_INIT;
+	cf_base64_encode(&b, der, len);
+	cf_buf_printf(out, "-----BEGIN %s-----\n", label);
+	for (size_t i = 0; i < b.len; i += 64) {
+		size_t n = b.len - i < 64 ? b.len - i : 64;
+		cf_buf_add(out, b.data + i, n);
+		cf_buf_addc(out, '\n');
+	}
+	cf_buf_printf(out, "-----END %s-----\n", label);
+	cf_buf_release(&b);
+}
+
+static const char *memfind(const char *h, size_t hl, const char *n)
+{
+	size_t nl = strlen(n);
+	if (nl > hl)
+		return NULL;
+	for (size_t i = 0; i + nl <= hl; i++)
+		if (memcmp(h + i, n, nl) == 0)
+			return h + i;
+	return NULL;
+}
+
+void cf_pem_block_release(struct cf_pem_block *blk)
+{
+	if (!blk)
+		return;
+	free(blk->type);
+	cf_wipe_free(blk->der, blk->len);
+	free(blk->dek_info);
+	memset(blk, 0, sizeof *blk);
+}
+
+/* One attempt at a block starting at @begin; returns 1 on success. */
+static int decode_at(const char *begin, const char *end, struct cf_pem_block *blk,
+		     const char **rest)
+{
+	const char *p = begin + strlen("-----BEGIN ");
+	const char *eol = memchr(p, '\n', (size_t)(end - p));
+	if (!eol)
+		return 0;
+	const char *line_end = eol;
+	if (line_end > p && line_end[-1] == '\r')
+		line_end--;
+	if (line_end - p < 5 || memcmp(line_end - 5, "-----", 5) != 0)
+		return 0;
+	size_t tlen = (size_t)(line_end - 5 - p);
+	char *type = cf_xmemdup(p, tlen);
+	p = eol + 1;
+
+	/* Headers: "Key: value" lines up to a blank line. */
+	int encrypted = 0;
+	char *dek = NULL;
+	const char *q = p;
+	int saw_header = 0;
+	for (;;) {
+		const char *nl = memchr(q, '\n', (size_t)(end - q));
+		if (!nl)
+			break;
+		const char *le = nl;
+		if (le > q && le[-1] == '\r')
+			le--;
+		const char *colon = memchr(q, ':', (size_t)(le - q));
+		if (!colon)
+			break;
+		saw_header = 1;
+		if ((size_t)(colon - q) == 9 && memcmp(q, "Proc-Type", 9) == 0 &&
+		    memfind(colon, (size_t)(le - colon), "ENCRYPTED"))
+			encrypted = 1;
+		if ((size_t)(colon - q) == 8 && memcmp(q, "DEK-Info", 8) == 0) {
+			const char *v = colon + 1;
+			while (v < le && *v == ' ')
+				v++;
+			free(dek);
+			dek = cf_xmemdup(v, (size_t)(le - v));
+		}
+		q = nl + 1;
+	}
+	if (saw_header) {
+		/* skip the blank line after the headers */
+		if (q < end && *q == '\r')
+			q++;
+		if (q < end && *q == '\n')
+			q++;
+		p = q;
+	}
+
+	struct cf_buf endmark = CF_BUF_INIT;
+	cf_buf_printf(&endmark, "-----END %s-----", type);
+	const char *e = memfind(p, (size_t)(end - p), (const char *)endmark.data);
+	if (!e) {
+		cf_buf_release(&endmark);
+		free(type);
+		free(dek);
+		return 0;
+	}
+	struct cf_buf der = CF_BUF_INIT;
+	if (cf_base64_decode(&der, p, (size_t)(e - p), NULL) < 0) {
+		cf_buf_release(&der);
+		cf_buf_release(&endmark);
+		free(type);
+		free(dek);
+		return 0;
+	}
+	const char *after = e + endmark.len;
+	cf_buf_release(&endmark);
+	/* Go's pem.Decode consumes the rest of the END line. */
+	while (after < end && (*after == ' ' || *after == '\t'))
+		after++;
+	if (after < end && *after == '\r')
+		after++;
+	if (after < end && *after == '\n')
+		after++;
+	blk->type = type;
+	blk->der = cf_buf_detach(&der, &blk->len);
+	blk->encrypted = encrypted;
+	blk->dek_info = dek;
+	*rest = after;
+	return 1;
+}
+
+int cf_pem_decode(const char *data, size_t len, struct cf_pem_block *blk, const char **rest,
+		  size_t *restlen)
+{
+	memset(blk, 0, sizeof *blk);
+	const char *end = data + len;
+	const char *p = data;
+	for (;;) {
+		const char *b = memfind(p, (size_t)(end - p), "-----BEGIN ");
+		if (!b)
+			return 0;
+		/* Go requires BEGIN at the start of the input or of a line. */
+		if (b == data || b[-1] == '\n') {
+			const char *r;
+			if (decode_at(b, end, blk, &r)) {
+				if (rest)
+					*rest = r;
+				if (restlen)
+					*restlen = (size_t)(end - r);
+				return 1;
+			}
+		}
+		p = b + 1;
+	}
+}
+
+int cf_read_prefixed(const char *spec, struct cf_buf *out, struct cf_error *err)
+{
+	const char *colon = strchr(spec, ':');
+	if (!colon)
+		return cf_read_file(spec, out, err);
+	size_t plen = (size_t)(colon - spec);
+	if (plen == 4 && memcmp(spec, "file", 4) == 0)
+		return cf_read_file(colon + 1, out, err);
+	if (plen == 3 && memcmp(spec, "env", 3) == 0) {
+		const char *v = getenv(colon + 1);
+		if (v)
+			cf_buf_adds(out, v);
+		return 0;
+	}
+	return cf_error_set(err, CF_ERR_PLAIN, "unknown prefix: %.*s", (int)plen, spec);
+}
+
+static int is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+int cf_parse_cert_pem(const unsigned char *data, size_t len, gnutls_x509_crt_t *crt,
+		      struct cf_error *err)
+{
+	const char *s = (const char *)data;
+	while (len && is_space((unsigned char)*s)) {
+		s++;
+		len--;
+	}
+	while (len && is_space((unsigned char)s[len - 1]))
+		len--;
+	struct cf_pem_block blk;
+	const char *rest;
+	size_t restlen;
+	if (!cf_pem_decode(s, len, &blk, &rest, &restlen))
+		return cf_error_set(err, CF_ERR_CERT_DECODE, "Failed to decode certificate");
+	int ret = -1;
+	gnutls_x509_crt_t c = NULL;
+	if (gnutls_x509_crt_init(&c) < 0) {
+		cf_error_set(err, CF_ERR_CERT_PARSE, "Failed to parse certificate");
+		goto out;
+	}
+	gnutls_datum_t d = {blk.der, (unsigned)blk.len};
+	if (gnutls_x509_crt_import(c, &d, GNUTLS_X509_FMT_DER) < 0) {
+		cf_error_set(err, CF_ERR_CERT_PARSE, "Failed to parse certificate");
+		goto out;
+	}
+	if (restlen > 0) {
+		cf_error_set(err, CF_ERR_CERT_PARSE, "the PEM file should contain only one object");
+		goto out;
+	}
+	*crt = c;
+	c = NULL;
+	ret = 0;
+out:
+	if (c)
+		gnutls_x509_crt_deinit(c);
+	cf_pem_block_release(&blk);
+	return ret;
+}
+
+int cf_parse_key_pem(const unsigned char *data, size_t len, const char *password,
+		     gnutls_x509_privkey_t *key, struct cf_error *err)
+{
+	const char *s = (const char *)data;
+	struct cf_pem_block blk;
+	const char *rest;
+	size_t restlen;
+	for (;;) {
+		if (!cf_pem_decode(s, len, &blk, &rest, &restlen))
+			return cf_error_set(err, CF_ERR_KEY_DECODE, "Failed to decode private key");
+		if (strcmp(blk.type, "EC PARAMETERS") != 0)
+			break;
+		cf_pem_block_release(&blk);
+		s = rest;
+		len = restlen;
+	}
+	int ret = -1;
+	gnutls_x509_privkey_t k = NULL;
+	if (gnutls_x509_privkey_init(&k) < 0)
+		goto parse_err;
+	if (blk.encrypted) {
+		if (!password || !*password) {
+			cf_error_set(err, CF_ERR_KEY_ENCRYPTED, "Private key is encrypted.");
+			goto out;
+		}
+		/* GnuTLS decrypts legacy OpenSSL PEM encryption from the text form. */
+		struct cf_buf pem = CF_BUF_INIT;
+		cf_buf_printf(&pem, "-----BEGIN %s-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: %s\n\n",
+			      blk.type, blk.dek_info ? blk.dek_info : "");
+		struct cf_buf b64 = CF_BUF_INIT;
+		cf_base64_encode(&b64, blk.der, blk.len);
+		cf_buf_add(&pem, b64.data, b64.len);
+		cf_buf_printf(&pem, "\n-----END %s-----\n", blk.type);
+		cf_buf_release(&b64);
+		gnutls_datum_t d = {pem.data, (unsigned)pem.len};
+		int r = gnutls_x509_privkey_import_openssl(k, &d, password);
+		cf_buf_release(&pem);
+		if (r < 0)
+			goto parse_err;
+	} else {
+		gnutls_datum_t d = {blk.der, (unsigned)blk.len};
+		if (gnutls_x509_privkey_import_pkcs8(k, &d, GNUTLS_X509_FMT_DER, NULL,
+						     GNUTLS_PKCS_PLAIN) < 0 &&
+		    gnutls_x509_privkey_import(k, &d, GNUTLS_X509_FMT_DER) < 0)
+			goto parse_err;
+	}
+	*key = k;
+	k = NULL;
+	ret = 0;
+	goto out;
+parse_err:
+	cf_error_set(err, CF_ERR_KEY_PARSE, "Failed to parse private key");
+out:
+	if (k)
+		gnutls_x509_privkey_deinit(k);
+	cf_pem_block_release(&blk);
+	return ret;
+}

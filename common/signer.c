@@ -1,1 +1,308 @@
-typedef int cf_placeholder_signer; /* placeholder until the module lands */
+#include "signer.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gnutls/crypto.h>
+
+#include "csr.h"
+#include "der.h"
+#include "pem.h"
+
+#define NS_PER_SEC 1000000000LL
+#define NS_PER_MIN (60 * NS_PER_SEC)
+
+void cf_ca_release(struct cf_ca *ca)
+{
+	if (!ca)
+		return;
+	if (ca->crt)
+		gnutls_x509_crt_deinit(ca->crt);
+	cf_key_release(&ca->key);
+	cf_buf_release(&ca->subject);
+	memset(ca, 0, sizeof *ca);
+}
+
+static int spki_of_crt(gnutls_x509_crt_t crt, struct cf_buf *out)
+{
+	gnutls_pubkey_t pub = NULL;
+	gnutls_datum_t d = {NULL, 0};
+	int r = gnutls_pubkey_init(&pub);
+	if (r >= 0)
+		r = gnutls_pubkey_import_x509(pub, crt, 0);
+	if (r >= 0)
+		r = gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &d);
+	if (pub)
+		gnutls_pubkey_deinit(pub);
+	if (r < 0)
+		return -1;
+	cf_buf_add(out, d.data, d.size);
+	gnutls_free(d.data);
+	return 0;
+}
+
+int cf_ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca, struct cf_error *err)
+{
+	memset(ca, 0, sizeof *ca);
+	struct cf_buf certdata = CF_BUF_INIT, keydata = CF_BUF_INIT;
+	struct cf_buf a = CF_BUF_INIT, b = CF_BUF_INIT;
+	gnutls_x509_privkey_t xkey = NULL;
+	int ret = -1;
+
+	if (cf_read_prefixed(cert_spec, &certdata, err) < 0)
+		goto out;
+	if (!*key_spec) {
+		cf_error_set(err, CF_ERR_KEY_UNKNOWN, "Unknown private key error");
+		goto out;
+	}
+	struct cf_error kerr = {0};
+	if (cf_read_prefixed(key_spec, &keydata, &kerr) < 0) {
+		/* cfssl files a key read failure under the certificate category */
+		cf_error_set(err, CF_ERR_CERT_READ, "%s", kerr.msg);
+		goto out;
+	}
+	if (cf_parse_cert_pem(certdata.data, certdata.len, &ca->crt, err) < 0)
+		goto out;
+	if (cf_parse_key_pem(keydata.data, keydata.len, getenv("CFSSL_CA_PK_PASSWORD"), &xkey,
+			     err) < 0)
+		goto out;
+	if (cf_key_from_x509(xkey, &ca->key, err) < 0)
+		goto out;
+
+	/* Deviation 6: check the pair before anything is generated. */
+	if (cf_key_spki(&ca->key, &a, err) < 0 || spki_of_crt(ca->crt, &b) < 0 || a.len != b.len ||
+	    memcmp(a.data, b.data, a.len) != 0) {
+		cf_error_clear(err);
+		cf_error_set(err, CF_ERR_CERT_UNKNOWN,
+			     "x509: provided PrivateKey doesn't match parent's PublicKey");
+		goto out;
+	}
+	unsigned critical = 0, is_ca;
+	int r = gnutls_x509_crt_get_basic_constraints(ca->crt, &critical, &is_ca, NULL);
+	if (r >= 0 && !is_ca) {
+		cf_error_set(err, CF_ERR_CERT_UNKNOWN,
+			     "x509: the CA certificate is not a CA (basicConstraints CA:FALSE)");
+		goto out;
+	}
+	gnutls_datum_t dn = {NULL, 0};
+	if (gnutls_x509_crt_get_raw_dn(ca->crt, &dn) < 0) {
+		cf_error_set(err, CF_ERR_CERT_PARSE, "Failed to parse certificate");
+		goto out;
+	}
+	cf_buf_add(&ca->subject, dn.data, dn.size);
+	gnutls_free(dn.data);
+	size_t sl = sizeof ca->ski;
+	if (gnutls_x509_crt_get_subject_key_id(ca->crt, ca->ski, &sl, &critical) >= 0)
+		ca->ski_len = sl;
+	ret = 0;
+out:
+	cf_buf_release(&certdata);
+	cf_buf_release(&keydata);
+	cf_buf_release(&a);
+	cf_buf_release(&b);
+	if (ret < 0)
+		cf_ca_release(ca);
+	return ret;
+}
+
+void cf_validity(const struct cf_profile *p, int64_t now_ns, int64_t *nb, int64_t *na)
+{
+	/* Go's Time.Round(time.Minute): halfway rounds up */
+	int64_t rem = now_ns % NS_PER_MIN;
+	int64_t t0 = now_ns - rem + (rem >= NS_PER_MIN / 2 ? NS_PER_MIN : 0);
+	int64_t backdate = p->backdate ? p->backdate : 5 * NS_PER_MIN;
+	int64_t before = t0 - backdate;
+	int64_t after = before + p->expiry;
+	if (p->has_not_before)
+		before = (int64_t)p->not_before * NS_PER_SEC;
+	if (p->has_not_after)
+		after = (int64_t)p->not_after * NS_PER_SEC;
+	*nb = before;
+	*na = after;
+}
+
+/* Go's x509 encodes times at second resolution, truncating. */
+static int64_t secs(int64_t ns)
+{
+	return ns >= 0 ? ns / NS_PER_SEC : -((-ns + NS_PER_SEC - 1) / NS_PER_SEC);
+}
+
+void cf_uint_decimal(const unsigned char *be, size_t n, struct cf_buf *out)
+{
+	unsigned char *num = cf_xmalloc(n ? n : 1);
+	memcpy(num, be, n);
+	char digits[160];
+	size_t nd = 0;
+	for (;;) {
+		int zero = 1;
+		unsigned rem = 0;
+		for (size_t i = 0; i < n; i++) {
+			unsigned cur = rem * 256 + num[i];
+			num[i] = (unsigned char)(cur / 10);
+			rem = cur % 10;
+			if (num[i])
+				zero = 0;
+		}
+		digits[nd++] = (char)('0' + rem);
+		if (zero || nd == sizeof digits)
+			break;
+	}
+	free(num);
+	while (nd)
+		cf_buf_addc(out, (unsigned char)digits[--nd]);
+}
+
+int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca,
+			struct cf_buf *der, struct cf_buf *serial_dec, struct cf_error *err)
+{
+	const struct cf_profile *p = t->profile;
+	unsigned ku = cf_profile_key_usage(p);
+	const char *eku[64];
+	size_t neku = cf_profile_ext_key_usage(p, eku, 64);
+	if (!ku && !neku)
+		return cf_error_set(err, CF_ERR_POLICY_NO_USAGE,
+				    "Invalid policy: no key usage available");
+
+	int ret = -1;
+	struct cf_buf tbs = CF_BUF_INIT, exts = CF_BUF_INIT, v = CF_BUF_INIT, tmp = CF_BUF_INIT;
+	struct cf_buf sig = CF_BUF_INIT, cert = CF_BUF_INIT;
+
+	unsigned char serial[20];
+	if (gnutls_rnd(GNUTLS_RND_NONCE, serial, sizeof serial) < 0) {
+		cf_error_set(err, CF_ERR_CERT_UNKNOWN, "failed to generate a serial number");
+		goto out;
+	}
+	serial[0] &= 0x7f;
+
+	/* version [0] EXPLICIT v3 */
+	cf_der_int(&tmp, 2);
+	cf_der_wrap(&tbs, 0xa0, &tmp);
+	cf_der_uint_bytes(&tbs, serial, sizeof serial);
+	cf_key_sig_algid(&ca->key, &tbs);
+	cf_buf_add(&tbs, ca->subject.data, ca->subject.len);
+
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	int64_t nb, na;
+	cf_validity(p, (int64_t)now.tv_sec * NS_PER_SEC + now.tv_nsec, &nb, &na);
+	cf_der_time(&tmp, secs(nb));
+	cf_der_time(&tmp, secs(na));
+	cf_der_wrap(&tbs, CF_DER_SEQUENCE, &tmp);
+	cf_buf_add(&tbs, t->subject, t->subject_len);
+	cf_buf_add(&tbs, t->spki, t->spki_len);
+
+	/* Extensions in Go's order: KU, EKU, BC, SKI, AKI, AIA, SAN, CRL DP, extras. */
+	if (ku) {
+		unsigned char bits[2] = {0, 0};
+		for (int i = 0; i < 9; i++)
+			if (ku & (1u << i))
+				bits[i / 8] |= (unsigned char)(0x80 >> (i % 8));
+		size_t nbytes = bits[1] ? 2 : 1;
+		unsigned unused = 0;
+		unsigned char last = bits[nbytes - 1];
+		while (unused < 8 && !(last & (1u << unused)))
+			unused++;
+		cf_der_bit_string(&v, bits, nbytes, unused);
+		cf_extension_der(&exts, "2.5.29.15", 1, v.data, v.len);
+		cf_buf_release(&v);
+	}
+	if (neku) {
+		for (size_t i = 0; i < neku; i++)
+			cf_der_oid(&tmp, eku[i]);
+		cf_der_wrap(&v, CF_DER_SEQUENCE, &tmp);
+		cf_extension_der(&exts, "2.5.29.37", 0, v.data, v.len);
+		cf_buf_release(&v);
+	}
+	{
+		long long pathlen = -1;
+		if (p->is_ca) {
+			pathlen = p->max_path_len;
+			if (pathlen == 0 && !p->max_path_len_zero)
+				pathlen = -1;
+		}
+		cf_basic_constraints_der(&v, p->is_ca, pathlen);
+		cf_extension_der(&exts, "2.5.29.19", 1, v.data, v.len);
+		cf_buf_release(&v);
+	}
+	unsigned char ski[20];
+	if (cf_spki_key_id(t->spki, t->spki_len, ski) < 0) {
+		cf_error_set(err, CF_ERR_CERT_UNKNOWN, "failed to compute the subject key identifier");
+		goto out;
+	}
+	cf_der_tlv(&v, CF_DER_OCTET_STRING, ski, sizeof ski);
+	cf_extension_der(&exts, "2.5.29.14", 0, v.data, v.len);
+	cf_buf_release(&v);
+	int same_name = t->subject_len == ca->subject.len &&
+			memcmp(t->subject, ca->subject.data, t->subject_len) == 0;
+	if (!same_name && ca->ski_len) {
+		cf_der_tlv(&tmp, 0x80, ca->ski, ca->ski_len);
+		cf_der_wrap(&v, CF_DER_SEQUENCE, &tmp);
+		cf_extension_der(&exts, "2.5.29.35", 0, v.data, v.len);
+		cf_buf_release(&v);
+	}
+	if ((p->ocsp_url && *p->ocsp_url) || p->nissuer_urls) {
+		if (p->ocsp_url && *p->ocsp_url) {
+			struct cf_buf ad = CF_BUF_INIT;
+			cf_der_oid(&ad, "1.3.6.1.5.5.7.48.1");
+			cf_der_tlv(&ad, 0x86, p->ocsp_url, strlen(p->ocsp_url));
+			cf_der_wrap(&tmp, CF_DER_SEQUENCE, &ad);
+		}
+		for (size_t i = 0; i < p->nissuer_urls; i++) {
+			struct cf_buf ad = CF_BUF_INIT;
+			cf_der_oid(&ad, "1.3.6.1.5.5.7.48.2");
+			cf_der_tlv(&ad, 0x86, p->issuer_urls[i], strlen(p->issuer_urls[i]));
+			cf_der_wrap(&tmp, CF_DER_SEQUENCE, &ad);
+		}
+		cf_der_wrap(&v, CF_DER_SEQUENCE, &tmp);
+		cf_extension_der(&exts, "1.3.6.1.5.5.7.1.1", 0, v.data, v.len);
+		cf_buf_release(&v);
+	}
+	/* CA certificates keep only IP addresses among their SANs. */
+	if (cf_san_der(t->hosts, t->nhosts, p->is_ca, &v)) {
+		/* an empty subject makes the SAN critical (RFC 5280, as Go) */
+		int empty_subject = t->subject_len == 2;
+		cf_extension_der(&exts, "2.5.29.17", empty_subject, v.data, v.len);
+		cf_buf_release(&v);
+	}
+	const char *crl = t->crl_override ? t->crl_override : p->crl_url;
+	if (crl && *crl) {
+		/* CRLDistributionPoints: one DistributionPoint, fullName = one URI */
+		struct cf_buf gn = CF_BUF_INIT, dpn = CF_BUF_INIT, dp = CF_BUF_INIT;
+		cf_der_tlv(&gn, 0x86, crl, strlen(crl));
+		cf_der_wrap(&dpn, 0xa0, &gn);
+		cf_der_wrap(&dp, 0xa0, &dpn);
+		cf_der_wrap(&tmp, CF_DER_SEQUENCE, &dp);
+		cf_der_wrap(&v, CF_DER_SEQUENCE, &tmp);
+		cf_extension_der(&exts, "2.5.29.31", 0, v.data, v.len);
+		cf_buf_release(&v);
+	}
+	if (t->delegation) {
+		static const unsigned char null_der[] = {0x05, 0x00};
+		cf_extension_der(&exts, "1.3.6.1.4.1.44363.44", 0, null_der, sizeof null_der);
+	}
+	if (p->ocsp_no_check) {
+		static const unsigned char null_der[] = {0x05, 0x00};
+		cf_extension_der(&exts, "1.3.6.1.5.5.7.48.1.5", 0, null_der, sizeof null_der);
+	}
+	cf_der_wrap(&tmp, CF_DER_SEQUENCE, &exts);
+	cf_der_wrap(&tbs, 0xa3, &tmp);
+	cf_der_wrap(&v, CF_DER_SEQUENCE, &tbs);
+
+	if (cf_key_sign(&ca->key, v.data, v.len, &sig, err) < 0)
+		goto out;
+	cf_buf_add(&cert, v.data, v.len);
+	cf_key_sig_algid(&ca->key, &cert);
+	cf_der_bit_string(&cert, sig.data, sig.len, 0);
+	cf_der_wrap(der, CF_DER_SEQUENCE, &cert);
+	cf_uint_decimal(serial, sizeof serial, serial_dec);
+	ret = 0;
+out:
+	cf_buf_release(&tbs);
+	cf_buf_release(&exts);
+	cf_buf_release(&v);
+	cf_buf_release(&tmp);
+	cf_buf_release(&sig);
+	cf_buf_release(&cert);
+	return ret;
+}

@@ -1,0 +1,87 @@
+/* cfssl's certificate request (the CSR JSON document) and the PKCS#10
+ * requests and subject names built from it. */
+#ifndef CF_CSR_H
+#define CF_CSR_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "error.h"
+#include "hosts.h"
+#include "keygen.h"
+
+struct cf_name_oid {
+	char *oid;   /* dotted text, as given */
+	char *value;
+};
+
+struct cf_name {
+	char *c, *st, *l, *o, *ou, *e, *serialnumber; /* new or NULL */
+	struct cf_name_oid *oids;
+	size_t noids;
+};
+
+struct cf_csr_request {
+	char *cn;
+	struct cf_name *names;
+	size_t nnames;
+	char **hosts;
+	size_t nhosts;
+	/* key: absent means ecdsa-256; a missing size follows the algorithm
+	 * (2048 for rsa, 256 otherwise: deviation 5) */
+	char *algo;
+	long long size;
+	int size_given;
+	int has_ca;
+	char *ca_expiry, *ca_backdate;
+	long long ca_pathlen;
+	int ca_pathlenzero;
+	char *serialnumber;
+	int delegation_enabled;
+	char *crl_url;
+};
+
+/* Decodes a CSR JSON document as cfssl (Go's encoding/json) does: member
+ * names case-insensitive, last spelling wins, a top-level null is an empty
+ * request. Errors are Go's texts (plain). Unknown members are logged as a
+ * warning (deviation 10). @req is filled; release with cf_csr_request_release. */
+int cf_csr_request_parse(const char *data, size_t len, struct cf_csr_request *req,
+			 struct cf_error *err);
+void cf_csr_request_release(struct cf_csr_request *req);
+
+/* Replaces the hosts of @req by @list split on "," (cfssl's -hostname);
+ * trimming and skipping of empty items happen in cf_csr_hosts. */
+void cf_csr_request_set_hostname(struct cf_csr_request *req, const char *list);
+
+/* Classifies the hosts of @req. Each entry is trimmed and empty ones are
+ * skipped with one warning (deviation 1). *@hosts new. */
+int cf_csr_hosts(const struct cf_csr_request *req, struct cf_host **hosts, size_t *n,
+		 struct cf_error *err);
+void cf_hosts_free(struct cf_host *hosts, size_t n);
+
+/* True when the request names a subject as -initca demands: a CN, or names
+ * entries that each carry a non-blank C/ST/L/O/OU. */
+int cf_csr_request_has_subject(const struct cf_csr_request *req);
+
+/* Appends the DER Name of @req's subject (§5.3). */
+int cf_csr_subject_der(const struct cf_csr_request *req, struct cf_buf *out, struct cf_error *err);
+
+/* Appends the DER subjectAltName extension value (GeneralNames) of @hosts,
+ * grouped DNS, e-mail, IP, URI, keeping order within a group. With @ca_only_ip
+ * only IP addresses are kept (CA certificates). Returns the number of names. */
+size_t cf_san_der(const struct cf_host *hosts, size_t n, int ca_only_ip, struct cf_buf *out);
+
+/* Appends one Extension (SEQUENCE { oid, [critical], OCTET STRING value }). */
+void cf_extension_der(struct cf_buf *out, const char *oid, int critical, const unsigned char *value,
+		      size_t len);
+
+/* Appends a basicConstraints value as Go marshals it (pathlen omitted when -1). */
+void cf_basic_constraints_der(struct cf_buf *out, int is_ca, long long pathlen);
+
+/* Builds and signs the PKCS#10 request for @req with @key; appends the PEM
+ * "CERTIFICATE REQUEST". The request's extensions: SAN, then the critical
+ * basicConstraints of a "ca" block, then the delegation-usage extension. */
+int cf_csr_generate(const struct cf_csr_request *req, const struct cf_host *hosts, size_t nhosts,
+		    const struct cf_key *key, struct cf_buf *pem, struct cf_error *err);
+
+#endif

@@ -1,0 +1,52 @@
+/* PEM text and the loading of CA certificates and private keys as cfssl
+ * reads them (-ca, -ca-key, with the file: and env: prefixes). */
+#ifndef CF_PEM_H
+#define CF_PEM_H
+
+#include <stddef.h>
+
+#include <gnutls/abstract.h>
+#include <gnutls/x509.h>
+
+#include "buf.h"
+#include "error.h"
+
+/* Appends "-----BEGIN @label-----\n", base64 in 64-column lines, "-----END @label-----\n". */
+void cf_pem_encode(struct cf_buf *out, const char *label, const unsigned char *der, size_t len);
+
+struct cf_pem_block {
+	char *type;         /* new */
+	unsigned char *der; /* new; wiped on release */
+	size_t len;
+	int encrypted;      /* a Proc-Type header containing ENCRYPTED */
+	char *dek_info;     /* new, or NULL */
+};
+
+/* Finds the first PEM block in @data as Go's pem.Decode does (text before
+ * it skipped). Returns 1 and fills @blk, setting *@rest to what follows the
+ * block; 0 when there is none. */
+int cf_pem_decode(const char *data, size_t len, struct cf_pem_block *blk, const char **rest,
+		  size_t *restlen);
+void cf_pem_block_release(struct cf_pem_block *blk);
+
+/* Standard base64 (RFC 4648, padded). */
+void cf_base64_encode(struct cf_buf *out, const unsigned char *p, size_t n);
+/* Decodes, skipping CR/LF/space/tab; -1 on invalid input (*bad = byte offset). */
+int cf_base64_decode(struct cf_buf *out, const char *s, size_t n, size_t *bad);
+
+/* Reads the value of -ca/-ca-key: "file:PATH", "env:NAME" or a plain path.
+ * Errors: plain "unknown prefix: X" or Go's os.ReadFile text. */
+int cf_read_prefixed(const char *spec, struct cf_buf *out, struct cf_error *err);
+
+/* Parses a CA certificate file's content (§4.3): whitespace trimmed, first
+ * PEM block, nothing after it. 1002 / 1003 errors as cfssl. *@crt is new. */
+int cf_parse_cert_pem(const unsigned char *data, size_t len, gnutls_x509_crt_t *crt,
+		      struct cf_error *err);
+
+/* Parses a private key file's content (§4.4): EC PARAMETERS blocks skipped,
+ * label ignored, PKCS#8, PKCS#1, SEC1 tried; legacy-encrypted PEM decrypted
+ * with @password when non-NULL and non-empty, else 2100. *@key is new. */
+int cf_parse_key_pem(const unsigned char *data, size_t len, const char *password,
+		     gnutls_x509_privkey_t *key, struct cf_error *err);
+
+#endif

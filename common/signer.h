@@ -1,0 +1,60 @@
+/* Issuing certificates as cfssl's local signer does (§8): the CA, the
+ * certificate template filled from a profile, and the signed DER. */
+#ifndef CF_SIGNER_H
+#define CF_SIGNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <gnutls/x509.h>
+
+#include "buf.h"
+#include "config.h"
+#include "error.h"
+#include "hosts.h"
+#include "keygen.h"
+
+/* An issuer: its key, its subject DER (copied into the issuer field) and
+ * its subject key identifier (for the AKI; may be empty). */
+struct cf_ca {
+	gnutls_x509_crt_t crt; /* NULL for a self-signed issue */
+	struct cf_key key;
+	struct cf_buf subject;
+	unsigned char ski[64];
+	size_t ski_len;
+};
+
+/* Loads -ca and -ca-key in cfssl's order (read cert, read key, parse cert,
+ * parse key; §4.5) and, deviation 6, refuses a key that does not match the
+ * certificate and a certificate that says CA:FALSE. The key's password comes
+ * from CFSSL_CA_PK_PASSWORD. */
+int cf_ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca, struct cf_error *err);
+void cf_ca_release(struct cf_ca *ca);
+
+struct cf_cert_template {
+	const unsigned char *subject; /* DER Name */
+	size_t subject_len;
+	const unsigned char *spki; /* DER SubjectPublicKeyInfo */
+	size_t spki_len;
+	const struct cf_host *hosts;
+	size_t nhosts;
+	const struct cf_profile *profile; /* usages, expiry, backdate, CA constraint, URLs */
+	const char *crl_override;         /* -crl, or the CA request's crl_url; NULL = profile's */
+	int delegation;                   /* copy the delegation-usage extension */
+};
+
+/* Validity per §8.3: now rounded to the minute, minus the backdate (0 =
+ * 5 minutes), plus the expiry; fixed not_before/not_after win. */
+void cf_validity(const struct cf_profile *p, int64_t now_ns, int64_t *not_before,
+		 int64_t *not_after);
+
+/* Signs @t with @ca; @ca->subject becomes the issuer. @self_signed: the
+ * subject key is the CA key (no AKI either way when subject == issuer).
+ * Appends the certificate DER to @der and the serial's decimal text to @serial_dec. */
+int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca,
+			struct cf_buf *der, struct cf_buf *serial_dec, struct cf_error *err);
+
+/* Decimal text of an unsigned big-endian integer. */
+void cf_uint_decimal(const unsigned char *be, size_t n, struct cf_buf *out);
+
+#endif

@@ -38,7 +38,9 @@ int cf_gojson_key_eq(const char *member, const char *field);
 
 /* Type errors in Go's wording:
  * "json: cannot unmarshal <kind> into Go struct field <Struct>.<path> of type <type>"
- * For a number that does not fit an int field the kind reads "number <literal>". */
+ * For a number that does not fit an int field the kind reads "number <literal>"
+ * (the source literal is known for nodes of the most recent cf_gojson_parse).
+ * With @go_struct NULL: "json: cannot unmarshal <kind> into Go value of type <type>". */
 int cf_gojson_type_error(struct cf_error *err, const json_t *v, const char *go_struct,
 			 const char *path, const char *go_type);
 

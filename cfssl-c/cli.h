@@ -103,5 +103,6 @@ int cmd_version(struct cfssl_ctx *ctx);
  * error: the command's fixed header (Appendix A), then one generated line per
  * documented flag, then the -loglevel line. Returns -1 for an unknown command. */
 int cfssl_usage(struct cf_buf *b, const char *cmd);
+void cfssl_top_usage(struct cf_buf *b, const char *const *cmds, int ncmds);
 
 #endif

@@ -1,1 +1,86 @@
-typedef int cf_placeholder_flagtable;
+/* cfssl's 58 flags (cli/config.go registerFlags, master), with help texts
+ * byte-for-byte as the usage output shows them; the double space in pgp-name
+ * and the trailing space in mutual-tls-ca are cfssl's. */
+#include "cli.h"
+
+#define S CF_FLAG_STRING
+#define B CF_FLAG_BOOL
+#define I CF_FLAG_INT
+#define D CF_FLAG_DURATION
+
+const struct cf_flag_def cfssl_flags[F_COUNT] = {
+	[F_HOSTNAME] = {"hostname", S, "",
+			"Hostname for the cert, could be a comma-separated hostname list"},
+	[F_CERT] = {"cert", S, "", "Client certificate that contains the public key"},
+	[F_CSR] = {"csr", S, "", "Certificate signature request file for new public key"},
+	[F_CA] = {"ca", S, "",
+		  "CA used to sign the new certificate -- accepts '[file:]fname' or 'env:varname'"},
+	[F_CA_KEY] = {"ca-key", S, "", "CA private key -- accepts '[file:]fname' or 'env:varname'"},
+	[F_TLS_CERT] = {"tls-cert", S, "", "Other endpoint CA to set up TLS protocol"},
+	[F_TLS_KEY] = {"tls-key", S, "", "Other endpoint CA private key"},
+	[F_MUTUAL_TLS_CA] = {"mutual-tls-ca", S, "",
+			     "Mutual TLS - require clients be signed by this CA "},
+	[F_MUTUAL_TLS_CN] = {"mutual-tls-cn", S, "",
+			     "Mutual TLS - regex for whitelist of allowed client CNs"},
+	[F_TLS_REMOTE_CA] = {"tls-remote-ca", S, "", "CAs to trust for remote TLS requests"},
+	[F_MUTUAL_TLS_CLIENT_CERT] = {"mutual-tls-client-cert", S, "",
+				      "Mutual TLS - client certificate to call remote instance "
+				      "requiring client certs"},
+	[F_MUTUAL_TLS_CLIENT_KEY] = {"mutual-tls-client-key", S, "",
+				     "Mutual TLS - client key to call remote instance requiring "
+				     "client certs"},
+	[F_KEY] = {"key", S, "", "private key for the certificate"},
+	[F_INTERMEDIATES] = {"intermediates", S, "", "intermediate certs"},
+	[F_CA_BUNDLE] = {"ca-bundle", S, "", "path to root certificate store"},
+	[F_INT_BUNDLE] = {"int-bundle", S, "", "path to intermediate certificate store"},
+	[F_ADDRESS] = {"address", S, "127.0.0.1", "Address to bind"},
+	[F_PORT] = {"port", I, "8888", "Port to bind"},
+	[F_MIN_TLS_VERSION] = {"min-tls-version", S, "",
+			       "Minimum version of TLS to use, defaults to 1.0"},
+	[F_CONFIG] = {"config", S, "", "path to configuration file"},
+	[F_PROFILE] = {"profile", S, "", "signing profile to use"},
+	[F_INITCA] = {"initca", B, "false", "initialise new CA"},
+	[F_RENEWCA] = {"renewca", B, "false",
+		       "re-generate a CA certificate from existing CA certificate/key"},
+	[F_INT_DIR] = {"int-dir", S, "", "specify intermediates directory"},
+	[F_FLAVOR] = {"flavor", S, "ubiquitous", "Bundle Flavor: ubiquitous, optimal and force."},
+	[F_METADATA] = {"metadata", S, "",
+			"Metadata file for root certificate presence. The content of the file is a "
+			"json dictionary (k,v): each key k is SHA-1 digest of a root certificate "
+			"while value v is a list of key store filenames."},
+	[F_DOMAIN] = {"domain", S, "", "remote server domain name"},
+	[F_IP] = {"ip", S, "", "remote server ip"},
+	[F_REMOTE] = {"remote", S, "", "remote CFSSL server"},
+	[F_LABEL] = {"label", S, "", "key label to use in remote CFSSL server"},
+	[F_AUTHKEY] = {"authkey", S, "", "key to authenticate requests to remote CFSSL server"},
+	[F_RESPONDER] = {"responder", S, "", "Certificate for OCSP responder"},
+	[F_RESPONDER_KEY] = {"responder-key", S, "", "private key for OCSP responder certificate"},
+	[F_STATUS] = {"status", S, "good", "Status of the certificate: good, revoked, unknown"},
+	[F_REASON] = {"reason", S, "0", "Reason code for revocation"},
+	[F_REVOKED_AT] = {"revoked-at", S, "now", "Date of revocation (YYYY-MM-DD)"},
+	[F_INTERVAL] = {"interval", D, "96h0m0s", "Interval between OCSP updates (default: 96h)"},
+	[F_LIST] = {"list", B, "false", "list possible scanners"},
+	[F_FAMILY] = {"family", S, "", "scanner family regular expression"},
+	[F_SCANNER] = {"scanner", S, "", "scanner regular expression"},
+	[F_TIMEOUT] = {"timeout", D, "5m0s",
+		       "duration (ns, us, ms, s, m, h) to scan each host before timing out"},
+	[F_CSV] = {"csv", S, "", "file containing CSV of hosts"},
+	[F_NUM_WORKERS] = {"num-workers", I, "10", "number of workers to use for scan"},
+	[F_MAX_HOSTS] = {"max-hosts", I, "100", "maximum number of hosts to scan"},
+	[F_RESPONSES] = {"responses", S, "", "file to load OCSP responses from"},
+	[F_PATH] = {"path", S, "/", "Path on which the server will listen"},
+	[F_CRL] = {"crl", S, "", "CRL URL Override"},
+	[F_PASSWORD] = {"password", S, "0", "Password for accessing PKCS #12 data passed to bundler"},
+	[F_USAGE] = {"usage", S, "", "usage of private key"},
+	[F_PGP_PRIVATE] = {"pgp-private", S, "", "file to load a PGP Private key decryption"},
+	[F_PGP_NAME] = {"pgp-name", S, "",
+			"PGP public key name, can be a comma-separated  key name list"},
+	[F_SERIAL] = {"serial", S, "", "certificate serial number"},
+	[F_CN] = {"cn", S, "", "certificate common name (CN)"},
+	[F_AKI] = {"aki", S, "", "certificate issuer (authority) key identifier"},
+	[F_DB_CONFIG] = {"db-config", S, "", "certificate db configuration file"},
+	[F_EXPIRY] = {"expiry", D, "168h0m0s",
+		      "time from now after which the CRL will expire (default: one week)"},
+	[F_LOGLEVEL] = {"loglevel", I, "1", "Log level (0 = DEBUG, 5 = FATAL)"},
+	[F_DISABLE] = {"disable", S, "", "endpoints to disable"},
+};

@@ -1,1 +1,180 @@
-typedef int cf_placeholder_fileio; /* placeholder until the module lands */
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Go's syscall.Errno strings are glibc's with a lower-case first letter. */
+static const char *errno_text(int e, char *tmp, size_t n)
+{
+	const char *s = strerror_r(e, tmp, n);
+	if (s != tmp)
+		snprintf(tmp, n, "%s", s);
+	if (tmp[0] >= 'A' && tmp[0] <= 'Z' && !(tmp[1] >= 'A' && tmp[1] <= 'Z'))
+		tmp[0] = (char)(tmp[0] - 'A' + 'a');
+	return tmp;
+}
+
+/* Go's *os.PathError: "<op> <path>: <errno text>". */
+static int path_error(struct cf_error *err, const char *op, const char *path, int e)
+{
+	char tmp[128];
+	return cf_error_set(err, CF_ERR_PLAIN, "%s %s: %s", op, path,
+			    errno_text(e, tmp, sizeof tmp));
+}
+
+int cf_write_all(int fd, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (w == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int cf_read_file(const char *path, struct cf_buf *out, struct cf_error *err)
+{
+	/* Go reads "-" with io.ReadAll(os.Stdin), whose name is /dev/stdin. */
+	int is_stdin = strcmp(path, "-") == 0;
+	const char *name = is_stdin ? "/dev/stdin" : path;
+	int fd = 0;
+	if (!is_stdin) {
+		do
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+		while (fd < 0 && errno == EINTR);
+		if (fd < 0)
+			return path_error(err, "open", path, errno);
+	}
+
+	size_t start = out->len;
+	unsigned char chunk[16384];
+	int ret = 0;
+	for (;;) {
+		ssize_t r = read(fd, chunk, sizeof chunk);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = path_error(err, "read", name, errno);
+			break;
+		}
+		if (r == 0)
+			break;
+		cf_buf_add(out, chunk, (size_t)r);
+	}
+	/* The file may be a private key. */
+	cf_wipe(chunk, sizeof chunk);
+	if (!is_stdin)
+		close(fd);
+	if (ret < 0 && out->data) {
+		cf_wipe(out->data + start, out->len - start);
+		out->len = start;
+		out->data[start] = '\0';
+	}
+	return ret;
+}
+
+/* A fresh, unpredictable temporary name next to the target. */
+static void temp_name(struct cf_buf *t, const char *dir, size_t dirlen, const char *base)
+{
+	static const char alnum[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char rnd[8];
+	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
+		/* Uniqueness, not secrecy, is what O_EXCL needs; fall back to pid+clock. */
+		unsigned long v = (unsigned long)getpid() * 2654435761UL ^ (unsigned long)clock();
+		for (size_t i = 0; i < sizeof rnd; i++, v >>= 5)
+			rnd[i] = (unsigned char)(v ^ (unsigned long)rand());
+	}
+	t->len = 0;
+	if (dirlen)
+		cf_buf_add(t, dir, dirlen);
+	cf_buf_addc(t, '.');
+	/* Leave room for ".XXXXXXXX" within NAME_MAX (255). */
+	size_t bl = strlen(base);
+	cf_buf_add(t, base, bl > 200 ? 200 : bl);
+	cf_buf_addc(t, '.');
+	for (size_t i = 0; i < sizeof rnd; i++)
+		cf_buf_addc(t, (unsigned char)alnum[rnd[i] % (sizeof alnum - 1)]);
+}
+
+static void sync_dir(const char *dir, size_t dirlen)
+{
+	char *d = dirlen ? cf_xmemdup(dir, dirlen) : cf_xstrdup(".");
+	int fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* Best effort: the file is already in place; some file systems refuse
+	 * fsync on directories and that must not turn a success into a failure. */
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(d);
+}
+
+int cf_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
+			 struct cf_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+
+	struct cf_buf tmp = CF_BUF_INIT;
+	int fd = -1;
+	for (int tries = 0; tries < 100; tries++) {
+		temp_name(&tmp, path, dirlen, base);
+		fd = open((const char *)tmp.data,
+			  O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, mode & 07777);
+		if (fd >= 0 || (errno != EEXIST && errno != EINTR))
+			break;
+	}
+	if (fd < 0) {
+		int e = errno;
+		cf_buf_release(&tmp);
+		return path_error(err, "open", path, e);
+	}
+
+	int ret = -1;
+	if (cf_write_all(fd, data, len) < 0) {
+		path_error(err, "write", path, errno);
+		close(fd);
+		goto out;
+	}
+	if (fsync(fd) < 0) {
+		path_error(err, "sync", path, errno);
+		close(fd);
+		goto out;
+	}
+	if (close(fd) < 0) {
+		path_error(err, "close", path, errno);
+		goto out;
+	}
+	/* os.WriteFile would fail with "open x: is a directory" and the like;
+	 * rename fails with the same errno in those cases. */
+	if (rename((const char *)tmp.data, path) < 0) {
+		path_error(err, "open", path, errno);
+		goto out;
+	}
+	sync_dir(path, dirlen);
+	ret = 0;
+out:
+	if (ret < 0)
+		unlink((const char *)tmp.data);
+	cf_buf_release(&tmp);
+	return ret;
+}

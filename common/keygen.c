@@ -106,8 +106,68 @@ int cf_key_generate(const char *algo, long long size, struct cf_key *key, struct
 	return cf_key_from_x509(x, key, err);
 }
 
+/* Appends @d as exactly @n big-endian bytes (GnuTLS may add a sign byte or
+ * drop leading zeros). */
+static void put_fixed(struct cf_buf *b, const gnutls_datum_t *d, size_t n)
+{
+	size_t len = d->size;
+	const unsigned char *p = d->data;
+	while (len > n && *p == 0) {
+		p++;
+		len--;
+	}
+	for (size_t i = len; i < n; i++)
+		cf_buf_addc(b, 0);
+	cf_buf_add(b, p, len);
+}
+
+/* SEC1 ECPrivateKey exactly as Go's x509.MarshalECPrivateKey writes it:
+ * version 1, the scalar padded to the curve size, the named curve, the
+ * uncompressed point. */
+static int ec_sec1(const struct cf_key *key, struct cf_buf *der)
+{
+	gnutls_ecc_curve_t curve;
+	gnutls_datum_t x = {NULL, 0}, y = {NULL, 0}, k = {NULL, 0};
+	if (gnutls_x509_privkey_export_ecc_raw(key->x509, &curve, &x, &y, &k) < 0)
+		return -1;
+	size_t n = curve == GNUTLS_ECC_CURVE_SECP384R1   ? 48
+		   : curve == GNUTLS_ECC_CURVE_SECP521R1 ? 66
+							 : 32;
+	const char *oid = curve == GNUTLS_ECC_CURVE_SECP384R1   ? "1.3.132.0.34"
+			  : curve == GNUTLS_ECC_CURVE_SECP521R1 ? "1.3.132.0.35"
+								: "1.2.840.10045.3.1.7";
+	struct cf_buf seq = CF_BUF_INIT, tmp = CF_BUF_INIT, ctx = CF_BUF_INIT;
+	cf_der_int(&seq, 1);
+	put_fixed(&tmp, &k, n);
+	cf_der_tlv(&seq, CF_DER_OCTET_STRING, tmp.data, tmp.len);
+	cf_buf_release(&tmp);
+	cf_der_oid(&ctx, oid);
+	cf_der_wrap(&seq, 0xa0, &ctx);
+	cf_buf_addc(&tmp, 0x04);
+	put_fixed(&tmp, &x, n);
+	put_fixed(&tmp, &y, n);
+	cf_der_bit_string(&ctx, tmp.data, tmp.len, 0);
+	cf_buf_release(&tmp);
+	cf_der_wrap(&seq, 0xa1, &ctx);
+	cf_der_wrap(der, CF_DER_SEQUENCE, &seq);
+	gnutls_memset(k.data, 0, k.size);
+	gnutls_free(k.data);
+	gnutls_free(x.data);
+	gnutls_free(y.data);
+	return 0;
+}
+
 int cf_key_export_pem(const struct cf_key *key, struct cf_buf *out, struct cf_error *err)
 {
+	if (key->pk == GNUTLS_PK_ECDSA) {
+		struct cf_buf der = CF_BUF_INIT;
+		if (ec_sec1(key, &der) < 0)
+			return cf_error_set(err, CF_ERR_KEY_UNKNOWN, "Unknown private key error");
+		cf_pem_encode(out, "EC PRIVATE KEY", der.data, der.len);
+		cf_buf_release(&der);
+		return 0;
+	}
+
 	gnutls_datum_t d = {NULL, 0};
 	int r;
 	const char *label;

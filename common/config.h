@@ -70,7 +70,8 @@ const struct cf_profile *cf_config_profile(const struct cf_config *c, const char
 					   int *found);
 
 /* Key usage bits and extended key usage OIDs (dotted text, borrowed
- * constants, list order, duplicates kept) of @p's usages. */
+ * constants, list order, duplicates kept) of @p's usages. The EKU call
+ * returns the total count and stores at most @max of them (max 0 sizes). */
 unsigned cf_profile_key_usage(const struct cf_profile *p);
 size_t cf_profile_ext_key_usage(const struct cf_profile *p, const char **oids, size_t max);
 

@@ -1,0 +1,173 @@
+/* DER encodings that must equal Go's encoding/asn1 and crypto/x509 output
+ * (spec §5.3, §8.3, §8.5, §9.1), and the validity arithmetic. */
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "csr.h"
+#include "der.h"
+#include "signer.h"
+
+static int passed, failed;
+
+static void hex(const struct cf_buf *b, char *out, size_t n)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < b->len && 2 * i + 3 <= n; i++)
+		sprintf(out + 2 * i, "%02X", b->data[i]);
+}
+
+static void expect(const char *what, struct cf_buf *b, const char *want)
+{
+	char got[2048];
+	hex(b, got, sizeof got);
+	if (strcmp(got, want) == 0) {
+		passed++;
+	} else {
+		failed++;
+		printf("FAIL %s:\n  got  %s\n  want %s\n", what, got, want);
+	}
+	cf_buf_release(b);
+}
+
+static void check(int cond, const char *what)
+{
+	if (cond) {
+		passed++;
+	} else {
+		failed++;
+		printf("FAIL %s\n", what);
+	}
+}
+
+int main(void)
+{
+	struct cf_buf b = CF_BUF_INIT;
+
+	cf_der_int(&b, 0);
+	expect("int 0", &b, "020100");
+	cf_der_int(&b, 127);
+	expect("int 127", &b, "02017F");
+	cf_der_int(&b, 128);
+	expect("int 128", &b, "02020080");
+	cf_der_int(&b, -1);
+	expect("int -1", &b, "0201FF");
+	cf_der_int(&b, -5);
+	expect("int -5 (cfssl encodes negative pathlens literally)", &b, "0201FB");
+	cf_der_int(&b, 256);
+	expect("int 256", &b, "02020100");
+
+	static const unsigned char serial[] = {0x00, 0x00, 0x7f, 0x01};
+	cf_der_uint_bytes(&b, serial, sizeof serial);
+	expect("serial: leading zero bytes dropped", &b, "02027F01");
+	static const unsigned char high[] = {0x80};
+	cf_der_uint_bytes(&b, high, 1);
+	expect("unsigned with top bit: 0x00 pad", &b, "02020080");
+
+	check(cf_der_oid(&b, "2.5.29.17") == 0, "oid parses");
+	expect("oid SAN", &b, "0603551D11");
+	cf_der_oid(&b, "1.2.840.113549.1.9.14");
+	expect("oid extensionRequest", &b, "06092A864886F70D01090E");
+	check(cf_der_oid(&b, "1.x") < 0 && cf_der_oid(&b, "3.1") < 0 && cf_der_oid(&b, "1") < 0,
+	      "invalid OIDs refused");
+	cf_buf_release(&b);
+
+	cf_der_go_string(&b, "Riga", 4);
+	expect("printable", &b, "130452696761");
+	cf_der_go_string(&b, "*.x", 3);
+	expect("asterisk forces UTF8String", &b, "0C032A2E78");
+	cf_der_go_string(&b, "A&B", 3);
+	expect("ampersand forces UTF8String", &b, "0C03412642");
+	cf_der_go_string(&b, "system:masters", 14);
+	expect("colon is printable", &b, "130E73797374656D3A6D617374657273");
+
+	cf_der_time(&b, 1795877820); /* 2026-11-28 14:57:00 UTC */
+	expect("UTCTime", &b, "170D3236313132383134353730305A");
+	cf_der_time(&b, 2524608000LL); /* 2050-01-01 */
+	expect("GeneralizedTime from 2050", &b, "180F32303530303130313030303030305A");
+	cf_der_time(&b, -631152000LL); /* 1950-01-01 */
+	expect("UTCTime for 1950", &b, "170D3530303130313030303030305A");
+
+	/* basicConstraints as Go marshals them */
+	cf_basic_constraints_der(&b, 0, -1);
+	expect("CA:FALSE", &b, "3000");
+	cf_basic_constraints_der(&b, 1, -1);
+	expect("CA:TRUE", &b, "30030101FF");
+	cf_basic_constraints_der(&b, 1, 0);
+	expect("CA:TRUE pathlen 0", &b, "30060101FF020100");
+	cf_basic_constraints_der(&b, 1, -5);
+	expect("CA:TRUE pathlen -5", &b, "30060101FF0201FB");
+
+	/* Subject: fixed RDN order, multi-valued RDNs sorted as DER SET OF (§5.3 example) */
+	struct cf_csr_request req;
+	struct cf_error err = {0};
+	const char *doc = "{\"CN\":\"x\",\"names\":[{\"C\":\"DE\",\"O\":\"A&B\",\"OU\":\"\xc3\x90ontainerum\"},"
+			  "{\"C\":\"US\",\"O\":\"Second Org\",\"OU\":\"plain\"}]}";
+	check(cf_csr_request_parse(doc, strlen(doc), &req, &err) == 0, "request parses");
+	check(cf_csr_subject_der(&req, &b, &err) == 0, "subject encodes");
+	/* expected bytes: Debian's cfssl 1.2 request for the same document */
+	expect("multi-valued subject", &b,
+	       "306A311630090603550406130244453009060355040613025553311F300A060355040A0C034126423011"
+	       "060355040A130A5365636F6E64204F72673123300C060355040B1305706C61696E3013060355040B0C0C"
+	       "C3906F6E7461696E6572756D310A30080603550403130178");
+	cf_csr_request_release(&req);
+
+	/* SANs grouped DNS, e-mail, IP, URI; empty entries skipped (deviation 1) */
+	doc = "{\"hosts\":[\"10.32.0.1\",\"\",\" \",\"spiffe://x/y\",\"a@b.c\",\" node1\",\"127.0.0.1\"]}";
+	check(cf_csr_request_parse(doc, strlen(doc), &req, &err) == 0, "hosts parse");
+	struct cf_host *hosts;
+	size_t n;
+	check(cf_csr_hosts(&req, &hosts, &n, &err) == 0 && n == 5, "5 hosts kept of 7");
+	check(cf_san_der(hosts, n, 0, &b) == 5, "5 SAN entries");
+	/* cfssl 1.2's bytes for these entries, with the URI moved to its master position */
+	expect("SAN order", &b,
+	       "302882056E6F64653181056140622E6387040A20000187047F000001860C7370696666653A2F2F782F79");
+	check(cf_san_der(hosts, n, 1, &b) == 2, "CA keeps only IPs");
+	expect("CA SAN", &b, "300C87040A20000187047F000001");
+	cf_hosts_free(hosts, n);
+	cf_csr_request_release(&req);
+
+	/* -hostname split: no trimming in the split itself, trimming in cf_csr_hosts */
+	doc = "{}";
+	cf_csr_request_parse(doc, 2, &req, &err);
+	cf_csr_request_set_hostname(&req, "worker-0,,");
+	check(req.nhosts == 3, "-hostname=worker-0,, splits into 3 items");
+	check(cf_csr_hosts(&req, &hosts, &n, &err) == 0 && n == 1 && hosts[0].kind == CF_HOST_DNS &&
+		      strcmp(hosts[0].value, "worker-0") == 0,
+	      "only worker-0 remains");
+	cf_hosts_free(hosts, n);
+	cf_csr_request_release(&req);
+
+	/* deviation 5: a missing size follows the algorithm */
+	doc = "{\"key\":{\"algo\":\"rsa\"}}";
+	cf_csr_request_parse(doc, strlen(doc), &req, &err);
+	check(req.size == 2048, "rsa without size means 2048");
+	cf_csr_request_release(&req);
+	doc = "{\"key\":{\"size\":384}}";
+	cf_csr_request_parse(doc, strlen(doc), &req, &err);
+	check(strcmp(req.algo, "ecdsa") == 0 && req.size == 384, "size alone keeps ecdsa");
+	cf_csr_request_release(&req);
+	doc = "{\"key\":null,\"ca\":null}";
+	cf_csr_request_parse(doc, strlen(doc), &req, &err);
+	check(strcmp(req.algo, "ecdsa") == 0 && req.size == 256 && !req.has_ca, "null key and ca");
+	cf_csr_request_release(&req);
+
+	/* Validity: now rounded to the minute (half up), minus 5 minutes backdate */
+	struct cf_profile p = {0};
+	p.expiry = 8760LL * 3600 * 1000000000LL;
+	const long long s = 1000000000LL;
+	int64_t nb, na;
+	cf_validity(&p, 1795878104LL * s, &nb, &na); /* 15:01:44 */
+	check(nb == 1795877820LL * s, "15:01:44 -> notBefore 14:57:00");
+	check(na - nb == p.expiry, "notAfter = notBefore + expiry");
+	cf_validity(&p, 1795878090LL * s, &nb, &na); /* 15:01:30 exactly rounds up */
+	check(nb == 1795877820LL * s, "hh:mm:30 rounds up");
+	cf_validity(&p, 1795878089LL * s + 999999999LL, &nb, &na);
+	check(nb == 1795877760LL * s, "hh:mm:29.999 rounds down");
+	p.backdate = 3600 * s;
+	cf_validity(&p, 1795878104LL * s, &nb, &na);
+	check(nb == (1795878120LL - 3600) * s, "backdate 1h");
+
+	printf("test_der: %d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "base64.h"
 #include "buf.h"
 #include "error.h"
 #include "fileio.h"
@@ -181,112 +182,6 @@ static int decode_envelope(const json_t *doc, struct envelope *env, struct cf_er
 	return err->set ? -1 : 0;
 }
 
-/* ---- base64 as Go's encoding/base64 StdEncoding does it ---- */
-
-static int b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-static int is_nl(unsigned char c)
-{
-	return c == '\n' || c == '\r';
-}
-
-/* Mirrors Go 1.19's decodeQuantum so that *@bad (the CorruptInputError
- * offset) matches: CR and LF are skipped anywhere, padding is mandatory,
- * trailing bits are not checked. */
-static int b64_decode(const unsigned char *src, size_t len, struct cf_buf *out, size_t *bad)
-{
-	size_t si = 0;
-	while (si < len) {
-		unsigned char dbuf[4] = {0, 0, 0, 0};
-		int dlen = 4;
-		int garbage = 0;
-		size_t garbage_at = 0;
-		for (int j = 0; j < 4; j++) {
-			if (si == len) {
-				if (j == 0)
-					return 0;
-				*bad = si - (size_t)j;
-				return -1;
-			}
-			unsigned char in = src[si++];
-			int val = b64_value(in);
-			if (val >= 0) {
-				dbuf[j] = (unsigned char)val;
-				continue;
-			}
-			if (is_nl(in)) {
-				j--;
-				continue;
-			}
-			if (in != '=' || j < 2) {
-				*bad = si - 1;
-				return -1;
-			}
-			if (j == 2) {
-				while (si < len && is_nl(src[si]))
-					si++;
-				if (si == len) {
-					*bad = len;
-					return -1;
-				}
-				if (src[si] != '=') {
-					*bad = si - 1;
-					return -1;
-				}
-				si++;
-			}
-			while (si < len && is_nl(src[si]))
-				si++;
-			if (si < len) {
-				garbage = 1;
-				garbage_at = si;
-			}
-			dlen = j;
-			break;
-		}
-		unsigned long v = (unsigned long)dbuf[0] << 18 | (unsigned long)dbuf[1] << 12 |
-				  (unsigned long)dbuf[2] << 6 | dbuf[3];
-		unsigned char b[3] = {(unsigned char)(v >> 16), (unsigned char)(v >> 8),
-				      (unsigned char)v};
-		cf_buf_add(out, b, (size_t)(dlen - 1));
-		if (garbage) {
-			*bad = garbage_at;
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static void b64_encode(struct cf_buf *b, const unsigned char *p, size_t n)
-{
-	static const char tab[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned long v = (unsigned long)p[i] << 16;
-		if (i + 1 < n)
-			v |= (unsigned long)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		cf_buf_addc(b, (unsigned char)tab[v >> 18 & 63]);
-		cf_buf_addc(b, (unsigned char)tab[v >> 12 & 63]);
-		cf_buf_addc(b, i + 1 < n ? (unsigned char)tab[v >> 6 & 63] : '=');
-		cf_buf_addc(b, i + 2 < n ? (unsigned char)tab[v & 63] : '=');
-	}
-}
-
 /* ---- outputs ---- */
 
 struct output {
@@ -409,7 +304,7 @@ static int make_plan(struct plan *p, const json_t *map, const char *base, struct
 	if (r > 0) {
 		struct cf_buf der = CF_BUF_INIT;
 		size_t bad = 0;
-		if (b64_decode((const unsigned char *)s, len, &der, &bad) < 0) {
+		if (cf_base64_decode((const unsigned char *)s, len, &der, &bad) < 0) {
 			cf_buf_release(&der);
 			return cf_error_set(err, CF_ERR_PLAIN,
 					    "Failed to parse ocspResponse: "
@@ -528,7 +423,7 @@ int main(int argc, char **argv)
 			const struct output *o = &plan.out[i];
 			if (o->binary) {
 				struct cf_buf enc = CF_BUF_INIT;
-				b64_encode(&enc, o->data, o->len);
+				cf_base64_encode(&enc, o->data, o->len);
 				if (enc.len)
 					fwrite(enc.data, 1, enc.len, stdout);
 				cf_buf_release(&enc);

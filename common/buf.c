@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gnutls/gnutls.h>
 
 static void oom(void)
 {
@@ -55,7 +54,7 @@ char *cf_xstrdup(const char *s)
 void cf_wipe(void *p, size_t n)
 {
 	if (p && n)
-		gnutls_memset(p, 0, n);
+		explicit_bzero(p, n);
 }
 
 void cf_wipe_free(void *p, size_t n)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base64.h"
 #include "buf.h"
 
 /* The three parsers below follow Go 1.19 (net.ParseIP, net/mail.ParseAddress,
@@ -364,37 +365,14 @@ fail:
 	return -1;
 }
 
-static int b64val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '/')
-		return 62;
-	return -1;
-}
-
-/* base64.StdEncoding.DecodeString succeeds (padding required; atoms hold no CR/LF). */
+/* base64.StdEncoding.DecodeString succeeds (atoms hold no CR/LF). */
 static int b64_valid(const unsigned char *s, size_t n)
 {
-	if (n % 4)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		if (b64val(s[i]) >= 0)
-			continue;
-		if (s[i] != '=')
-			return 0;
-		size_t q = i % 4;
-		if (q < 2 || i + (4 - q) != n)
-			return 0;
-		if (q == 2 && s[i + 1] != '=')
-			return 0;
-		return 1;
-	}
-	return 1;
+	struct cf_buf out = CF_BUF_INIT;
+	size_t bad;
+	int ok = cf_base64_decode(s, n, &out, &bad) == 0;
+	cf_buf_release(&out);
+	return ok;
 }
 
 /* mime qDecode succeeds. */

@@ -3,78 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base64.h"
 #include "fileio.h"
-
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-void cf_base64_encode(struct cf_buf *out, const unsigned char *p, size_t n)
-{
-	size_t i = 0;
-	for (; i + 2 < n; i += 3) {
-		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
-		char q[4] = {b64[v >> 18], b64[(v >> 12) & 63], b64[(v >> 6) & 63], b64[v & 63]};
-		cf_buf_add(out, q, 4);
-	}
-	if (n - i == 1) {
-		unsigned v = (unsigned)p[i] << 16;
-		char q[4] = {b64[v >> 18], b64[(v >> 12) & 63], '=', '='};
-		cf_buf_add(out, q, 4);
-	} else if (n - i == 2) {
-		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8;
-		char q[4] = {b64[v >> 18], b64[(v >> 12) & 63], b64[(v >> 6) & 63], '='};
-		cf_buf_add(out, q, 4);
-	}
-}
-
-static int b64val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-int cf_base64_decode(struct cf_buf *out, const char *s, size_t n, size_t *bad)
-{
-	unsigned acc = 0;
-	int bits = 0, pad = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '\r' || c == '\n' || c == ' ' || c == '\t')
-			continue;
-		if (c == '=') {
-			pad++;
-			continue;
-		}
-		int v = b64val(c);
-		if (v < 0 || pad) {
-			if (bad)
-				*bad = i;
-			return -1;
-		}
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			cf_buf_addc(out, (unsigned char)(acc >> bits));
-			acc &= (1u << bits) - 1;
-		}
-	}
-	if (pad > 2 || (bits == 6)) {
-		if (bad)
-			*bad = n;
-		return -1;
-	}
-	acc = 0;
-	return 0;
-}
 
 void cf_pem_encode(struct cf_buf *out, const char *label, const unsigned char *der, size_t len)
 {
@@ -174,8 +104,15 @@ static int decode_at(const char *begin, const char *end, struct cf_pem_block *bl
 		free(dek);
 		return 0;
 	}
-	struct cf_buf der = CF_BUF_INIT;
-	if (cf_base64_decode(&der, p, (size_t)(e - p), NULL) < 0) {
+	/* Go's pem.Decode drops spaces and tabs; the decoder skips CR and LF. */
+	struct cf_buf body = CF_BUF_INIT, der = CF_BUF_INIT;
+	for (const char *c = p; c < e; c++)
+		if (*c != ' ' && *c != '\t')
+			cf_buf_addc(&body, (unsigned char)*c);
+	size_t bad;
+	int dr = cf_base64_decode(body.data, body.len, &der, &bad);
+	cf_buf_release(&body);
+	if (dr < 0) {
 		cf_buf_release(&der);
 		cf_buf_release(&endmark);
 		free(type);

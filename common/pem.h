@@ -29,11 +29,6 @@ int cf_pem_decode(const char *data, size_t len, struct cf_pem_block *blk, const 
 		  size_t *restlen);
 void cf_pem_block_release(struct cf_pem_block *blk);
 
-/* Standard base64 (RFC 4648, padded). */
-void cf_base64_encode(struct cf_buf *out, const unsigned char *p, size_t n);
-/* Decodes, skipping CR/LF/space/tab; -1 on invalid input (*bad = byte offset). */
-int cf_base64_decode(struct cf_buf *out, const char *s, size_t n, size_t *bad);
-
 /* Reads the value of -ca/-ca-key: "file:PATH", "env:NAME" or a plain path.
  * Errors: plain "unknown prefix: X" or Go's os.ReadFile text. */
 int cf_read_prefixed(const char *spec, struct cf_buf *out, struct cf_error *err);

@@ -320,5 +320,15 @@ case $OUT in
 esac
 expect_files "-version"
 
+# cfssljson does no cryptography: it must not even load GnuTLS, whose library
+# constructor initialises it (a start-up cost on every pipeline).
+if command -v ldd >/dev/null 2>&1; then
+	if ldd "$BIN" 2>/dev/null | grep -q gnutls; then
+		fail "cfssljson-c links GnuTLS"
+	else
+		pass
+	fi
+fi
+
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

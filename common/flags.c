@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "duration.h"
+#include "goquote.h"
 
 enum { PARSE_OK = 0, PARSE_SYNTAX = -1, PARSE_RANGE = -2 };
 
@@ -167,110 +168,12 @@ int cf_flags_find(const struct cf_flag_def *defs, int n, const char *name)
 	return -1;
 }
 
-/* Decodes one UTF-8 sequence as Go does (no overlongs, surrogates or values
- * past U+10FFFF); returns its length, or 0 when invalid. */
-static size_t utf8_decode(const unsigned char *s, size_t n, unsigned long *r)
-{
-	unsigned char c = s[0];
-	size_t len, i;
-	unsigned long v, min;
-
-	if (c < 0x80) {
-		*r = c;
-		return 1;
-	} else if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		v = c & 0x1f;
-		min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		v = c & 0x0f;
-		min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		v = c & 0x07;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*r = v;
-	return len;
-}
-
-/* An approximation of strconv.IsPrint beyond Latin-1: spaces, format and
- * private-use characters are not printable; assigned-ness is not checked. */
-static int go_isprint(unsigned long r)
-{
-	if (r <= 0xff)
-		return (r >= 0x20 && r <= 0x7e) || (r >= 0xa1 && r != 0xad);
-	if (r == 0x1680 || r == 0x180e || (r >= 0x2000 && r <= 0x200f) ||
-	    (r >= 0x2028 && r <= 0x202f) || (r >= 0x205f && r <= 0x206f) || r == 0x3000 ||
-	    r == 0xfeff || (r >= 0xfff9 && r <= 0xfffb) || r == 0xfffe || r == 0xffff ||
-	    (r >= 0xe000 && r <= 0xf8ff) || (r >= 0xe0000 && r <= 0xe007f) || r >= 0xf0000)
-		return 0;
-	return 1;
-}
-
-/* fmt's %q (strconv.Quote). */
-static void go_quote(struct cf_buf *b, const char *str)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n = strlen(str), i = 0;
-
-	cf_buf_addc(b, '"');
-	while (i < n) {
-		unsigned long r;
-		size_t w = utf8_decode(s + i, n - i, &r);
-
-		if (w == 0) {
-			cf_buf_printf(b, "\\x%c%c", hex[s[i] >> 4], hex[s[i] & 0xf]);
-			i++;
-			continue;
-		}
-		i += w;
-		if (r == '"' || r == '\\') {
-			cf_buf_addc(b, '\\');
-			cf_buf_addc(b, (unsigned char)r);
-		} else if (go_isprint(r)) {
-			cf_buf_add(b, s + i - w, w);
-		} else {
-			switch (r) {
-			case '\a': cf_buf_adds(b, "\\a"); break;
-			case '\b': cf_buf_adds(b, "\\b"); break;
-			case '\f': cf_buf_adds(b, "\\f"); break;
-			case '\n': cf_buf_adds(b, "\\n"); break;
-			case '\r': cf_buf_adds(b, "\\r"); break;
-			case '\t': cf_buf_adds(b, "\\t"); break;
-			case '\v': cf_buf_adds(b, "\\v"); break;
-			default:
-				if (r < ' ' || r == 0x7f)
-					cf_buf_printf(b, "\\x%02lx", r);
-				else if (r < 0x10000)
-					cf_buf_printf(b, "\\u%04lx", r);
-				else
-					cf_buf_printf(b, "\\U%08lx", r);
-			}
-		}
-	}
-	cf_buf_addc(b, '"');
-}
-
 static enum cf_flags_result fail_value(struct cf_error *err, const char *fmt, const char *value,
 				       const char *name, const char *why)
 {
 	struct cf_buf q = CF_BUF_INIT;
 
-	go_quote(&q, value);
+	cf_go_quote(&q, value, strlen(value));
 	cf_error_set(err, CF_ERR_PLAIN, fmt, (const char *)q.data, name, why);
 	cf_buf_release(&q);
 	return CF_FLAGS_ERROR;

@@ -6,6 +6,7 @@
 
 #include "base64.h"
 #include "buf.h"
+#include "goquote.h"
 
 /* The three parsers below follow Go 1.19 (net.ParseIP, net/mail.ParseAddress,
  * url.ParseRequestURI) step by step, because cfssl's classification is
@@ -1003,68 +1004,6 @@ out:
 
 /* ---- classification ---- */
 
-/* strconv.IsPrint for a rune >= 0x80, approximated: the non-printing
- * categories that can plausibly show up in a host name (C1 controls, non-ASCII
- * spaces, format characters, private use, noncharacters). Unassigned code
- * points are treated as printable. */
-static int rune_printable(uint32_t r)
-{
-	static const uint32_t np[][2] = {
-		{0x80, 0xA0},     {0xAD, 0xAD},       {0x600, 0x605},     {0x61C, 0x61C},
-		{0x6DD, 0x6DD},   {0x70F, 0x70F},     {0x1680, 0x1680},   {0x180E, 0x180E},
-		{0x2000, 0x200F}, {0x2028, 0x202F},   {0x205F, 0x206F},   {0x3000, 0x3000},
-		{0xD800, 0xF8FF}, {0xFDD0, 0xFDEF},   {0xFEFF, 0xFEFF},   {0xFFF0, 0xFFFB},
-		{0xFFFE, 0xFFFF}, {0xE0000, 0xE00FF}, {0xF0000, 0x10FFFF},
-	};
-	for (size_t i = 0; i < sizeof np / sizeof np[0]; i++)
-		if (r >= np[i][0] && r <= np[i][1])
-			return 0;
-	if ((r & 0xFFFE) == 0xFFFE)
-		return 0;
-	return 1;
-}
-
-/* Go's %q (strconv.Quote) of @s. */
-static void go_quote(struct cf_buf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s, *e = p + strlen(s);
-	cf_buf_addc(b, '"');
-	while (p < e) {
-		uint32_t r;
-		size_t size = utf8_decode(p, e, &r);
-		if (size == 1 && r == RUNE_ERROR) {
-			cf_buf_printf(b, "\\x%02x", *p);
-			p++;
-			continue;
-		}
-		if (r == '"' || r == '\\') {
-			cf_buf_addc(b, '\\');
-			cf_buf_addc(b, (unsigned char)r);
-		} else if ((r >= ' ' && r < 0x7f) || (r >= 0x80 && rune_printable(r))) {
-			cf_buf_add(b, p, size);
-		} else {
-			switch (r) {
-			case '\a': cf_buf_adds(b, "\\a"); break;
-			case '\b': cf_buf_adds(b, "\\b"); break;
-			case '\f': cf_buf_adds(b, "\\f"); break;
-			case '\n': cf_buf_adds(b, "\\n"); break;
-			case '\r': cf_buf_adds(b, "\\r"); break;
-			case '\t': cf_buf_adds(b, "\\t"); break;
-			case '\v': cf_buf_adds(b, "\\v"); break;
-			default:
-				if (r < ' ' || r == 0x7f)
-					cf_buf_printf(b, "\\x%02x", (unsigned)r);
-				else if (r < 0x10000)
-					cf_buf_printf(b, "\\u%04x", (unsigned)r);
-				else
-					cf_buf_printf(b, "\\U%08x", (unsigned)r);
-			}
-		}
-		p += size;
-	}
-	cf_buf_addc(b, '"');
-}
-
 int cf_host_classify(const char *s, struct cf_host *out, struct cf_error *err)
 {
 	memset(out, 0, sizeof *out);
@@ -1086,7 +1025,7 @@ int cf_host_classify(const char *s, struct cf_host *out, struct cf_error *err)
 	for (const unsigned char *p = (const unsigned char *)out->value; *p; p++) {
 		if (*p >= 0x80) {
 			struct cf_buf q = CF_BUF_INIT;
-			go_quote(&q, out->value);
+			cf_go_quote(&q, out->value, strlen(out->value));
 			cf_error_set(err, CF_ERR_PLAIN, "x509: %s cannot be encoded as an IA5String",
 				     (const char *)q.data);
 			cf_buf_release(&q);

@@ -318,8 +318,9 @@ int cmd_gencert(struct cfssl_ctx *ctx)
 	if (f[F_RENEWCA].b)
 		return cf_error_set(err, CF_ERR_PLAIN, "-renewca is not supported by cfssl-c yet");
 	if (ctx->npos < 1)
-		return cf_error_set(err, CF_ERR_PLAIN,
-				    "not enough arguments are supplied --- please refer to the usage");
+		return cf_error_set(
+			err, CF_ERR_PLAIN,
+			"not enough arguments are supplied --- please refer to the usage");
 	if (ctx->npos > 1)
 		return cf_error_set(err, CF_ERR_PLAIN,
 				    "only one argument is accepted, please check with usage");

@@ -51,8 +51,9 @@ static const char csr_template[] = "{\n"
 int cmd_print_defaults(struct cfssl_ctx *ctx)
 {
 	if (ctx->npos < 1)
-		return cf_error_set(ctx->err, CF_ERR_PLAIN,
-				    "not enough arguments are supplied --- please refer to the usage");
+		return cf_error_set(
+			ctx->err, CF_ERR_PLAIN,
+			"not enough arguments are supplied --- please refer to the usage");
 	const char *what = ctx->pos[0];
 	if (!strcmp(what, "config")) {
 		cf_buf_adds(ctx->out, config_template);
@@ -61,7 +62,8 @@ int cmd_print_defaults(struct cfssl_ctx *ctx)
 		cf_buf_adds(ctx->out, csr_template);
 		cf_buf_addc(ctx->out, '\n');
 	} else {
-		cf_buf_adds(ctx->out, "Default configurations are available for:\n\tconfig\n\tcsr\n");
+		cf_buf_adds(ctx->out,
+			    "Default configurations are available for:\n\tconfig\n\tcsr\n");
 	}
 	return 0;
 }

@@ -243,8 +243,8 @@ static int get_key(const json_t *map, const char *key, const char **s, size_t *l
 }
 
 /* First present of @k1, @k2; an empty string means no file. */
-static int pick(struct plan *p, const json_t *map, const char *k1, const char *k2,
-		const char *base, const char *suffix, mode_t mode, struct cf_error *err)
+static int pick(struct plan *p, const json_t *map, const char *k1, const char *k2, const char *base,
+		const char *suffix, mode_t mode, struct cf_error *err)
 {
 	const char *s = NULL;
 	size_t len = 0;
@@ -357,11 +357,8 @@ int main(int argc, char **argv)
 	const char *argv0 = argc > 0 ? argv[0] : "cfssljson";
 	switch (cf_flags_parse(flag_defs, F_COUNT, vals, argc > 0 ? argc - 1 : 0,
 			       argc > 0 ? argv + 1 : argv, &npos, &pos, &err)) {
-	case CF_FLAGS_OK:
-		break;
-	case CF_FLAGS_HELP:
-		usage(argv0);
-		return 0;
+	case CF_FLAGS_OK: break;
+	case CF_FLAGS_HELP: usage(argv0); return 0;
 	case CF_FLAGS_ERROR:
 	default:
 		print_err(&err);

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static void oom(void)
 {
 	/* The one place the library stops the process: nothing sensible can follow. */

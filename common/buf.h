@@ -11,14 +11,16 @@ struct cf_buf {
 	size_t cap;
 };
 
-#define CF_BUF_INIT {NULL, 0, 0}
+#define CF_BUF_INIT        \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 /* Append bytes; aborts on out-of-memory (the only place the library dies). */
 void cf_buf_add(struct cf_buf *b, const void *p, size_t n);
 void cf_buf_addc(struct cf_buf *b, unsigned char c);
 void cf_buf_adds(struct cf_buf *b, const char *s);
-void cf_buf_printf(struct cf_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void cf_buf_printf(struct cf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cf_buf_vprintf(struct cf_buf *b, const char *fmt, va_list ap);
 /* Wipes the contents, then frees. Accepts a zeroed buffer. */
 void cf_buf_release(struct cf_buf *b);

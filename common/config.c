@@ -11,7 +11,7 @@
 #include "gojson.h"
 #include "log.h"
 
-#define ONE_YEAR_NS (8760LL * 3600 * 1000000000)
+#define ONE_YEAR_NS  (8760LL * 3600 * 1000000000)
 #define PATH_MAX_LEN 256
 
 /*
@@ -175,8 +175,7 @@ static void raw_text(const json_t *v, struct cf_buf *b)
 
 /* ---- simple members ---- */
 
-static void get_string(struct dec *d, const json_t *v, const char *st, const char *path,
-		       char **out)
+static void get_string(struct dec *d, const json_t *v, const char *st, const char *path, char **out)
 {
 	const char *s = NULL;
 	size_t len = 0;
@@ -259,7 +258,7 @@ static void get_struct(struct dec *d, json_t *v, const char *gotype, const char 
 		names[i] = f[i].name;
 	const char *k;
 	json_t *m;
-	json_object_foreach (v, k, m) {
+	json_object_foreach(v, k, m) {
 		int i = field_index(k, names, nf);
 		if (i < 0) {
 			if (where)
@@ -383,24 +382,24 @@ static int parse_time_json(const char *raw, size_t rawlen, int64_t *sec, long *n
 	int year = 0, mon = 0, day = 0, hour = 0, min = 0, s = 0, off = 0, st = TP_OK;
 	long ns = 0;
 
-#define SKIP(c)                                                                                    \
-	do {                                                                                       \
-		if (!n || *v != (c)) {                                                             \
-			static const char lit[2] = {c, 0};                                         \
-			hold = v;                                                                  \
-			holdn = n;                                                                 \
-			elem = lit;                                                                \
-			st = TP_BAD;                                                               \
-			goto out;                                                                  \
-		}                                                                                  \
-		v++;                                                                               \
-		n--;                                                                               \
+#define SKIP(c)                                            \
+	do {                                               \
+		if (!n || *v != (c)) {                     \
+			static const char lit[2] = {c, 0}; \
+			hold = v;                          \
+			holdn = n;                         \
+			elem = lit;                        \
+			st = TP_BAD;                       \
+			goto out;                          \
+		}                                          \
+		v++;                                       \
+		n--;                                       \
 	} while (0)
-#define BAD(name)                                                                                  \
-	do {                                                                                       \
-		elem = name;                                                                       \
-		st = TP_BAD;                                                                       \
-		goto out;                                                                          \
+#define BAD(name)            \
+	do {                 \
+		elem = name; \
+		st = TP_BAD; \
+		goto out;    \
 	} while (0)
 
 	SKIP('"');
@@ -525,16 +524,12 @@ out:;
 		cf_buf_adds(&b, " as ");
 		go_time_quote(&b, elem, strlen(elem));
 		break;
-	case TP_RANGE:
-		cf_buf_printf(&b, ": %s out of range", range);
-		break;
+	case TP_RANGE: cf_buf_printf(&b, ": %s out of range", range); break;
 	case TP_EXTRA:
 		cf_buf_adds(&b, ": extra text: ");
 		go_time_quote(&b, v, n);
 		break;
-	default:
-		cf_buf_adds(&b, ": day out of range");
-		break;
+	default: cf_buf_adds(&b, ": day out of range"); break;
 	}
 	cf_error_set(e, CF_ERR_PLAIN, "%s", (const char *)b.data);
 	cf_buf_release(&b);
@@ -622,7 +617,7 @@ static int check_oid(struct dec *d, const json_t *v)
 	return 0;
 }
 
-static const char *const lint_labels[] = {"reserved", "NA",    "NE",    "pass",
+static const char *const lint_labels[] = {"reserved", "NA",   "NE",    "pass",
 					  "info",     "warn", "error", "fatal"};
 
 /* lint.LintStatus's UnmarshalJSON: the JSON text with every '"' removed. */
@@ -694,15 +689,42 @@ enum {
 
 /* In SigningProfile's field order (Go's case-insensitive match takes the first). */
 static const char *const profile_fields[P_COUNT] = {
-	"usages",	 "issuer_urls",	    "ocsp_url",	      "crl_url",
-	"ca_constraint", "ocsp_no_check",   "expiry",	      "backdate",
-	"auth_key",	 "copy_extensions", "prev_auth_key",  "remote",
-	"not_before",	 "not_after",	    "name_whitelist", "auth_remote",
-	"ct_log_servers", "allowed_extensions", "cert_store", "lint_error_level",
-	"ignored_lints", "ignored_lint_sources", "Policies",  "Expiry",
-	"Backdate",	 "Provider",	    "PrevProvider",   "RemoteProvider",
-	"RemoteServer",	 "RemoteCAs",	    "ClientCert",     "CSRWhitelist",
-	"NameWhitelist", "ExtensionWhitelist", "ClientProvidesSerialNumbers", "LintRegistry",
+	"usages",
+	"issuer_urls",
+	"ocsp_url",
+	"crl_url",
+	"ca_constraint",
+	"ocsp_no_check",
+	"expiry",
+	"backdate",
+	"auth_key",
+	"copy_extensions",
+	"prev_auth_key",
+	"remote",
+	"not_before",
+	"not_after",
+	"name_whitelist",
+	"auth_remote",
+	"ct_log_servers",
+	"allowed_extensions",
+	"cert_store",
+	"lint_error_level",
+	"ignored_lints",
+	"ignored_lint_sources",
+	"Policies",
+	"Expiry",
+	"Backdate",
+	"Provider",
+	"PrevProvider",
+	"RemoteProvider",
+	"RemoteServer",
+	"RemoteCAs",
+	"ClientCert",
+	"CSRWhitelist",
+	"NameWhitelist",
+	"ExtensionWhitelist",
+	"ClientProvidesSerialNumbers",
+	"LintRegistry",
 };
 
 static void get_duration_field(struct dec *d, const json_t *v, const char *path, int64_t *out)
@@ -731,7 +753,7 @@ static int decode_policies(struct dec *d, json_t *v, const char *path, struct pr
 	pp->bad_qualifier = 0;
 	size_t i;
 	json_t *pol;
-	json_array_foreach (v, i, pol) {
+	json_array_foreach(v, i, pol) {
 		if (json_is_null(pol))
 			continue;
 		if (!json_is_object(pol)) {
@@ -740,7 +762,7 @@ static int decode_policies(struct dec *d, json_t *v, const char *path, struct pr
 		}
 		const char *k;
 		json_t *m;
-		json_object_foreach (pol, k, m) {
+		json_object_foreach(pol, k, m) {
 			int f = field_index(k, pol_fields, 2);
 			char p[PATH_MAX_LEN];
 			if (f < 0) {
@@ -762,13 +784,13 @@ static int decode_policies(struct dec *d, json_t *v, const char *path, struct pr
 			}
 			size_t j;
 			json_t *q;
-			json_array_foreach (m, j, q) {
+			json_array_foreach(m, j, q) {
 				char *type = NULL;
 				struct sfield qf[] = {{"Type", FK_STRING, &type},
 						      {"Value", FK_STRING, NULL}};
 				get_struct(d, q, "config.CertificatePolicyQualifier",
-					   "CertificatePolicy", p, "CertificatePolicyQualifier", qf, 2,
-					   where);
+					   "CertificatePolicy", p, "CertificatePolicyQualifier", qf,
+					   2, where);
 				if (type && *type && strcmp(type, "id-qt-unotice") &&
 				    strcmp(type, "id-qt-cps"))
 					pp->bad_qualifier = 1;
@@ -787,7 +809,7 @@ static int decode_profile(struct dec *d, json_t *obj, const char *prefix, struct
 	struct cf_profile *p = &pp->p;
 	const char *k;
 	json_t *v;
-	json_object_foreach (obj, k, v) {
+	json_object_foreach(obj, k, v) {
 		int f = field_index(k, profile_fields, P_COUNT);
 		if (f < 0) {
 			warn_unknown(k, where);
@@ -797,39 +819,23 @@ static int decode_profile(struct dec *d, json_t *obj, const char *prefix, struct
 		join(path, prefix, profile_fields[f]);
 		const char *S = "SigningProfile";
 		switch (f) {
-		case P_USAGES:
-			get_strlist(d, v, S, path, &p->usages, &p->nusages, NULL);
-			break;
+		case P_USAGES: get_strlist(d, v, S, path, &p->usages, &p->nusages, NULL); break;
 		case P_ISSUER_URLS:
 			get_strlist(d, v, S, path, &p->issuer_urls, &p->nissuer_urls,
 				    &p->issuer_urls_set);
 			break;
-		case P_OCSP_URL:
-			get_string(d, v, S, path, &p->ocsp_url);
-			break;
-		case P_CRL_URL:
-			get_string(d, v, S, path, &p->crl_url);
-			break;
-		case P_EXPIRY:
-			get_string(d, v, S, path, &p->expiry_str);
-			break;
-		case P_BACKDATE:
-			get_string(d, v, S, path, &pp->backdate_str);
-			break;
+		case P_OCSP_URL: get_string(d, v, S, path, &p->ocsp_url); break;
+		case P_CRL_URL: get_string(d, v, S, path, &p->crl_url); break;
+		case P_EXPIRY: get_string(d, v, S, path, &p->expiry_str); break;
+		case P_BACKDATE: get_string(d, v, S, path, &pp->backdate_str); break;
 		case P_AUTH_KEY:
 		case P_PREV_AUTH_KEY:
 		case P_REMOTE:
 		case P_NAME_WHITELIST:
 		case P_CERT_STORE:
-		case P_REMOTE_SERVER:
-			check_string(d, v, S, path);
-			break;
-		case P_OCSP_NO_CHECK:
-			get_bool(d, v, S, path, &p->ocsp_no_check);
-			break;
-		case P_COPY_EXTENSIONS:
-			get_bool(d, v, S, path, &p->copy_extensions);
-			break;
+		case P_REMOTE_SERVER: check_string(d, v, S, path); break;
+		case P_OCSP_NO_CHECK: get_bool(d, v, S, path, &p->ocsp_no_check); break;
+		case P_COPY_EXTENSIONS: get_bool(d, v, S, path, &p->copy_extensions); break;
 		case P_CLIENT_SERIALS: {
 			int b = 0;
 			get_bool(d, v, S, path, &b);
@@ -837,15 +843,14 @@ static int decode_profile(struct dec *d, json_t *obj, const char *prefix, struct
 		}
 		case P_CT_LOG_SERVERS:
 		case P_IGNORED_LINTS:
-		case P_IGNORED_LINT_SOURCES:
-			check_strlist(d, v, S, path);
-			break;
+		case P_IGNORED_LINT_SOURCES: check_strlist(d, v, S, path); break;
 		case P_CA_CONSTRAINT: {
 			char w[PATH_MAX_LEN + 32];
 			snprintf(w, sizeof w, "\"ca_constraint\" of %s", where);
-			struct sfield cf[] = {{"is_ca", FK_BOOL, &p->is_ca},
-					      {"max_path_len", FK_INT, &p->max_path_len},
-					      {"max_path_len_zero", FK_BOOL, &p->max_path_len_zero}};
+			struct sfield cf[] = {
+				{"is_ca", FK_BOOL, &p->is_ca},
+				{"max_path_len", FK_INT, &p->max_path_len},
+				{"max_path_len_zero", FK_BOOL, &p->max_path_len_zero}};
 			get_struct(d, v, "config.CAConstraint", S, path, "CAConstraint", cf, 3, w);
 			break;
 		}
@@ -859,10 +864,14 @@ static int decode_profile(struct dec *d, json_t *obj, const char *prefix, struct
 		}
 		case P_CSR_WHITELIST: {
 			struct sfield wf[] = {
-				{"Subject", FK_BOOL, NULL},	   {"PublicKeyAlgorithm", FK_BOOL, NULL},
-				{"PublicKey", FK_BOOL, NULL},	   {"SignatureAlgorithm", FK_BOOL, NULL},
-				{"DNSNames", FK_BOOL, NULL},	   {"IPAddresses", FK_BOOL, NULL},
-				{"EmailAddresses", FK_BOOL, NULL}, {"URIs", FK_BOOL, NULL},
+				{"Subject", FK_BOOL, NULL},
+				{"PublicKeyAlgorithm", FK_BOOL, NULL},
+				{"PublicKey", FK_BOOL, NULL},
+				{"SignatureAlgorithm", FK_BOOL, NULL},
+				{"DNSNames", FK_BOOL, NULL},
+				{"IPAddresses", FK_BOOL, NULL},
+				{"EmailAddresses", FK_BOOL, NULL},
+				{"URIs", FK_BOOL, NULL},
 			};
 			get_struct(d, v, "config.CSRWhitelist", S, path, "CSRWhitelist", wf, 8,
 				   NULL);
@@ -900,16 +909,15 @@ static int decode_profile(struct dec *d, json_t *obj, const char *prefix, struct
 			get_duration_field(d, v, path, &ignored);
 			break;
 		}
-		case P_BACKDATE_DUR:
-			get_duration_field(d, v, path, &pp->backdate_num);
-			break;
+		case P_BACKDATE_DUR: get_duration_field(d, v, path, &pp->backdate_num); break;
 		case P_PROVIDER:
 		case P_PREV_PROVIDER:
 		case P_REMOTE_PROVIDER:
 		case P_LINT_REGISTRY:
 			if (!json_is_null(v))
 				type_error(d, v, S, path,
-					   f == P_LINT_REGISTRY ? "lint.Registry" : "auth.Provider");
+					   f == P_LINT_REGISTRY ? "lint.Registry"
+								: "auth.Provider");
 			break;
 		case P_REMOTE_CAS:
 			if (!json_is_null(v) && !json_is_object(v))
@@ -933,7 +941,7 @@ static int decode_profile(struct dec *d, json_t *obj, const char *prefix, struct
 			{
 				const char *ek;
 				json_t *ev;
-				json_object_foreach (v, ek, ev) {
+				json_object_foreach(v, ek, ev) {
 					int b = 0;
 					get_bool(d, ev, S, path, &b);
 				}
@@ -953,12 +961,13 @@ static int decode_profiles(struct dec *d, json_t *v, struct raw *r)
 		return 0;
 	}
 	if (!json_is_object(v)) {
-		type_error(d, v, "Signing", "signing.profiles", "map[string]*config.SigningProfile");
+		type_error(d, v, "Signing", "signing.profiles",
+			   "map[string]*config.SigningProfile");
 		return 0;
 	}
 	const char *k;
 	json_t *m;
-	json_object_foreach (v, k, m) {
+	json_object_foreach(v, k, m) {
 		struct named *e = NULL;
 		for (size_t i = 0; i < r->nprofs; i++)
 			if (!strcmp(r->profs[i].name, k))
@@ -1007,7 +1016,7 @@ static int decode_signing(struct dec *d, json_t *v, struct raw *r)
 	r->has_signing = 1;
 	const char *k;
 	json_t *m;
-	json_object_foreach (v, k, m) {
+	json_object_foreach(v, k, m) {
 		int f = field_index(k, fields, 2);
 		if (f < 0) {
 			warn_unknown(k, "\"signing\"");
@@ -1039,7 +1048,7 @@ static void decode_auth_keys(struct dec *d, json_t *v)
 	}
 	const char *k;
 	json_t *m;
-	json_object_foreach (v, k, m) {
+	json_object_foreach(v, k, m) {
 		struct sfield f[] = {{"type", FK_STRING, NULL}, {"key", FK_STRING, NULL}};
 		struct cf_buf w = CF_BUF_INIT;
 		cf_buf_adds(&w, "auth key ");
@@ -1061,7 +1070,7 @@ static int decode_config(struct dec *d, json_t *root, struct raw *r)
 	}
 	const char *k;
 	json_t *m;
-	json_object_foreach (root, k, m) {
+	json_object_foreach(root, k, m) {
 		switch (field_index(k, fields, 4)) {
 		case 0:
 			if (decode_signing(d, m, r))
@@ -1071,9 +1080,7 @@ static int decode_config(struct dec *d, json_t *root, struct raw *r)
 			if (!json_is_null(m) && !json_is_object(m))
 				type_error(d, m, "Config", "ocsp", "config.Config");
 			break;
-		case 2:
-			decode_auth_keys(d, m);
-			break;
+		case 2: decode_auth_keys(d, m); break;
 		case 3:
 			if (json_is_null(m))
 				break;
@@ -1084,13 +1091,11 @@ static int decode_config(struct dec *d, json_t *root, struct raw *r)
 			{
 				const char *rk;
 				json_t *rv;
-				json_object_foreach (m, rk, rv)
+				json_object_foreach(m, rk, rv)
 					check_string(d, rv, "Config", "remotes");
 			}
 			break;
-		default:
-			warn_unknown(k, "the configuration");
-			break;
+		default: warn_unknown(k, "the configuration"); break;
 		}
 	}
 	return 0;
@@ -1281,8 +1286,7 @@ void cf_config_free(struct cf_config *c)
 	free(c);
 }
 
-const struct cf_profile *cf_config_profile(const struct cf_config *c, const char *name,
-					   int *found)
+const struct cf_profile *cf_config_profile(const struct cf_config *c, const char *name, int *found)
 {
 	if (name)
 		for (size_t i = 0; i < c->nprofiles; i++)

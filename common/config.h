@@ -66,8 +66,7 @@ void cf_config_free(struct cf_config *c);
 
 /* The profile @name selects: an exact (case-sensitive) profile match, else
  * the default. *@found tells which. Borrowed from @c. */
-const struct cf_profile *cf_config_profile(const struct cf_config *c, const char *name,
-					   int *found);
+const struct cf_profile *cf_config_profile(const struct cf_config *c, const char *name, int *found);
 
 /* Key usage bits and extended key usage OIDs (dotted text, borrowed
  * constants, list order, duplicates kept) of @p's usages. The EKU call

@@ -43,8 +43,7 @@ static int parse_name(const json_t *obj, struct cf_name *n, struct cf_error *err
 		return cf_gojson_type_error(err, obj, "CertificateRequest", "names", "csr.Name");
 	const char *k;
 	json_t *v;
-	json_object_foreach((json_t *)obj, k, v)
-	{
+	json_object_foreach((json_t *)obj, k, v) {
 		int r = 0;
 		if (cf_gojson_key_eq(k, "C"))
 			r = get_str(v, &n->c, err, "Name", "names.C");
@@ -68,8 +67,7 @@ static int parse_name(const json_t *obj, struct cf_name *n, struct cf_error *err
 							    "map[string]string");
 			const char *ok;
 			json_t *ov;
-			json_object_foreach(v, ok, ov)
-			{
+			json_object_foreach(v, ok, ov) {
 				if (json_is_null(ov))
 					continue;
 				if (!json_is_string(ov))
@@ -93,11 +91,11 @@ static int parse_key(const json_t *obj, struct cf_csr_request *req, struct cf_er
 	if (json_is_null(obj))
 		return 0;
 	if (!json_is_object(obj))
-		return cf_gojson_type_error(err, obj, "CertificateRequest", "key", "csr.KeyRequest");
+		return cf_gojson_type_error(err, obj, "CertificateRequest", "key",
+					    "csr.KeyRequest");
 	const char *k;
 	json_t *v;
-	json_object_foreach((json_t *)obj, k, v)
-	{
+	json_object_foreach((json_t *)obj, k, v) {
 		int r = 0;
 		if (cf_gojson_key_eq(k, "algo"))
 			r = get_str(v, &req->algo, err, "KeyRequest", "key.algo");
@@ -125,8 +123,7 @@ static int parse_ca(const json_t *obj, struct cf_csr_request *req, struct cf_err
 	req->has_ca = 1;
 	const char *k;
 	json_t *v;
-	json_object_foreach((json_t *)obj, k, v)
-	{
+	json_object_foreach((json_t *)obj, k, v) {
 		int r = 0;
 		if (cf_gojson_key_eq(k, "pathlen"))
 			r = cf_gojson_get_int(v, &req->ca_pathlen, err, "CAConfig", "ca.pathlen");
@@ -187,8 +184,7 @@ static int parse_request(const json_t *root, struct cf_csr_request *req, struct 
 				    cf_gojson_kind(root));
 	const char *k;
 	json_t *v;
-	json_object_foreach((json_t *)root, k, v)
-	{
+	json_object_foreach((json_t *)root, k, v) {
 		int r = 0;
 		if (cf_gojson_key_eq(k, "CN")) {
 			r = get_str(v, &req->cn, err, "CertificateRequest", "CN");
@@ -435,7 +431,8 @@ static int check_oid(const char *oid, struct cf_error *err)
 			if ((p[i] < '0' || p[i] > '9') && !(i == 0 && (p[i] == '-' || p[i] == '+')))
 				ok = 0;
 		if (!ok)
-			return cf_error_set(err, CF_ERR_CSR_BAD, "invalid OID part %.*s", (int)l, p);
+			return cf_error_set(err, CF_ERR_CSR_BAD, "invalid OID part %.*s", (int)l,
+					    p);
 		if (!dot)
 			return 0;
 		p = dot + 1;
@@ -448,8 +445,10 @@ int cf_csr_subject_der(const struct cf_csr_request *req, struct cf_buf *out, str
 		const char *oid;
 		size_t off;
 	} std[] = {
-		{"2.5.4.6", offsetof(struct cf_name, c)},   {"2.5.4.8", offsetof(struct cf_name, st)},
-		{"2.5.4.7", offsetof(struct cf_name, l)},   {"2.5.4.10", offsetof(struct cf_name, o)},
+		{"2.5.4.6", offsetof(struct cf_name, c)},
+		{"2.5.4.8", offsetof(struct cf_name, st)},
+		{"2.5.4.7", offsetof(struct cf_name, l)},
+		{"2.5.4.10", offsetof(struct cf_name, o)},
 		{"2.5.4.11", offsetof(struct cf_name, ou)},
 	};
 	struct cf_buf seq = CF_BUF_INIT;
@@ -494,8 +493,10 @@ size_t cf_san_der(const struct cf_host *hosts, size_t n, int ca_only_ip, struct 
 	static const struct {
 		enum cf_host_kind kind;
 		unsigned tag;
-	} order[] = {
-		{CF_HOST_DNS, 0x82}, {CF_HOST_EMAIL, 0x81}, {CF_HOST_IP, 0x87}, {CF_HOST_URI, 0x86}};
+	} order[] = {{CF_HOST_DNS, 0x82},
+		     {CF_HOST_EMAIL, 0x81},
+		     {CF_HOST_IP, 0x87},
+		     {CF_HOST_URI, 0x86}};
 	struct cf_buf c = CF_BUF_INIT;
 	size_t count = 0;
 	for (size_t k = 0; k < 4; k++) {
@@ -507,7 +508,8 @@ size_t cf_san_der(const struct cf_host *hosts, size_t n, int ca_only_ip, struct 
 			if (hosts[i].kind == CF_HOST_IP)
 				cf_der_tlv(&c, order[k].tag, hosts[i].ip, (size_t)hosts[i].iplen);
 			else
-				cf_der_tlv(&c, order[k].tag, hosts[i].value, strlen(hosts[i].value));
+				cf_der_tlv(&c, order[k].tag, hosts[i].value,
+					   strlen(hosts[i].value));
 			count++;
 		}
 	}

@@ -11,7 +11,7 @@
 #include "keygen.h"
 
 struct cf_name_oid {
-	char *oid;   /* dotted text, as given */
+	char *oid; /* dotted text, as given */
 	char *value;
 };
 

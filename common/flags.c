@@ -184,14 +184,9 @@ static void set_default(const struct cf_flag_def *def, struct cf_flag_value *v)
 	memset(v, 0, sizeof(*v));
 	v->str = def->def ? def->def : "";
 	switch (def->type) {
-	case CF_FLAG_STRING:
-		break;
-	case CF_FLAG_BOOL:
-		cf_parse_bool(v->str, &v->b);
-		break;
-	case CF_FLAG_INT:
-		cf_parse_int(v->str, &v->i);
-		break;
+	case CF_FLAG_STRING: break;
+	case CF_FLAG_BOOL: cf_parse_bool(v->str, &v->b); break;
+	case CF_FLAG_INT: cf_parse_int(v->str, &v->i); break;
 	case CF_FLAG_DURATION: {
 		struct cf_error e = {0};
 
@@ -202,8 +197,8 @@ static void set_default(const struct cf_flag_def *def, struct cf_flag_value *v)
 }
 
 enum cf_flags_result cf_flags_parse(const struct cf_flag_def *defs, int n,
-				    struct cf_flag_value *vals, int argc, char **argv,
-				    int *npos, char ***pos, struct cf_error *err)
+				    struct cf_flag_value *vals, int argc, char **argv, int *npos,
+				    char ***pos, struct cf_error *err)
 {
 	int i = 0;
 
@@ -239,7 +234,8 @@ enum cf_flags_result cf_flags_parse(const struct cf_flag_def *defs, int n,
 		if (eq)
 			value = eq + 1;
 		if (nlen >= sizeof(namebuf))
-			nlen = sizeof(namebuf) - 1; /* longer than any defined flag: still unknown */
+			nlen = sizeof(namebuf) -
+			       1; /* longer than any defined flag: still unknown */
 		memcpy(namebuf, name, nlen);
 		namebuf[nlen] = '\0';
 
@@ -259,8 +255,8 @@ enum cf_flags_result cf_flags_parse(const struct cf_flag_def *defs, int n,
 			if (!value) {
 				b = 1;
 			} else if (cf_parse_bool(value, &b) < 0) {
-				return fail_value(err, "invalid boolean value %s for -%s: %s", value,
-						  namebuf, "parse error");
+				return fail_value(err, "invalid boolean value %s for -%s: %s",
+						  value, namebuf, "parse error");
 			}
 			v->b = b;
 			v->str = value ? value : "true";
@@ -280,8 +276,9 @@ enum cf_flags_result cf_flags_parse(const struct cf_flag_def *defs, int n,
 			int r = parse_int0(value, &x);
 
 			if (r != PARSE_OK)
-				return fail_value(err, "invalid value %s for flag -%s: %s", value, namebuf,
-						  r == PARSE_RANGE ? "value out of range" : "parse error");
+				return fail_value(
+					err, "invalid value %s for flag -%s: %s", value, namebuf,
+					r == PARSE_RANGE ? "value out of range" : "parse error");
 			v->i = x;
 			break;
 		}
@@ -290,14 +287,13 @@ enum cf_flags_result cf_flags_parse(const struct cf_flag_def *defs, int n,
 			int64_t d;
 
 			if (cf_duration_parse(value, &d, &e) < 0)
-				return fail_value(err, "invalid value %s for flag -%s: %s", value, namebuf,
-						  "parse error");
+				return fail_value(err, "invalid value %s for flag -%s: %s", value,
+						  namebuf, "parse error");
 			v->dur = d;
 			break;
 		}
 		case CF_FLAG_STRING:
-		case CF_FLAG_BOOL:
-			break;
+		case CF_FLAG_BOOL: break;
 		}
 		v->str = value;
 		v->set = 1;

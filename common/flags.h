@@ -32,16 +32,17 @@ struct cf_flag_value {
 
 enum cf_flags_result {
 	CF_FLAGS_OK = 0,
-	CF_FLAGS_ERROR = -1, /* @err holds Go's message, e.g. "flag provided but not defined: -foo" */
-	CF_FLAGS_HELP = 1,   /* -h, -help or --help */
+	CF_FLAGS_ERROR =
+		-1,        /* @err holds Go's message, e.g. "flag provided but not defined: -foo" */
+	CF_FLAGS_HELP = 1, /* -h, -help or --help */
 };
 
 /* Initialises @vals[0..n) from the defaults, then parses @argv[0..argc).
  * On success *@npos and *@pos describe the positional arguments left
  * (pointing into @argv). */
 enum cf_flags_result cf_flags_parse(const struct cf_flag_def *defs, int n,
-				    struct cf_flag_value *vals, int argc, char **argv,
-				    int *npos, char ***pos, struct cf_error *err);
+				    struct cf_flag_value *vals, int argc, char **argv, int *npos,
+				    char ***pos, struct cf_error *err);
 
 /* Index of flag @name in @defs, or -1. */
 int cf_flags_find(const struct cf_flag_def *defs, int n, const char *name);

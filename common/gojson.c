@@ -255,13 +255,13 @@ static int st_begin_string_or_empty(struct scanner *s, unsigned char c)
 	return st_begin_string(s, c);
 }
 
-#define LITERAL_STATE(name, want, wants, next, what)                             \
-	static int name(struct scanner *s, unsigned char c)                     \
-	{                                                                       \
-		if (c == (want)) {                                              \
-			s->step = (next);                                       \
-			return 0;                                               \
-		}                                                               \
+#define LITERAL_STATE(name, want, wants, next, what)                                    \
+	static int name(struct scanner *s, unsigned char c)                             \
+	{                                                                               \
+		if (c == (want)) {                                                      \
+			s->step = (next);                                               \
+			return 0;                                                       \
+		}                                                                       \
 		return scan_error(s, c, "in literal " what " (expecting '" wants "')"); \
 	}
 
@@ -377,14 +377,16 @@ HEX_STATE(st_esc_u, st_esc_u1)
 static int st_in_string_esc(struct scanner *s, unsigned char c)
 {
 	switch (c) {
-	case 'b': case 'f': case 'n': case 'r': case 't': case '\\': case '/': case '"':
-		s->step = st_in_string;
-		return 0;
-	case 'u':
-		s->step = st_esc_u;
-		return 0;
-	default:
-		return scan_error(s, c, "in string escape code");
+	case 'b':
+	case 'f':
+	case 'n':
+	case 'r':
+	case 't':
+	case '\\':
+	case '/':
+	case '"': s->step = st_in_string; return 0;
+	case 'u': s->step = st_esc_u; return 0;
+	default: return scan_error(s, c, "in string escape code");
 	}
 }
 
@@ -408,32 +410,15 @@ static int st_begin_value(struct scanner *s, unsigned char c)
 	if (is_space(c))
 		return 0;
 	switch (c) {
-	case '{':
-		s->step = st_begin_string_or_empty;
-		return push_state(s, c, PARSE_OBJECT_KEY);
-	case '[':
-		s->step = st_begin_value_or_empty;
-		return push_state(s, c, PARSE_ARRAY_VALUE);
-	case '"':
-		s->step = st_in_string;
-		return 0;
-	case '-':
-		s->step = st_neg;
-		return 0;
-	case '0':
-		s->step = st_0;
-		return 0;
-	case 't':
-		s->step = st_t;
-		return 0;
-	case 'f':
-		s->step = st_f;
-		return 0;
-	case 'n':
-		s->step = st_n;
-		return 0;
-	default:
-		break;
+	case '{': s->step = st_begin_string_or_empty; return push_state(s, c, PARSE_OBJECT_KEY);
+	case '[': s->step = st_begin_value_or_empty; return push_state(s, c, PARSE_ARRAY_VALUE);
+	case '"': s->step = st_in_string; return 0;
+	case '-': s->step = st_neg; return 0;
+	case '0': s->step = st_0; return 0;
+	case 't': s->step = st_t; return 0;
+	case 'f': s->step = st_f; return 0;
+	case 'n': s->step = st_n; return 0;
+	default: break;
 	}
 	if (c >= '1' && c <= '9') {
 		s->step = st_1;
@@ -565,13 +550,31 @@ static void read_string(struct builder *b, struct cf_buf *out)
 
 			p++;
 			switch (*p) {
-			case 'b': cf_buf_addc(out, '\b'); p++; continue;
-			case 'f': cf_buf_addc(out, '\f'); p++; continue;
-			case 'n': cf_buf_addc(out, '\n'); p++; continue;
-			case 'r': cf_buf_addc(out, '\r'); p++; continue;
-			case 't': cf_buf_addc(out, '\t'); p++; continue;
+			case 'b':
+				cf_buf_addc(out, '\b');
+				p++;
+				continue;
+			case 'f':
+				cf_buf_addc(out, '\f');
+				p++;
+				continue;
+			case 'n':
+				cf_buf_addc(out, '\n');
+				p++;
+				continue;
+			case 'r':
+				cf_buf_addc(out, '\r');
+				p++;
+				continue;
+			case 't':
+				cf_buf_addc(out, '\t');
+				p++;
+				continue;
 			case 'u': break;
-			default: cf_buf_addc(out, *p); p++; continue;
+			default:
+				cf_buf_addc(out, *p);
+				p++;
+				continue;
 			}
 			r = (uint32_t)hex4(p + 1);
 			p += 5;
@@ -721,17 +724,10 @@ static json_t *build_value(struct builder *b)
 		v = must(json_stringn_nocheck(s.data ? (const char *)s.data : "", s.len));
 		cf_buf_release(&s);
 		return v;
-	case 't':
-		b->p += 4;
-		return json_true();
-	case 'f':
-		b->p += 5;
-		return json_false();
-	case 'n':
-		b->p += 4;
-		return json_null();
-	default:
-		return read_number(b);
+	case 't': b->p += 4; return json_true();
+	case 'f': b->p += 5; return json_false();
+	case 'n': b->p += 4; return json_null();
+	default: return read_number(b);
 	}
 }
 
@@ -760,7 +756,8 @@ void cf_gojson_quote(struct cf_buf *b, const char *str, size_t len)
 		size_t n;
 
 		if (c < 0x80) {
-			if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&') {
+			if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' &&
+			    c != '&') {
 				i++;
 				continue;
 			}
@@ -768,18 +765,10 @@ void cf_gojson_quote(struct cf_buf *b, const char *str, size_t len)
 			cf_buf_addc(b, '\\');
 			switch (c) {
 			case '"':
-			case '\\':
-				cf_buf_addc(b, c);
-				break;
-			case '\n':
-				cf_buf_addc(b, 'n');
-				break;
-			case '\r':
-				cf_buf_addc(b, 'r');
-				break;
-			case '\t':
-				cf_buf_addc(b, 't');
-				break;
+			case '\\': cf_buf_addc(b, c); break;
+			case '\n': cf_buf_addc(b, 'n'); break;
+			case '\r': cf_buf_addc(b, 'r'); break;
+			case '\t': cf_buf_addc(b, 't'); break;
 			default:
 				cf_buf_adds(b, "u00");
 				cf_buf_addc(b, (unsigned char)lowerhex[c >> 4]);
@@ -797,7 +786,8 @@ void cf_gojson_quote(struct cf_buf *b, const char *str, size_t len)
 			continue;
 		}
 		/* U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR */
-		if (n == 3 && c == 0xe2 && s[i + 1] == 0x80 && (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)) {
+		if (n == 3 && c == 0xe2 && s[i + 1] == 0x80 &&
+		    (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)) {
 			cf_buf_add(b, s + start, i - start);
 			cf_buf_adds(b, s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029");
 			i += n;
@@ -815,20 +805,14 @@ void cf_gojson_quote(struct cf_buf *b, const char *str, size_t len)
 const char *cf_gojson_kind(const json_t *v)
 {
 	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "object";
-	case JSON_ARRAY:
-		return "array";
-	case JSON_STRING:
-		return "string";
+	case JSON_OBJECT: return "object";
+	case JSON_ARRAY: return "array";
+	case JSON_STRING: return "string";
 	case JSON_INTEGER:
-	case JSON_REAL:
-		return "number";
+	case JSON_REAL: return "number";
 	case JSON_TRUE:
-	case JSON_FALSE:
-		return "bool";
-	default:
-		return "null";
+	case JSON_FALSE: return "bool";
+	default: return "null";
 	}
 }
 
@@ -867,8 +851,8 @@ int cf_gojson_key_eq(const char *member, const char *field)
 static int numeric_type(const char *t)
 {
 	static const char *const names[] = {
-		"int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16",
-		"uint32", "uint64", "uintptr", "float32", "float64", "time.Duration",
+		"int",    "int8",   "int16",  "int32",   "int64",   "uint",    "uint8",
+		"uint16", "uint32", "uint64", "uintptr", "float32", "float64", "time.Duration",
 	};
 	size_t i;
 

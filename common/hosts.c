@@ -193,7 +193,7 @@ int cf_parse_ip(const char *s, unsigned char ip[16], int *iplen)
 		if (s[i] == ':') {
 			if (parse_ipv6(s, n, buf) < 0)
 				return -1;
-			static const unsigned char v4prefix[12] = {0, 0, 0, 0, 0, 0,
+			static const unsigned char v4prefix[12] = {0, 0, 0, 0, 0,    0,
 								   0, 0, 0, 0, 0xff, 0xff};
 			memset(ip, 0, 16);
 			if (memcmp(buf, v4prefix, 12) == 0) {
@@ -249,12 +249,19 @@ static int is_wsp(uint32_t r)
 static int is_atext(uint32_t r, int dot, int permissive)
 {
 	switch (r) {
-	case '.':
-		return dot;
-	case '(': case ')': case '[': case ']': case ';': case '@': case '\\': case ',':
-		return permissive;
-	case '<': case '>': case '"': case ':':
-		return 0;
+	case '.': return dot;
+	case '(':
+	case ')':
+	case '[':
+	case ']':
+	case ';':
+	case '@':
+	case '\\':
+	case ',': return permissive;
+	case '<':
+	case '>':
+	case '"':
+	case ':': return 0;
 	}
 	return is_vchar(r);
 }
@@ -608,8 +615,7 @@ int cf_parse_mail(const char *s, char **addr)
 	struct addrs l = {0, NULL};
 
 	*addr = NULL;
-	if (mp_parse_address(&p, 1, &l) < 0 || mp_skip_cfws(&p) < 0 || !mp_empty(&p) ||
-	    l.n != 1) {
+	if (mp_parse_address(&p, 1, &l) < 0 || mp_skip_cfws(&p) < 0 || !mp_empty(&p) || l.n != 1) {
 		free(l.first);
 		return -1;
 	}
@@ -619,8 +625,15 @@ int cf_parse_mail(const char *s, char **addr)
 
 /* ---- url.ParseRequestURI and URL.String (Go 1.19) ---- */
 
-enum enc { ENC_PATH = 1, ENC_PATH_SEGMENT, ENC_HOST, ENC_ZONE, ENC_USER_PASSWORD,
-	   ENC_QUERY_COMPONENT, ENC_FRAGMENT };
+enum enc {
+	ENC_PATH = 1,
+	ENC_PATH_SEGMENT,
+	ENC_HOST,
+	ENC_ZONE,
+	ENC_USER_PASSWORD,
+	ENC_QUERY_COMPONENT,
+	ENC_FRAGMENT
+};
 
 static int should_escape(unsigned char c, enum enc mode)
 {
@@ -628,36 +641,55 @@ static int should_escape(unsigned char c, enum enc mode)
 		return 0;
 	if (mode == ENC_HOST || mode == ENC_ZONE) {
 		switch (c) {
-		case '!': case '$': case '&': case '\'': case '(': case ')': case '*': case '+':
-		case ',': case ';': case '=': case ':': case '[': case ']': case '<': case '>':
-		case '"':
-			return 0;
+		case '!':
+		case '$':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case ';':
+		case '=':
+		case ':':
+		case '[':
+		case ']':
+		case '<':
+		case '>':
+		case '"': return 0;
 		}
 	}
 	switch (c) {
-	case '-': case '_': case '.': case '~':
-		return 0;
-	case '$': case '&': case '+': case ',': case '/': case ':': case ';': case '=': case '?':
+	case '-':
+	case '_':
+	case '.':
+	case '~': return 0;
+	case '$':
+	case '&':
+	case '+':
+	case ',':
+	case '/':
+	case ':':
+	case ';':
+	case '=':
+	case '?':
 	case '@':
 		switch (mode) {
-		case ENC_PATH:
-			return c == '?';
-		case ENC_PATH_SEGMENT:
-			return c == '/' || c == ';' || c == ',' || c == '?';
-		case ENC_USER_PASSWORD:
-			return c == '@' || c == '/' || c == '?' || c == ':';
-		case ENC_QUERY_COMPONENT:
-			return 1;
-		case ENC_FRAGMENT:
-			return 0;
-		default:
-			break;
+		case ENC_PATH: return c == '?';
+		case ENC_PATH_SEGMENT: return c == '/' || c == ';' || c == ',' || c == '?';
+		case ENC_USER_PASSWORD: return c == '@' || c == '/' || c == '?' || c == ':';
+		case ENC_QUERY_COMPONENT: return 1;
+		case ENC_FRAGMENT: return 0;
+		default: break;
 		}
 	}
 	if (mode == ENC_FRAGMENT) {
 		switch (c) {
-		case '!': case '(': case ')': case '*':
-			return 0;
+		case '!':
+		case '(':
+		case ')':
+		case '*': return 0;
 		}
 	}
 	return 1;
@@ -675,8 +707,9 @@ static int url_unescape(const char *s, size_t n, enum enc mode, struct cf_buf *o
 			    memcmp(s + i, "%25", 3) != 0)
 				return -1;
 			if (mode == ENC_ZONE) {
-				unsigned char v = (unsigned char)(hexval((unsigned char)s[i + 1]) << 4 |
-								  hexval((unsigned char)s[i + 2]));
+				unsigned char v =
+					(unsigned char)(hexval((unsigned char)s[i + 1]) << 4 |
+							hexval((unsigned char)s[i + 2]));
 				if (memcmp(s + i, "%25", 3) != 0 && v != ' ' &&
 				    should_escape(v, ENC_HOST))
 					return -1;
@@ -724,9 +757,22 @@ static int valid_encoded(const char *s, size_t n, enum enc mode)
 {
 	for (size_t i = 0; i < n; i++) {
 		switch (s[i]) {
-		case '!': case '$': case '&': case '\'': case '(': case ')': case '*': case '+':
-		case ',': case ';': case '=': case ':': case '@': case '[': case ']': case '%':
-			break;
+		case '!':
+		case '$':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case ';':
+		case '=':
+		case ':':
+		case '@':
+		case '[':
+		case ']':
+		case '%': break;
 		default:
 			if (should_escape((unsigned char)s[i], mode))
 				return 0;
@@ -956,8 +1002,9 @@ int cf_parse_request_uri(const char *s, char **serialised)
 				return -1;
 			for (size_t j = 0; j < i; j++) {
 				char d = s[j];
-				cf_buf_addc(&u.scheme,
-					    (unsigned char)(d >= 'A' && d <= 'Z' ? d - 'A' + 'a' : d));
+				cf_buf_addc(
+					&u.scheme,
+					(unsigned char)(d >= 'A' && d <= 'Z' ? d - 'A' + 'a' : d));
 			}
 			rest = s + i + 1;
 		}
@@ -1026,7 +1073,8 @@ int cf_host_classify(const char *s, struct cf_host *out, struct cf_error *err)
 		if (*p >= 0x80) {
 			struct cf_buf q = CF_BUF_INIT;
 			cf_go_quote(&q, out->value, strlen(out->value));
-			cf_error_set(err, CF_ERR_PLAIN, "x509: %s cannot be encoded as an IA5String",
+			cf_error_set(err, CF_ERR_PLAIN,
+				     "x509: %s cannot be encoded as an IA5String",
 				     (const char *)q.data);
 			cf_buf_release(&q);
 			enum cf_host_kind kind = out->kind;

@@ -12,10 +12,10 @@ enum cf_host_kind { CF_HOST_DNS, CF_HOST_EMAIL, CF_HOST_IP, CF_HOST_URI };
 
 struct cf_host {
 	enum cf_host_kind kind;
-	char *value;             /* new; DNS verbatim, e-mail addr-spec, URI re-serialised as Go does,
-				  * IP the input verbatim */
-	unsigned char ip[16];    /* CF_HOST_IP */
-	int iplen;               /* 4 (IPv4 and IPv4-mapped IPv6) or 16 */
+	char *value;          /* new; DNS verbatim, e-mail addr-spec, URI re-serialised as Go does,
+			       * IP the input verbatim */
+	unsigned char ip[16]; /* CF_HOST_IP */
+	int iplen;            /* 4 (IPv4 and IPv4-mapped IPv6) or 16 */
 };
 
 /* Classifies @s. Always succeeds for ASCII input; returns -1 with @err set
@@ -28,8 +28,8 @@ int cf_host_classify(const char *s, struct cf_host *out, struct cf_error *err);
 void cf_host_release(struct cf_host *h);
 
 /* Individual Go parsers, exposed for tests and fuzzers. */
-int cf_parse_ip(const char *s, unsigned char ip[16], int *iplen);     /* 0 ok */
-int cf_parse_mail(const char *s, char **addr);                        /* 0 ok, *addr new */
-int cf_parse_request_uri(const char *s, char **serialised);           /* 0 ok, new */
+int cf_parse_ip(const char *s, unsigned char ip[16], int *iplen); /* 0 ok */
+int cf_parse_mail(const char *s, char **addr);                    /* 0 ok, *addr new */
+int cf_parse_request_uri(const char *s, char **serialised);       /* 0 ok, new */
 
 #endif

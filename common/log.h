@@ -20,9 +20,9 @@ enum cf_log_level {
 void cf_log_init(FILE *sink, long long level);
 void cf_log(enum cf_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-#define cf_debug(...) cf_log(CF_LOG_DEBUG, __VA_ARGS__)
-#define cf_info(...) cf_log(CF_LOG_INFO, __VA_ARGS__)
-#define cf_warning(...) cf_log(CF_LOG_WARNING, __VA_ARGS__)
+#define cf_debug(...)    cf_log(CF_LOG_DEBUG, __VA_ARGS__)
+#define cf_info(...)     cf_log(CF_LOG_INFO, __VA_ARGS__)
+#define cf_warning(...)  cf_log(CF_LOG_WARNING, __VA_ARGS__)
 #define cf_errorlog(...) cf_log(CF_LOG_ERROR, __VA_ARGS__)
 
 #endif

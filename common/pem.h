@@ -18,8 +18,8 @@ struct cf_pem_block {
 	char *type;         /* new */
 	unsigned char *der; /* new; wiped on release */
 	size_t len;
-	int encrypted;      /* a Proc-Type header containing ENCRYPTED */
-	char *dek_info;     /* new, or NULL */
+	int encrypted;  /* a Proc-Type header containing ENCRYPTED */
+	char *dek_info; /* new, or NULL */
 };
 
 /* Finds the first PEM block in @data as Go's pem.Decode does (text before

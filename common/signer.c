@@ -227,7 +227,8 @@ int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca
 	}
 	unsigned char ski[20];
 	if (cf_spki_key_id(t->spki, t->spki_len, ski) < 0) {
-		cf_error_set(err, CF_ERR_CERT_UNKNOWN, "failed to compute the subject key identifier");
+		cf_error_set(err, CF_ERR_CERT_UNKNOWN,
+			     "failed to compute the subject key identifier");
 		goto out;
 	}
 	cf_der_tlv(&v, CF_DER_OCTET_STRING, ski, sizeof ski);

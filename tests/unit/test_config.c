@@ -86,20 +86,25 @@ struct err_case {
 static const struct err_case err_cases[] = {
 	{"empty file", "", 5200, "failed to unmarshal configuration: unexpected end of JSON input"},
 	{"trailing comma", "{\"signing\":{},}", 5200,
-	 "failed to unmarshal configuration: invalid character '}' looking for beginning of object key string"},
+	 "failed to unmarshal configuration: invalid character '}' looking for beginning of object "
+	 "key string"},
 	{"syntax wins over type", "{\"signing\":5", 5200,
 	 "failed to unmarshal configuration: unexpected end of JSON input"},
 	{"null document (deviation 9)", "null", 0, "No \"signing\" field present"},
 	{"empty object", "{}", 0, "No \"signing\" field present"},
 	{"signing null", "{\"signing\":null}", 0, "No \"signing\" field present"},
-	{"signing then SIGNING null", "{\"signing\":{\"default\":{\"expiry\":\"1h\"}},\"SIGNING\":null}",
-	 0, "No \"signing\" field present"},
+	{"signing then SIGNING null",
+	 "{\"signing\":{\"default\":{\"expiry\":\"1h\"}},\"SIGNING\":null}", 0,
+	 "No \"signing\" field present"},
 	{"top-level array", "[1]", 5200,
-	 "failed to unmarshal configuration: json: cannot unmarshal array into Go value of type config.Config"},
+	 "failed to unmarshal configuration: json: cannot unmarshal array into Go value of type "
+	 "config.Config"},
 	{"top-level string", "\"x\"", 5200,
-	 "failed to unmarshal configuration: json: cannot unmarshal string into Go value of type config.Config"},
+	 "failed to unmarshal configuration: json: cannot unmarshal string into Go value of type "
+	 "config.Config"},
 	{"signing number", "{\"signing\":5}", 5200,
-	 "failed to unmarshal configuration: json: cannot unmarshal number into Go struct field Config.signing of type config.Signing"},
+	 "failed to unmarshal configuration: json: cannot unmarshal number into Go struct field "
+	 "Config.signing of type config.Signing"},
 	{"default without expiry", "{\"signing\":{\"default\":{}}}", 5200, "empty expiry string"},
 	{"default empty expiry", "{\"signing\":{\"default\":{\"expiry\":\"\"}}}", 5200,
 	 "empty expiry string"},
@@ -116,51 +121,69 @@ static const struct err_case err_cases[] = {
 	 "{\"signing\":{\"default\":{\"expiry\":\"1h\"},\"profiles\":{\"p\":{\"expiry\":\"1h\"}}}}",
 	 5200, "invalid configuration"},
 	{"profile with only unknown usages",
-	 "{\"signing\":{\"profiles\":{\"p\":{\"expiry\":\"1h\",\"usages\":[\"Signing\",\"content committment\"]}}}}",
+	 "{\"signing\":{\"profiles\":{\"p\":{\"expiry\":\"1h\",\"usages\":[\"Signing\",\"content "
+	 "committment\"]}}}}",
 	 5200, "invalid configuration"},
-	{"nil profile", "{\"signing\":{\"profiles\":{\"p\":null}}}", 5200, "can't parse nil profile"},
+	{"nil profile", "{\"signing\":{\"profiles\":{\"p\":null}}}", 5200,
+	 "can't parse nil profile"},
 	{"Expiry quirk (default)", "{\"signing\":{\"default\":{\"Expiry\":\"1h\"}}}", 5200,
-	 "failed to unmarshal configuration: json: cannot unmarshal string into Go struct field SigningProfile.signing.default.Expiry of type time.Duration"},
+	 "failed to unmarshal configuration: json: cannot unmarshal string into Go struct field "
+	 "SigningProfile.signing.default.Expiry of type time.Duration"},
 	{"Expiry quirk (profile)",
-	 "{\"signing\":{\"profiles\":{\"kubernetes\":{\"usages\":[\"signing\"],\"Expiry\":\"8760h\"}}}}",
+	 "{\"signing\":{\"profiles\":{\"kubernetes\":{\"usages\":[\"signing\"],\"Expiry\":"
+	 "\"8760h\"}}}}",
 	 5200,
-	 "failed to unmarshal configuration: json: cannot unmarshal string into Go struct field SigningProfile.signing.profiles.Expiry of type time.Duration"},
+	 "failed to unmarshal configuration: json: cannot unmarshal string into Go struct field "
+	 "SigningProfile.signing.profiles.Expiry of type time.Duration"},
 	{"expiry number", "{\"signing\":{\"default\":{\"expiry\":8760}}}", 5200,
-	 "failed to unmarshal configuration: json: cannot unmarshal number into Go struct field SigningProfile.signing.default.expiry of type string"},
+	 "failed to unmarshal configuration: json: cannot unmarshal number into Go struct field "
+	 "SigningProfile.signing.default.expiry of type string"},
 	{"type error named by field, not spelling", "{\"signing\":{\"default\":{\"EXPIRY\":true}}}",
 	 5200,
-	 "failed to unmarshal configuration: json: cannot unmarshal bool into Go struct field SigningProfile.signing.default.expiry of type string"},
+	 "failed to unmarshal configuration: json: cannot unmarshal bool into Go struct field "
+	 "SigningProfile.signing.default.expiry of type string"},
 	{"usages string", "{\"signing\":{\"default\":{\"expiry\":\"1h\",\"usages\":\"signing\"}}}",
 	 5200,
-	 "failed to unmarshal configuration: json: cannot unmarshal string into Go struct field SigningProfile.signing.default.usages of type []string"},
+	 "failed to unmarshal configuration: json: cannot unmarshal string into Go struct field "
+	 "SigningProfile.signing.default.usages of type []string"},
 	{"usages element number", "{\"signing\":{\"default\":{\"expiry\":\"1h\",\"usages\":[1]}}}",
 	 5200,
-	 "failed to unmarshal configuration: json: cannot unmarshal number into Go struct field SigningProfile.signing.default.usages of type string"},
+	 "failed to unmarshal configuration: json: cannot unmarshal number into Go struct field "
+	 "SigningProfile.signing.default.usages of type string"},
 	{"is_ca string",
-	 "{\"signing\":{\"default\":{\"expiry\":\"1h\",\"ca_constraint\":{\"is_ca\":\"yes\"}}}}", 5200,
-	 "failed to unmarshal configuration: json: cannot unmarshal string into Go struct field CAConstraint.signing.default.ca_constraint.is_ca of type bool"},
-	{"max_path_len string",
-	 "{\"signing\":{\"default\":{\"expiry\":\"1h\",\"ca_constraint\":{\"max_path_len\":\"1\"}}}}",
+	 "{\"signing\":{\"default\":{\"expiry\":\"1h\",\"ca_constraint\":{\"is_ca\":\"yes\"}}}}",
 	 5200,
-	 "failed to unmarshal configuration: json: cannot unmarshal string into Go struct field CAConstraint.signing.default.ca_constraint.max_path_len of type int"},
+	 "failed to unmarshal configuration: json: cannot unmarshal string into Go struct field "
+	 "CAConstraint.signing.default.ca_constraint.is_ca of type bool"},
+	{"max_path_len string",
+	 "{\"signing\":{\"default\":{\"expiry\":\"1h\",\"ca_constraint\":{\"max_path_len\":\"1\"}}}"
+	 "}",
+	 5200,
+	 "failed to unmarshal configuration: json: cannot unmarshal string into Go struct field "
+	 "CAConstraint.signing.default.ca_constraint.max_path_len of type int"},
 	{"profile entry number", "{\"signing\":{\"profiles\":{\"a\":5}}}", 5200,
-	 "failed to unmarshal configuration: json: cannot unmarshal number into Go struct field Signing.signing.profiles of type config.SigningProfile"},
+	 "failed to unmarshal configuration: json: cannot unmarshal number into Go struct field "
+	 "Signing.signing.profiles of type config.SigningProfile"},
 	{"type error wins over validation",
 	 "{\"signing\":{\"default\":{\"expiry\":\"\"},\"profiles\":{\"a\":{\"expiry\":5}}}}", 5200,
-	 "failed to unmarshal configuration: json: cannot unmarshal number into Go struct field SigningProfile.signing.profiles.expiry of type string"},
-	{"first type error wins",
-	 "{\"signing\":{\"default\":{\"expiry\":5,\"ocsp_url\":6}}}", 5200,
-	 "failed to unmarshal configuration: json: cannot unmarshal number into Go struct field SigningProfile.signing.default.expiry of type string"},
+	 "failed to unmarshal configuration: json: cannot unmarshal number into Go struct field "
+	 "SigningProfile.signing.profiles.expiry of type string"},
+	{"first type error wins", "{\"signing\":{\"default\":{\"expiry\":5,\"ocsp_url\":6}}}", 5200,
+	 "failed to unmarshal configuration: json: cannot unmarshal number into Go struct field "
+	 "SigningProfile.signing.default.expiry of type string"},
 	{"not_before not RFC 3339",
 	 "{\"signing\":{\"default\":{\"expiry\":\"1h\",\"not_before\":\"2020-01-01\"}}}", 5200,
-	 "failed to unmarshal configuration: parsing time \"\\\"2020-01-01\\\"\" as \"\\\"2006-01-02T15:04:05Z07:00\\\"\": cannot parse \"\\\"\" as \"T\""},
+	 "failed to unmarshal configuration: parsing time \"\\\"2020-01-01\\\"\" as "
+	 "\"\\\"2006-01-02T15:04:05Z07:00\\\"\": cannot parse \"\\\"\" as \"T\""},
 	{"not_after month out of range",
 	 "{\"signing\":{\"default\":{\"expiry\":\"1h\",\"not_after\":\"2020-13-01T00:00:00Z\"}}}",
 	 5200,
-	 "failed to unmarshal configuration: parsing time \"\\\"2020-13-01T00:00:00Z\\\"\": month out of range"},
+	 "failed to unmarshal configuration: parsing time \"\\\"2020-13-01T00:00:00Z\\\"\": month "
+	 "out of range"},
 	{"unmarshaler error wins over earlier type error",
 	 "{\"signing\":{\"default\":{\"expiry\":5,\"not_before\":\"x\"}}}", 5200,
-	 "failed to unmarshal configuration: parsing time \"\\\"x\\\"\" as \"\\\"2006-01-02T15:04:05Z07:00\\\"\": cannot parse \"x\\\"\" as \"2006\""},
+	 "failed to unmarshal configuration: parsing time \"\\\"x\\\"\" as "
+	 "\"\\\"2006-01-02T15:04:05Z07:00\\\"\": cannot parse \"x\\\"\" as \"2006\""},
 	{"not_after before not_before (deviation 9)",
 	 "{\"signing\":{\"default\":{\"expiry\":\"1h\",\"not_before\":\"2030-01-01T00:00:00Z\","
 	 "\"not_after\":\"2029-01-01T00:00:00Z\"}}}",
@@ -206,20 +229,21 @@ static void run_err_cases(void)
 
 /* ---- successful loads ---- */
 
-static const char SEED[] = "{\n"
-			   "  \"signing\": {\n"
-			   "    \"default\": {\n"
-			   "      \"expiry\": \"8760h\"\n"
-			   "    },\n"
-			   "    \"profiles\": {\n"
-			   "      \"kubernetes\": {\n"
-			   "        \"usages\": [\"signing\", \"key encipherment\", \"server auth\", "
-			   "\"client auth\"],\n"
-			   "        \"expiry\": \"8760h\"\n"
-			   "      }\n"
-			   "    }\n"
-			   "  }\n"
-			   "}\n";
+static const char SEED[] =
+	"{\n"
+	"  \"signing\": {\n"
+	"    \"default\": {\n"
+	"      \"expiry\": \"8760h\"\n"
+	"    },\n"
+	"    \"profiles\": {\n"
+	"      \"kubernetes\": {\n"
+	"        \"usages\": [\"signing\", \"key encipherment\", \"server auth\", "
+	"\"client auth\"],\n"
+	"        \"expiry\": \"8760h\"\n"
+	"      }\n"
+	"    }\n"
+	"  }\n"
+	"}\n";
 
 static void test_seed(void)
 {
@@ -236,17 +260,19 @@ static void test_seed(void)
 	int found = 0;
 	const struct cf_profile *p = cf_config_profile(c, "kubernetes", &found);
 	check(n, found && p == &c->profiles[0].p, "kubernetes found");
-	check(n, p->nusages == 4 && !strcmp(p->usages[0], "signing") &&
-			 !strcmp(p->usages[1], "key encipherment") &&
-			 !strcmp(p->usages[2], "server auth") && !strcmp(p->usages[3], "client auth"),
+	check(n,
+	      p->nusages == 4 && !strcmp(p->usages[0], "signing") &&
+		      !strcmp(p->usages[1], "key encipherment") &&
+		      !strcmp(p->usages[2], "server auth") && !strcmp(p->usages[3], "client auth"),
 	      "4 usages in order");
 	check(n, p->expiry == 8760 * H && !strcmp(p->expiry_str, "8760h"), "profile expiry");
 	check(n, cf_profile_key_usage(p) == (CF_KU_DIGITAL_SIGNATURE | CF_KU_KEY_ENCIPHERMENT),
 	      "KU digitalSignature|keyEncipherment");
 	const char *oids[4];
 	size_t k = cf_profile_ext_key_usage(p, oids, 4);
-	check(n, k == 2 && !strcmp(oids[0], "1.3.6.1.5.5.7.3.1") &&
-			 !strcmp(oids[1], "1.3.6.1.5.5.7.3.2"),
+	check(n,
+	      k == 2 && !strcmp(oids[0], "1.3.6.1.5.5.7.3.1") &&
+		      !strcmp(oids[1], "1.3.6.1.5.5.7.3.2"),
 	      "EKU serverAuth, clientAuth");
 	check(n, p->backdate == 0 && !p->is_ca && !p->has_not_before && !p->has_not_after,
 	      "no extras");
@@ -285,10 +311,11 @@ static void test_case_insensitive(void)
 	const char *n = "case-insensitive members";
 	struct cf_error err;
 	log_reset();
-	struct cf_config *c = load("{\"SIGNING\":{\"Default\":{\"EXPIRY\":\"3h\"},"
-				   "\"PROFILES\":{\"x\":{\"USAGES\":[\"cert sign\"],\"expiry\":\"1h\","
-				   "\"Ca_Constraint\":{\"IS_CA\":true,\"Max_Path_Len\":2}}}}}",
-				   &err);
+	struct cf_config *c =
+		load("{\"SIGNING\":{\"Default\":{\"EXPIRY\":\"3h\"},"
+		     "\"PROFILES\":{\"x\":{\"USAGES\":[\"cert sign\"],\"expiry\":\"1h\","
+		     "\"Ca_Constraint\":{\"IS_CA\":true,\"Max_Path_Len\":2}}}}}",
+		     &err);
 	check(n, c != NULL, err.msg);
 	if (!c)
 		return;
@@ -306,7 +333,8 @@ static void test_case_insensitive(void)
 	check("last spelling wins (2)", c && c->def.expiry == 1 * H, "expiry 1h");
 	cf_config_free(c);
 	/* two spellings of "default" decode into the same struct */
-	c = load("{\"signing\":{\"default\":{\"expiry\":\"1h\"},\"DEFAULT\":{\"usages\":[\"any\"]}}}",
+	c = load("{\"signing\":{\"default\":{\"expiry\":\"1h\"},\"DEFAULT\":{\"usages\":[\"any\"]}}"
+		 "}",
 		 &err);
 	check("duplicate struct members merge", c && c->def.expiry == H && c->def.nusages == 1,
 	      "expiry kept, usages added");
@@ -350,13 +378,13 @@ static void test_inheritance(void)
 {
 	const char *n = "inheritance from default";
 	struct cf_error err;
-	struct cf_config *c = load(
-		"{\"signing\":{\"default\":{\"expiry\":\"3h\",\"ocsp_url\":\"http://o\","
-		"\"crl_url\":\"http://c\",\"issuer_urls\":[\"http://i\"]},"
-		"\"profiles\":{\"a\":{\"usages\":[\"signing\"],\"expiry\":\"0s\"},"
-		"\"b\":{\"usages\":[\"signing\"],\"expiry\":\"1h\",\"issuer_urls\":[],"
-		"\"ocsp_url\":\"\",\"crl_url\":\"http://own\"}}}}",
-		&err);
+	struct cf_config *c =
+		load("{\"signing\":{\"default\":{\"expiry\":\"3h\",\"ocsp_url\":\"http://o\","
+		     "\"crl_url\":\"http://c\",\"issuer_urls\":[\"http://i\"]},"
+		     "\"profiles\":{\"a\":{\"usages\":[\"signing\"],\"expiry\":\"0s\"},"
+		     "\"b\":{\"usages\":[\"signing\"],\"expiry\":\"1h\",\"issuer_urls\":[],"
+		     "\"ocsp_url\":\"\",\"crl_url\":\"http://own\"}}}}",
+		     &err);
 	check(n, c != NULL, err.msg);
 	if (!c)
 		return;
@@ -387,7 +415,8 @@ static void test_misc_members(void)
 		"\"policies\":[{\"ID\":\"1.2.3.4\",\"Qualifiers\":[{\"type\":\"id-qt-cps\","
 		"\"value\":\"http://cps/\"}]}],\"csrwhitelist\":{\"subject\":true},"
 		"\"clientprovidesserialnumbers\":false,\"auth_remote\":{\"remote\":\"\"},"
-		"\"ca_constraint\":{\"is_ca\":true,\"max_path_len\":0,\"max_path_len_zero\":true}}},"
+		"\"ca_constraint\":{\"is_ca\":true,\"max_path_len\":0,\"max_path_len_zero\":true}}}"
+		","
 		"\"auth_keys\":{\"k\":{\"type\":\"standard\",\"key\":\"00\"}},\"remotes\":{},"
 		"\"ocsp\":{}}",
 		&err);
@@ -414,8 +443,9 @@ static void test_unknown_warning(void)
 	check(n, c != NULL, err.msg);
 	cf_config_free(c);
 	const char *t = log_text();
-	const char *w =
-		strstr(t, "[WARNING] unknown member \"expire\" in signing profile \"kubernetes\" ignored\n");
+	const char *w = strstr(
+		t,
+		"[WARNING] unknown member \"expire\" in signing profile \"kubernetes\" ignored\n");
 	check(n, w != NULL, t);
 	check(n, w && !strstr(w + 10, "WARNING") && strstr(t, "WARNING") == w + 1, "logged once");
 }
@@ -424,31 +454,49 @@ static void test_usages(void)
 {
 	const char *n = "usage table";
 	static char *all[] = {
-		"signing",	  "digital signature", "content commitment", "key encipherment",
-		"data encipherment", "key agreement", "cert sign",	  "crl sign",
-		"encipher only",  "decipher only",	"any",		  "server auth",
-		"client auth",	  "code signing",	"email protection", "s/mime",
-		"ipsec end system", "ipsec tunnel",	"ipsec user",	  "timestamping",
-		"ocsp signing",	  "microsoft sgc",	"netscape sgc",
+		"signing",
+		"digital signature",
+		"content commitment",
+		"key encipherment",
+		"data encipherment",
+		"key agreement",
+		"cert sign",
+		"crl sign",
+		"encipher only",
+		"decipher only",
+		"any",
+		"server auth",
+		"client auth",
+		"code signing",
+		"email protection",
+		"s/mime",
+		"ipsec end system",
+		"ipsec tunnel",
+		"ipsec user",
+		"timestamping",
+		"ocsp signing",
+		"microsoft sgc",
+		"netscape sgc",
 	};
 	struct cf_profile p = {.usages = all, .nusages = 23};
 	check(n, cf_profile_key_usage(&p) == 0x1ff, "all 9 KU bits");
 	const char *oids[16];
 	size_t k = cf_profile_ext_key_usage(&p, oids, 16);
 	check(n, k == 13, "13 EKUs");
-	check(n, k == 13 && !strcmp(oids[0], "2.5.29.37.0") &&
-			 !strcmp(oids[4], "1.3.6.1.5.5.7.3.4") &&
-			 !strcmp(oids[5], "1.3.6.1.5.5.7.3.4") &&
-			 !strcmp(oids[11], "1.3.6.1.4.1.311.10.3.3") &&
-			 !strcmp(oids[12], "2.16.840.1.113730.4.1"),
+	check(n,
+	      k == 13 && !strcmp(oids[0], "2.5.29.37.0") && !strcmp(oids[4], "1.3.6.1.5.5.7.3.4") &&
+		      !strcmp(oids[5], "1.3.6.1.5.5.7.3.4") &&
+		      !strcmp(oids[11], "1.3.6.1.4.1.311.10.3.3") &&
+		      !strcmp(oids[12], "2.16.840.1.113730.4.1"),
 	      "EKU OIDs in list order");
 
 	static char *some[] = {"client auth", "server auth", "bogus", "client auth", "Signing"};
 	struct cf_profile q = {.usages = some, .nusages = 5};
 	k = cf_profile_ext_key_usage(&q, oids, 16);
-	check(n, k == 3 && !strcmp(oids[0], "1.3.6.1.5.5.7.3.2") &&
-			 !strcmp(oids[1], "1.3.6.1.5.5.7.3.1") &&
-			 !strcmp(oids[2], "1.3.6.1.5.5.7.3.2"),
+	check(n,
+	      k == 3 && !strcmp(oids[0], "1.3.6.1.5.5.7.3.2") &&
+		      !strcmp(oids[1], "1.3.6.1.5.5.7.3.1") &&
+		      !strcmp(oids[2], "1.3.6.1.5.5.7.3.2"),
 	      "order and duplicates kept, unknown dropped");
 	check(n, cf_profile_key_usage(&q) == 0, "usage strings are case-sensitive");
 	check(n, cf_profile_ext_key_usage(&q, oids, 1) == 3, "count beyond max");
@@ -469,8 +517,9 @@ static void test_read_errors(void)
 	char path[128];
 	snprintf(path, sizeof path, "%s/missing.json", dir);
 	int rc = cf_config_load(path, &c, &err);
-	check(n, rc == -1 && !c && err.code == 5200 &&
-			 !strcmp(err.msg, "could not read configuration file"),
+	check(n,
+	      rc == -1 && !c && err.code == 5200 &&
+		      !strcmp(err.msg, "could not read configuration file"),
 	      err.msg);
 	char out[256];
 	cf_error_render(&err, out, sizeof out);

@@ -101,19 +101,23 @@ int main(void)
 	/* Subject: fixed RDN order, multi-valued RDNs sorted as DER SET OF (§5.3 example) */
 	struct cf_csr_request req;
 	struct cf_error err = {0};
-	const char *doc = "{\"CN\":\"x\",\"names\":[{\"C\":\"DE\",\"O\":\"A&B\",\"OU\":\"\xc3\x90ontainerum\"},"
+	const char *doc = "{\"CN\":\"x\",\"names\":[{\"C\":\"DE\",\"O\":\"A&B\",\"OU\":"
+			  "\"\xc3\x90ontainerum\"},"
 			  "{\"C\":\"US\",\"O\":\"Second Org\",\"OU\":\"plain\"}]}";
 	check(cf_csr_request_parse(doc, strlen(doc), &req, &err) == 0, "request parses");
 	check(cf_csr_subject_der(&req, &b, &err) == 0, "subject encodes");
 	/* expected bytes: Debian's cfssl 1.2 request for the same document */
 	expect("multi-valued subject", &b,
-	       "306A311630090603550406130244453009060355040613025553311F300A060355040A0C034126423011"
-	       "060355040A130A5365636F6E64204F72673123300C060355040B1305706C61696E3013060355040B0C0C"
+	       "306A311630090603550406130244453009060355040613025553311F300A060355040A0C03412642301"
+	       "1"
+	       "060355040A130A5365636F6E64204F72673123300C060355040B1305706C61696E3013060355040B0C0"
+	       "C"
 	       "C3906F6E7461696E6572756D310A30080603550403130178");
 	cf_csr_request_release(&req);
 
 	/* SANs grouped DNS, e-mail, IP, URI; empty entries skipped (deviation 1) */
-	doc = "{\"hosts\":[\"10.32.0.1\",\"\",\" \",\"spiffe://x/y\",\"a@b.c\",\" node1\",\"127.0.0.1\"]}";
+	doc = "{\"hosts\":[\"10.32.0.1\",\"\",\" \",\"spiffe://x/y\",\"a@b.c\",\" "
+	      "node1\",\"127.0.0.1\"]}";
 	check(cf_csr_request_parse(doc, strlen(doc), &req, &err) == 0, "hosts parse");
 	struct cf_host *hosts;
 	size_t n;
@@ -121,7 +125,8 @@ int main(void)
 	check(cf_san_der(hosts, n, 0, &b) == 5, "5 SAN entries");
 	/* cfssl 1.2's bytes for these entries, with the URI moved to its master position */
 	expect("SAN order", &b,
-	       "302882056E6F64653181056140622E6387040A20000187047F000001860C7370696666653A2F2F782F79");
+	       "302882056E6F64653181056140622E6387040A20000187047F000001860C7370696666653A2F2F782F7"
+	       "9");
 	check(cf_san_der(hosts, n, 1, &b) == 2, "CA keeps only IPs");
 	expect("CA SAN", &b, "300C87040A20000187047F000001");
 	cf_hosts_free(hosts, n);

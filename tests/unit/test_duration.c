@@ -5,11 +5,11 @@
 
 #include "duration.h"
 
-#define NS 1LL
-#define US (1000 * NS)
-#define MS (1000 * US)
-#define SEC (1000 * MS)
-#define MIN (60 * SEC)
+#define NS   1LL
+#define US   (1000 * NS)
+#define MS   (1000 * US)
+#define SEC  (1000 * MS)
+#define MIN  (60 * SEC)
 #define HOUR (60 * MIN)
 
 static int passed, failed;
@@ -94,8 +94,12 @@ static const struct {
 	{"1\xc2\xb5", "time: unknown unit \"\\xc2\\xb5\" in duration \"1\\xc2\\xb5\""},
 	{"\xc2\xb5s", "time: invalid duration \"\\xc2\\xb5s\""},
 	{"\x85\x85", "time: invalid duration \"\\x85\\x85\""},
-	{"\xff" "ff", "time: invalid duration \"\\xffff\""},
-	{"hello \xff" "ff world", "time: invalid duration \"hello \\xffff world\""},
+	{"\xff"
+	 "ff",
+	 "time: invalid duration \"\\xffff\""},
+	{"hello \xff"
+	 "ff world",
+	 "time: invalid duration \"hello \\xffff world\""},
 	{"\xef\xbf\xbd", "time: invalid duration \"\\xef\\xbf\\xbd\""},
 	{"1\"s", "time: unknown unit \"\\\"s\" in duration \"1\\\"s\""},
 	{"a\\b", "time: invalid duration \"a\\\\b\""},
@@ -170,7 +174,8 @@ int main(void)
 		int64_t d = 0;
 		int rc = cf_duration_parse(parse_err[i].in, &d, &err);
 
-		check(rc == -1 && err.set && err.code == 0 && strcmp(err.msg, parse_err[i].msg) == 0,
+		check(rc == -1 && err.set && err.code == 0 &&
+			      strcmp(err.msg, parse_err[i].msg) == 0,
 		      "parse error", parse_err[i].in, err.msg, parse_err[i].msg);
 	}
 	for (size_t i = 0; i < sizeof(format) / sizeof(format[0]); i++) {

@@ -15,16 +15,16 @@
 static int passed, failed;
 static char dir[256];
 
-#define CHECK(name, cond, ...)                                                                  \
-	do {                                                                                    \
-		if (cond) {                                                                     \
-			passed++;                                                               \
-		} else {                                                                        \
-			failed++;                                                               \
-			printf("FAIL %s: ", name);                                              \
-			printf(__VA_ARGS__);                                                    \
-			printf("\n");                                                           \
-		}                                                                               \
+#define CHECK(name, cond, ...)                     \
+	do {                                       \
+		if (cond) {                        \
+			passed++;                  \
+		} else {                           \
+			failed++;                  \
+			printf("FAIL %s: ", name); \
+			printf(__VA_ARGS__);       \
+			printf("\n");              \
+		}                                  \
 	} while (0)
 
 static char *path_in(const char *d, const char *name)

@@ -154,7 +154,7 @@ static void test_values(void)
 	/* a truncated 3-byte sequence: each byte becomes its own U+FFFD */
 	v = parse_ok("\"a\xe2\x82z\xed\xa0\x80\"", 0, "truncated utf-8");
 	check(v && !strcmp(json_string_value(v), "a\xef\xbf\xbd\xef\xbf\xbdz"
-					     "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"),
+						 "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"),
 	      "truncated sequence and encoded surrogate -> U+FFFD per byte", NULL);
 	json_decref(v);
 
@@ -164,11 +164,10 @@ static void test_values(void)
 	      "\\u0000 survives", NULL);
 	json_decref(v);
 
-	v = parse_ok("\"\\ud83d\\ude00|\\ud800x|\\udc00\\u0041|\\u00e9\\/\\b\\f\\n\\r\\t\\\"\\\\\"", 0,
-		     "escapes");
-	check(v && !strcmp(json_string_value(v),
-			   "\xf0\x9f\x98\x80|\xef\xbf\xbdx|\xef\xbf\xbd"
-			   "A|\xc3\xa9/\b\f\n\r\t\"\\"),
+	v = parse_ok("\"\\ud83d\\ude00|\\ud800x|\\udc00\\u0041|\\u00e9\\/\\b\\f\\n\\r\\t\\\"\\\\\"",
+		     0, "escapes");
+	check(v && !strcmp(json_string_value(v), "\xf0\x9f\x98\x80|\xef\xbf\xbdx|\xef\xbf\xbd"
+						 "A|\xc3\xa9/\b\f\n\r\t\"\\"),
 	      "escape decoding and surrogates", v ? json_string_value(v) : NULL);
 	json_decref(v);
 
@@ -215,9 +214,10 @@ static void test_types(void)
 	size_t len = 0;
 	int b = 5, rc;
 
-	v = parse_ok("{\"size\":2048.0,\"big\":1e100,\"huge\":99999999999999999999,\"str\":\"2048\","
-		     "\"ok\":4096,\"nul\":null,\"arr\":[],\"obj\":{},\"t\":true,\"num\":1}",
-		     0, "type doc");
+	v = parse_ok(
+		"{\"size\":2048.0,\"big\":1e100,\"huge\":99999999999999999999,\"str\":\"2048\","
+		"\"ok\":4096,\"nul\":null,\"arr\":[],\"obj\":{},\"t\":true,\"num\":1}",
+		0, "type doc");
 
 	rc = cf_gojson_get_int(json_object_get(v, "size"), &n, &err, "KeyRequest", "key.size");
 	expect_err(rc, &err,
@@ -240,9 +240,10 @@ static void test_types(void)
 		   "int",
 		   "int from string");
 	rc = cf_gojson_get_int(json_object_get(v, "t"), &n, &err, "CAConfig", "ca.pathlen");
-	expect_err(rc, &err,
-		   "json: cannot unmarshal bool into Go struct field CAConfig.ca.pathlen of type int",
-		   "int from bool");
+	expect_err(
+		rc, &err,
+		"json: cannot unmarshal bool into Go struct field CAConfig.ca.pathlen of type int",
+		"int from bool");
 	check(n == 7, "failed get_int leaves value", NULL);
 	rc = cf_gojson_get_int(json_object_get(v, "nul"), &n, &err, "KeyRequest", "key.size");
 	check(rc == 0 && n == 7 && !err.set, "int from null untouched", NULL);
@@ -251,10 +252,11 @@ static void test_types(void)
 
 	rc = cf_gojson_get_string(json_object_get(v, "num"), &s, &len, &err, "CertificateRequest",
 				  "CN");
-	expect_err(rc, &err,
-		   "json: cannot unmarshal number into Go struct field CertificateRequest.CN of type "
-		   "string",
-		   "string from number");
+	expect_err(
+		rc, &err,
+		"json: cannot unmarshal number into Go struct field CertificateRequest.CN of type "
+		"string",
+		"string from number");
 	rc = cf_gojson_get_string(json_object_get(v, "size"), &s, &len, &err, "Name", "names.C");
 	expect_err(rc, &err,
 		   "json: cannot unmarshal number into Go struct field Name.names.C of type string",
@@ -322,7 +324,8 @@ static const struct quote_case quote_cases[] = {
 	{"x\xe2\x80\xa8y\xe2\x80\xa9z", 0, "\"x\\u2028y\\u2029z\""},
 	{"bad\xffutf", 0, "\"bad\\ufffdutf\""},
 	{"\xe2\x82", 0, "\"\\ufffd\\ufffd\""},
-	{"caf\xc3\xa9 \xef\xbf\xbd \xf0\x9f\x98\x80", 0, "\"caf\xc3\xa9 \xef\xbf\xbd \xf0\x9f\x98\x80\""},
+	{"caf\xc3\xa9 \xef\xbf\xbd \xf0\x9f\x98\x80", 0,
+	 "\"caf\xc3\xa9 \xef\xbf\xbd \xf0\x9f\x98\x80\""},
 	{"a\0b", 3, "\"a\\u0000b\""},
 	{"", 0, "\"\""},
 	{"-----BEGIN CERTIFICATE-----\nMIIB+w==\n-----END CERTIFICATE-----\n", 0,
@@ -351,7 +354,8 @@ static void test_key_eq(void)
 {
 	check(cf_gojson_key_eq("cn", "CN"), "cn ~ CN", NULL);
 	check(cf_gojson_key_eq("NAMES", "names"), "NAMES ~ names", NULL);
-	check(cf_gojson_key_eq("Delegation_Enabled", "delegation_enabled"), "underscore names", NULL);
+	check(cf_gojson_key_eq("Delegation_Enabled", "delegation_enabled"), "underscore names",
+	      NULL);
 	check(!cf_gojson_key_eq("C", "CN"), "C !~ CN", NULL);
 	check(!cf_gojson_key_eq("CNx", "CN"), "CNx !~ CN", NULL);
 	check(!cf_gojson_key_eq("delegation-enabled", "delegation_enabled"), "- !~ _", NULL);

@@ -14,11 +14,26 @@ struct tc {
 	const char *err;   /* expected error text; kind is still checked */
 };
 
-#define DNS(s) {s, CF_HOST_DNS, NULL, NULL, NULL}
-#define MAIL(s, v) {s, CF_HOST_EMAIL, v, NULL, NULL}
-#define URI(s, v) {s, CF_HOST_URI, v, NULL, NULL}
-#define IP(s, hex) {s, CF_HOST_IP, NULL, hex, NULL}
-#define ERR(s, kind, msg) {s, kind, NULL, NULL, msg}
+#define DNS(s)                                   \
+	{                                        \
+		s, CF_HOST_DNS, NULL, NULL, NULL \
+	}
+#define MAIL(s, v)                              \
+	{                                       \
+		s, CF_HOST_EMAIL, v, NULL, NULL \
+	}
+#define URI(s, v)                             \
+	{                                     \
+		s, CF_HOST_URI, v, NULL, NULL \
+	}
+#define IP(s, hex)                             \
+	{                                      \
+		s, CF_HOST_IP, NULL, hex, NULL \
+	}
+#define ERR(s, kind, msg)                \
+	{                                \
+		s, kind, NULL, NULL, msg \
+	}
 
 static const struct tc cases[] = {
 	/* §5.4 rule 1 and §9: IP addresses */
@@ -124,8 +139,11 @@ static const struct tc cases[] = {
 	ERR("ü@x.y", CF_HOST_EMAIL, "x509: \"ü@x.y\" cannot be encoded as an IA5String"),
 	ERR("urn:ü", CF_HOST_URI, "x509: \"urn:ü\" cannot be encoded as an IA5String"),
 	ERR("a\"ü\\", CF_HOST_DNS, "x509: \"a\\\"ü\\\\\" cannot be encoded as an IA5String"),
-	ERR("\xff.example", CF_HOST_DNS, "x509: \"\\xff.example\" cannot be encoded as an IA5String"),
-	ERR("a\xc2\xa0" "b", CF_HOST_DNS, "x509: \"a\\u00a0b\" cannot be encoded as an IA5String"),
+	ERR("\xff.example", CF_HOST_DNS,
+	    "x509: \"\\xff.example\" cannot be encoded as an IA5String"),
+	ERR("a\xc2\xa0"
+	    "b",
+	    CF_HOST_DNS, "x509: \"a\\u00a0b\" cannot be encoded as an IA5String"),
 };
 
 static const char *kind_name(enum cf_host_kind k)
@@ -170,7 +188,8 @@ static int run(const struct tc *t)
 		return 0;
 	}
 	if (h.kind != t->kind) {
-		printf("FAIL [%s]: kind %s, want %s\n", t->in, kind_name(h.kind), kind_name(t->kind));
+		printf("FAIL [%s]: kind %s, want %s\n", t->in, kind_name(h.kind),
+		       kind_name(t->kind));
 		ok = 0;
 	}
 	if (t->kind == CF_HOST_IP) {
@@ -184,8 +203,8 @@ static int run(const struct tc *t)
 	} else {
 		const char *want = t->value ? t->value : t->in;
 		if (!h.value || strcmp(h.value, want) != 0) {
-			printf("FAIL [%s]: value [%s], want [%s]\n", t->in, h.value ? h.value : "(null)",
-			       want);
+			printf("FAIL [%s]: value [%s], want [%s]\n", t->in,
+			       h.value ? h.value : "(null)", want);
 			ok = 0;
 		}
 	}

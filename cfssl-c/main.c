@@ -1,13 +1,16 @@
 /* cfssl-c: the command multiplexer. Commands live one per file (see cli.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "cli.h"
 #include "config.h"
+#include "fileio.h"
 #include "log.h"
 
 static const struct {
@@ -150,12 +153,13 @@ int main(int argc, char **argv)
 		status = print_error(&err);
 	} else if (r > 0) {
 		status = r;
-	} else if (out.len) {
-		errno = 0;
-		if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
-			fprintf(stderr, "write /dev/stdout: %s\n", strerror(errno ? errno : EIO));
-			status = 1;
-		}
+	} else if (out.len && cf_write_all(STDOUT_FILENO, out.data, out.len) < 0) {
+		/* written past stdio, so no copy of a key stays in a libc buffer */
+		char why[128];
+		snprintf(why, sizeof why, "%s", strerror(errno));
+		why[0] = (char)tolower((unsigned char)why[0]); /* Go's wording */
+		fprintf(stderr, "write /dev/stdout: %s\n", why);
+		status = 1;
 	}
 	cf_buf_release(&out);
 	cf_config_free(config);

@@ -95,8 +95,18 @@ struct cfssl_ctx {
  * (e.g. 2), having printed its own diagnostics. */
 typedef int (*cfssl_cmd_fn)(struct cfssl_ctx *ctx);
 
+int cmd_bundle(struct cfssl_ctx *ctx);
+int cmd_certinfo(struct cfssl_ctx *ctx);
+int cmd_crl(struct cfssl_ctx *ctx);
 int cmd_gencert(struct cfssl_ctx *ctx);
+int cmd_gencrl(struct cfssl_ctx *ctx);
+int cmd_gencsr(struct cfssl_ctx *ctx);
+int cmd_genkey(struct cfssl_ctx *ctx);
+int cmd_ocspsign(struct cfssl_ctx *ctx);
 int cmd_print_defaults(struct cfssl_ctx *ctx);
+int cmd_revoke(struct cfssl_ctx *ctx);
+int cmd_selfsign(struct cfssl_ctx *ctx);
+int cmd_sign(struct cfssl_ctx *ctx);
 int cmd_version(struct cfssl_ctx *ctx);
 
 /* Appends the usage text of @cmd as cfssl prints it on -h or after a flag

@@ -6,16 +6,14 @@
 #include "cli.h"
 #include "config.h"
 #include "csr.h"
-#include "der.h"
-#include "duration.h"
 #include "fileio.h"
 #include "gojson.h"
+#include "initca.h"
 #include "keygen.h"
 #include "log.h"
 #include "pem.h"
 #include "signer.h"
 
-#define MINUTE_NS (60LL * 1000000000LL)
 
 static const char lacks_hosts_warning[] =
 	"This certificate lacks a \"hosts\" field. This makes it unsuitable for\n"
@@ -24,14 +22,6 @@ static const char lacks_hosts_warning[] =
 	"of Publicly-Trusted Certificates, v.1.1.6, from the CA/Browser Forum "
 	"(https://cabforum.org);\n"
 	"specifically, section 10.2.3 (\"Information Requirements\").";
-
-/* Logs @err at ERROR level with a prefix, as cfssl does before returning it. */
-static void log_error(const char *prefix, const struct cf_error *err)
-{
-	char msg[CF_ERROR_MSG_MAX + 64];
-	cf_error_render(err, msg, sizeof msg);
-	cf_errorlog("%s%s", prefix, msg);
-}
 
 static void put_output(struct cf_buf *out, const struct cf_buf *cert, const struct cf_buf *csr,
 		       const struct cf_buf *key)
@@ -59,158 +49,35 @@ static void der_to_pem(struct cf_buf *pem, const char *label, struct cf_buf *der
 	cf_buf_release(der);
 }
 
-/* Issues the self-signed CA certificate for @req with @key (§6.6, §6.7). */
-static int sign_ca(const struct cf_csr_request *req, const struct cf_host *hosts, size_t nhosts,
-		   struct cf_key *key, int64_t expiry, int64_t backdate, int with_crl,
-		   struct cf_buf *cert_pem, struct cf_error *err)
+static int initca(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 {
-	static char *ca_usages[] = {"cert sign", "crl sign"};
-	struct cf_profile p = {0};
-	p.usages = ca_usages;
-	p.nusages = 2;
-	p.expiry = expiry;
-	p.backdate = backdate;
-	p.is_ca = 1;
-	if (req->has_ca) {
-		p.max_path_len = req->ca_pathlen;
-		if (!(req->ca_pathlen != 0 && req->ca_pathlenzero))
-			p.max_path_len_zero = req->ca_pathlenzero;
+	struct cf_buf cert = CF_BUF_INIT, csr = CF_BUF_INIT, key = CF_BUF_INIT;
+	const char *ca_key = ctx->flags[F_CA_KEY].str;
+	int r;
+	if (*ca_key) {
+		r = cf_initca_from_key(req, ca_key, &cert, &csr, ctx->err);
+		if (r == 0)
+			put_output(ctx->out, &cert, &csr, NULL);
+	} else {
+		cf_info("generating a new CA key and certificate from CSR");
+		r = cf_initca_new(req, &cert, &csr, &key, ctx->err);
+		if (r == 0)
+			put_output(ctx->out, &cert, &csr, &key);
 	}
-	if (p.expiry == 0) {
-		cf_error_set(err, CF_ERR_POLICY_INVALID, "Invalid or unknown policy");
-		log_error("failed to create signer: ", err);
-		return -1;
-	}
-	int ret = -1;
-	struct cf_ca self = {0};
-	struct cf_buf spki = CF_BUF_INIT, der = CF_BUF_INIT, serial = CF_BUF_INIT;
-	if (cf_csr_subject_der(req, &self.subject, err) < 0 || cf_key_spki(key, &spki, err) < 0)
-		goto out;
-	self.key = *key; /* borrowed: not released below */
-	struct cf_cert_template t = {
-		.subject = self.subject.data,
-		.subject_len = self.subject.len,
-		.spki = spki.data,
-		.spki_len = spki.len,
-		.hosts = hosts,
-		.nhosts = nhosts,
-		.profile = &p,
-		.crl_override = with_crl ? req->crl_url : NULL,
-		.delegation = req->delegation_enabled,
-	};
-	if (cf_sign_certificate(&t, &self, &der, &serial, err) < 0)
-		goto out;
-	cf_info("signed certificate with serial number %s", (const char *)serial.data);
-	der_to_pem(cert_pem, "CERTIFICATE", &der);
-	ret = 0;
-out:
-	cf_buf_release(&self.subject);
-	cf_buf_release(&spki);
-	cf_buf_release(&der);
-	cf_buf_release(&serial);
-	return ret;
-}
-
-static int parse_ca_durations(const struct cf_csr_request *req, int64_t *expiry, int64_t *backdate,
-			      int want_backdate, struct cf_error *err)
-{
-	*expiry = 43800LL * 60 * MINUTE_NS;
-	*backdate = 0;
-	if (req->ca_expiry && *req->ca_expiry && cf_duration_parse(req->ca_expiry, expiry, err) < 0)
-		return -1;
-	if (want_backdate && req->ca_backdate && *req->ca_backdate &&
-	    cf_duration_parse(req->ca_backdate, backdate, err) < 0)
-		return -1;
-	return 0;
-}
-
-static int new_ca(struct cfssl_ctx *ctx, struct cf_csr_request *req)
-{
-	struct cf_error *err = ctx->err;
-	cf_info("generating a new CA key and certificate from CSR");
-	if (req->has_ca && req->ca_pathlen != 0 && req->ca_pathlenzero)
-		cf_info("ignore invalid 'pathlenzero' value");
-	int64_t expiry, backdate;
-	if (parse_ca_durations(req, &expiry, &backdate, 1, err) < 0)
-		return -1;
-	cf_info("generate received request");
-	if (!cf_csr_request_has_subject(req)) {
-		cf_error_set(err, CF_ERR_POLICY_VIOLATION, "missing subject information");
-		char msg[CF_ERROR_MSG_MAX + 64];
-		cf_error_render(err, msg, sizeof msg);
-		cf_warning("invalid request: %s", msg);
-		cf_errorlog("failed to process request: %s", msg);
-		return -1;
-	}
-	cf_info("received CSR");
-	cf_info("generating key: %s-%lld", req->algo, req->size);
-
-	int ret = -1;
-	struct cf_key key = {0};
-	struct cf_host *hosts = NULL;
-	size_t nhosts = 0;
-	struct cf_buf csr = CF_BUF_INIT, keypem = CF_BUF_INIT, cert = CF_BUF_INIT;
-	if (cf_key_generate(req->algo, req->size, &key, err) < 0) {
-		log_error("failed to process request: ", err);
-		goto out;
-	}
-	if (cf_csr_hosts(req, &hosts, &nhosts, err) < 0) {
-		log_error("failed to generate a CSR: ", err);
-		goto out;
-	}
-	if (cf_csr_generate(req, hosts, nhosts, &key, &csr, err) < 0 ||
-	    cf_key_export_pem(&key, &keypem, err) < 0) {
-		log_error("failed to process request: ", err);
-		goto out;
-	}
-	cf_info("encoded CSR");
-	if (sign_ca(req, hosts, nhosts, &key, expiry, backdate, 1, &cert, err) < 0)
-		goto out;
-	put_output(ctx->out, &cert, &csr, &keypem);
-	ret = 0;
-out:
-	cf_key_release(&key);
-	cf_hosts_free(hosts, nhosts);
-	cf_buf_release(&csr);
-	cf_buf_release(&keypem);
 	cf_buf_release(&cert);
-	return ret;
+	cf_buf_release(&csr);
+	cf_buf_release(&key);
+	return r;
 }
 
-static int reissue_ca(struct cfssl_ctx *ctx, struct cf_csr_request *req)
+static int renewca(struct cfssl_ctx *ctx)
 {
-	struct cf_error *err = ctx->err;
-	cf_info("re-generate a CA certificate from CSR and CA key");
-	int ret = -1;
-	struct cf_key key = {0};
-	struct cf_host *hosts = NULL;
-	size_t nhosts = 0;
-	struct cf_buf keydata = CF_BUF_INIT, csr = CF_BUF_INIT, cert = CF_BUF_INIT;
-	gnutls_x509_privkey_t xkey = NULL;
-	int64_t expiry, backdate;
-	if (cf_read_prefixed(ctx->flags[F_CA_KEY].str, &keydata, err) < 0 ||
-	    cf_parse_key_pem(keydata.data, keydata.len, NULL, &xkey, err) < 0 ||
-	    cf_key_from_x509(xkey, &key, err) < 0 ||
-	    parse_ca_durations(req, &expiry, &backdate, 0, err) < 0 ||
-	    cf_csr_hosts(req, &hosts, &nhosts, err) < 0 ||
-	    cf_csr_generate(req, hosts, nhosts, &key, &csr, err) < 0) {
-		log_error("", err);
-		goto out;
-	}
-	cf_info("encoded CSR");
-	if (sign_ca(req, hosts, nhosts, &key, expiry, 0, 0, &cert, err) < 0) {
-		log_error("", err);
-		goto out;
-	}
-	put_output(ctx->out, &cert, &csr, NULL);
-	ret = 0;
-out:
-	cf_key_release(&key);
-	cf_hosts_free(hosts, nhosts);
-	cf_buf_release(&keydata);
-	cf_buf_release(&csr);
+	struct cf_buf cert = CF_BUF_INIT;
+	int r = cf_initca_renew(ctx->flags[F_CA].str, ctx->flags[F_CA_KEY].str, &cert, ctx->err);
+	if (r == 0)
+		put_output(ctx->out, &cert, NULL, NULL);
 	cf_buf_release(&cert);
-	return ret;
+	return r;
 }
 
 static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
@@ -268,7 +135,9 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 	if (cf_key_generate(req->algo, req->size, &key, err) < 0)
 		goto out;
 	if (cf_csr_hosts(req, &hosts, &nhosts, err) < 0) {
-		log_error("failed to generate a CSR: ", err);
+		char msg[CF_ERROR_MSG_MAX + 64];
+		cf_error_render(err, msg, sizeof msg);
+		cf_errorlog("failed to generate a CSR: %s", msg);
 		goto out;
 	}
 	if (cf_csr_generate(req, hosts, nhosts, &key, &csr, err) < 0 ||
@@ -316,7 +185,7 @@ int cmd_gencert(struct cfssl_ctx *ctx)
 	struct cf_error *err = ctx->err;
 	const struct cf_flag_value *f = ctx->flags;
 	if (f[F_RENEWCA].b)
-		return cf_error_set(err, CF_ERR_PLAIN, "-renewca is not supported by cfssl-c yet");
+		return renewca(ctx);
 	if (ctx->npos < 1)
 		return cf_error_set(
 			err, CF_ERR_PLAIN,
@@ -340,7 +209,7 @@ int cmd_gencert(struct cfssl_ctx *ctx)
 		req.cn = cf_xstrdup(f[F_CN].str);
 	}
 	if (f[F_INITCA].b)
-		r = *f[F_CA_KEY].str ? reissue_ca(ctx, &req) : new_ca(ctx, &req);
+		r = initca(ctx, &req);
 	else
 		r = signed_cert(ctx, &req);
 	cf_csr_request_release(&req);

@@ -168,24 +168,35 @@ int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca
 	struct cf_buf tbs = CF_BUF_INIT, exts = CF_BUF_INIT, v = CF_BUF_INIT, tmp = CF_BUF_INIT;
 	struct cf_buf sig = CF_BUF_INIT, cert = CF_BUF_INIT;
 
-	unsigned char serial[20];
-	if (gnutls_rnd(GNUTLS_RND_NONCE, serial, sizeof serial) < 0) {
-		cf_error_set(err, CF_ERR_CERT_UNKNOWN, "failed to generate a serial number");
-		goto out;
+	unsigned char rnd[20];
+	const unsigned char *serial = t->serial;
+	size_t serial_len = t->serial_len;
+	if (!serial) {
+		if (gnutls_rnd(GNUTLS_RND_NONCE, rnd, sizeof rnd) < 0) {
+			cf_error_set(err, CF_ERR_CERT_UNKNOWN, "failed to generate a serial number");
+			goto out;
+		}
+		rnd[0] &= 0x7f;
+		serial = rnd;
+		serial_len = sizeof rnd;
 	}
-	serial[0] &= 0x7f;
 
 	/* version [0] EXPLICIT v3 */
 	cf_der_int(&tmp, 2);
 	cf_der_wrap(&tbs, 0xa0, &tmp);
-	cf_der_uint_bytes(&tbs, serial, sizeof serial);
+	cf_der_uint_bytes(&tbs, serial, serial_len);
 	cf_key_sig_algid(&ca->key, &tbs);
 	cf_buf_add(&tbs, ca->subject.data, ca->subject.len);
 
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	int64_t nb, na;
-	cf_validity(p, (int64_t)now.tv_sec * NS_PER_SEC + now.tv_nsec, &nb, &na);
+	if (t->fixed_validity) {
+		nb = t->not_before;
+		na = t->not_after;
+	} else {
+		cf_validity(p, (int64_t)now.tv_sec * NS_PER_SEC + now.tv_nsec, &nb, &na);
+	}
 	cf_der_time(&tmp, secs(nb));
 	cf_der_time(&tmp, secs(na));
 	cf_der_wrap(&tbs, CF_DER_SEQUENCE, &tmp);
@@ -236,7 +247,7 @@ int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca
 	cf_buf_release(&v);
 	int same_name = t->subject_len == ca->subject.len &&
 			memcmp(t->subject, ca->subject.data, t->subject_len) == 0;
-	if (!same_name && ca->ski_len) {
+	if (!same_name && ca->ski_len && !t->no_aki) {
 		cf_der_tlv(&tmp, 0x80, ca->ski, ca->ski_len);
 		cf_der_wrap(&v, CF_DER_SEQUENCE, &tmp);
 		cf_extension_der(&exts, "2.5.29.35", 0, v.data, v.len);
@@ -296,7 +307,7 @@ int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca
 	cf_key_sig_algid(&ca->key, &cert);
 	cf_der_bit_string(&cert, sig.data, sig.len, 0);
 	cf_der_wrap(der, CF_DER_SEQUENCE, &cert);
-	cf_uint_decimal(serial, sizeof serial, serial_dec);
+	cf_uint_decimal(serial, serial_len, serial_dec);
 	ret = 0;
 out:
 	cf_buf_release(&tbs);

@@ -41,6 +41,12 @@ struct cf_cert_template {
 	const struct cf_profile *profile; /* usages, expiry, backdate, CA constraint, URLs */
 	const char *crl_override;         /* -crl, or the CA request's crl_url; NULL = profile's */
 	int delegation;                   /* copy the delegation-usage extension */
+	/* Optional overrides (selfsign and later callers); zero values = cfssl's signer. */
+	const unsigned char *serial; /* big-endian magnitude; NULL = 20 random bytes, top bit clear */
+	size_t serial_len;
+	int fixed_validity; /* use not_before/not_after below instead of cf_validity */
+	int64_t not_before, not_after; /* ns since the epoch */
+	int no_aki;                    /* never add an authorityKeyIdentifier */
 };
 
 /* Validity per §8.3: now rounded to the minute, minus the backdate (0 =

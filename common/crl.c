@@ -1,0 +1,1 @@
+typedef int cf_placeholder_crl; /* placeholder until the module lands */

@@ -1,0 +1,1 @@
+typedef int cf_placeholder_csrparse; /* placeholder until the module lands */

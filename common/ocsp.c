@@ -1,0 +1,1 @@
+typedef int cf_placeholder_ocsp; /* placeholder until the module lands */

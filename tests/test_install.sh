@@ -1,0 +1,22 @@
+#!/bin/bash
+# `meson install` puts cfssl-c and cfssljson-c in bindir, and cfssl and
+# cfssljson as links to them (the names existing scripts call).
+
+# shellcheck source=tests/lib.sh
+. "$(dirname -- "$0")/lib.sh"
+
+[ -n "${BUILDDIR:-}" ] || skip_all "BUILDDIR not set"
+command -v meson >/dev/null 2>&1 || skip_all "meson not installed"
+
+dest=$WORK/dest
+check "meson install --destdir" t meson install -C "$BUILDDIR" --no-rebuild --destdir "$dest" --quiet
+bindir=$(find "$dest" -type f -name cfssl-c -printf '%h\n' | head -n1)
+check "cfssl-c installed" test -x "$bindir/cfssl-c"
+check "cfssljson-c installed" test -x "$bindir/cfssljson-c"
+check_eq "cfssl is a link to cfssl-c" "cfssl-c" "$(readlink "$bindir/cfssl")"
+check_eq "cfssljson is a link to cfssljson-c" "cfssljson-c" "$(readlink "$bindir/cfssljson")"
+out=$("$bindir/cfssl" version 2>&1)
+check_contains "the installed cfssl runs" "$out" "Version: "
+out=$("$bindir/cfssljson" -h 2>&1)
+check_contains "the installed cfssljson runs" "$out" "-bare"
+finish

@@ -14,7 +14,6 @@
 #include "pem.h"
 #include "signer.h"
 
-
 static const char lacks_hosts_warning[] =
 	"This certificate lacks a \"hosts\" field. This makes it unsuitable for\n"
 	"websites. For more information see the Baseline Requirements for the Issuance and "
@@ -156,6 +155,7 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 		.profile = profile,
 		.crl_override = *f[F_CRL].str ? f[F_CRL].str : NULL,
 		.delegation = req->delegation_enabled,
+		.cn = req->cn,
 	};
 	if (cf_sign_certificate(&t, &ca, &der, &serial, err) < 0)
 		goto out;

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,8 +64,26 @@ static void free_list(char ***list, size_t *n)
 	*n = 0;
 }
 
+static void policies_release(struct cf_profile *p)
+{
+	for (size_t i = 0; i < p->npolicies; i++) {
+		struct cf_policy *pol = &p->policies[i];
+		for (size_t j = 0; j < pol->nqualifiers; j++) {
+			free(pol->qualifiers[j].type);
+			free(pol->qualifiers[j].value);
+		}
+		free(pol->qualifiers);
+		free(pol->id);
+	}
+	free(p->policies);
+	p->policies = NULL;
+	p->npolicies = 0;
+}
+
 static void profile_release(struct cf_profile *p)
 {
+	policies_release(p);
+	free(p->name_whitelist);
 	free_list(&p->usages, &p->nusages);
 	free_list(&p->issuer_urls, &p->nissuer_urls);
 	free(p->expiry_str);
@@ -741,6 +760,7 @@ static void get_duration_field(struct dec *d, const json_t *v, const char *path,
 static int decode_policies(struct dec *d, json_t *v, const char *path, struct prof *pp,
 			   const char *where)
 {
+	policies_release(&pp->p);
 	if (json_is_null(v)) {
 		pp->bad_qualifier = 0;
 		return 0;
@@ -760,6 +780,11 @@ static int decode_policies(struct dec *d, json_t *v, const char *path, struct pr
 			type_error(d, pol, "SigningProfile", path, "config.CertificatePolicy");
 			continue;
 		}
+		struct cf_profile *pr = &pp->p;
+		pr->policies =
+			cf_xrealloc(pr->policies, (pr->npolicies + 1) * sizeof *pr->policies);
+		struct cf_policy *cur = &pr->policies[pr->npolicies++];
+		memset(cur, 0, sizeof *cur);
 		const char *k;
 		json_t *m;
 		json_object_foreach(pol, k, m) {
@@ -773,6 +798,8 @@ static int decode_policies(struct dec *d, json_t *v, const char *path, struct pr
 			if (f == 0) {
 				if (check_oid(d, m))
 					return -1;
+				free(cur->id);
+				cur->id = cf_xmemdup(json_string_value(m), json_string_length(m));
 				continue;
 			}
 			if (json_is_null(m))
@@ -785,16 +812,23 @@ static int decode_policies(struct dec *d, json_t *v, const char *path, struct pr
 			size_t j;
 			json_t *q;
 			json_array_foreach(m, j, q) {
-				char *type = NULL;
+				char *type = NULL, *value = NULL;
 				struct sfield qf[] = {{"Type", FK_STRING, &type},
-						      {"Value", FK_STRING, NULL}};
+						      {"Value", FK_STRING, &value}};
 				get_struct(d, q, "config.CertificatePolicyQualifier",
 					   "CertificatePolicy", p, "CertificatePolicyQualifier", qf,
 					   2, where);
 				if (type && *type && strcmp(type, "id-qt-unotice") &&
 				    strcmp(type, "id-qt-cps"))
 					pp->bad_qualifier = 1;
-				free(type);
+				cur->qualifiers = cf_xrealloc(cur->qualifiers,
+							      (cur->nqualifiers + 1) *
+								      sizeof *cur->qualifiers);
+				cur->qualifiers[cur->nqualifiers].type =
+					type ? type : cf_xstrdup("");
+				cur->qualifiers[cur->nqualifiers].value =
+					value ? value : cf_xstrdup("");
+				cur->nqualifiers++;
 			}
 		}
 	}
@@ -828,10 +862,10 @@ static int decode_profile(struct dec *d, json_t *obj, const char *prefix, struct
 		case P_CRL_URL: get_string(d, v, S, path, &p->crl_url); break;
 		case P_EXPIRY: get_string(d, v, S, path, &p->expiry_str); break;
 		case P_BACKDATE: get_string(d, v, S, path, &pp->backdate_str); break;
+		case P_NAME_WHITELIST: get_string(d, v, S, path, &p->name_whitelist); break;
 		case P_AUTH_KEY:
 		case P_PREV_AUTH_KEY:
 		case P_REMOTE:
-		case P_NAME_WHITELIST:
 		case P_CERT_STORE:
 		case P_REMOTE_SERVER: check_string(d, v, S, path); break;
 		case P_OCSP_NO_CHECK: get_bool(d, v, S, path, &p->ocsp_no_check); break;
@@ -1123,6 +1157,14 @@ static int populate(struct prof *pp, struct cf_error *err)
 				    "invalid configuration: not_after is before not_before");
 	if (pp->bad_qualifier)
 		return cf_error_set(err, CF_ERR_POLICY_INVALID, "invalid policy qualifier type");
+	if (p->name_whitelist && *p->name_whitelist) {
+		/* cfssl compiles RE2 syntax; POSIX extended syntax is the close native match. */
+		regex_t re;
+		if (regcomp(&re, p->name_whitelist, REG_EXTENDED | REG_NOSUB) != 0)
+			return cf_error_set(err, CF_ERR_POLICY_INVALID,
+					    "failed to compile name whitelist section");
+		regfree(&re);
+	}
 	return 0;
 }
 

@@ -22,6 +22,18 @@ enum {
 	CF_KU_DECIPHER_ONLY = 1 << 8,
 };
 
+/* A certificatePolicies entry (§7.6). */
+struct cf_policy_qualifier {
+	char *type; /* "id-qt-cps", "id-qt-unotice" or "" (refused when signing) */
+	char *value;
+};
+
+struct cf_policy {
+	char *id; /* dotted OID text */
+	struct cf_policy_qualifier *qualifiers;
+	size_t nqualifiers;
+};
+
 struct cf_profile {
 	char **usages; /* as written; unknown strings are dropped when signing */
 	size_t nusages;
@@ -41,6 +53,9 @@ struct cf_profile {
 	int ocsp_no_check;
 	int copy_extensions;
 	int lint_error_level;
+	struct cf_policy *policies;
+	size_t npolicies;
+	char *name_whitelist; /* the regular expression, NULL when absent */
 };
 
 struct cf_named_profile {

@@ -1,5 +1,6 @@
 #include "signer.h"
 
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -153,6 +154,89 @@ void cf_uint_decimal(const unsigned char *be, size_t n, struct cf_buf *out)
 		cf_buf_addc(out, (unsigned char)digits[--nd]);
 }
 
+/* Go leaves out a standard extension when the template's ExtraExtensions carry its OID. */
+static int in_extras(const struct cf_cert_template *t, const char *oid)
+{
+	if (!t->extra_exts_len)
+		return 0;
+	struct cf_buf o = CF_BUF_INIT;
+	cf_der_oid(&o, oid);
+	struct cf_der_reader r = {t->extra_exts, t->extra_exts_len};
+	struct cf_der_tlv ext, id;
+	int found = 0;
+	while (!found && cf_der_next(&r, &ext) == 1) {
+		struct cf_der_reader in = {ext.content, ext.len};
+		found = cf_der_next(&in, &id) == 1 && id.rawlen == o.len &&
+			memcmp(id.raw, o.data, o.len) == 0;
+	}
+	cf_buf_release(&o);
+	return found;
+}
+
+int cf_policies_der(const struct cf_profile *p, struct cf_buf *out, struct cf_error *err)
+{
+	struct cf_buf seq = CF_BUF_INIT;
+	for (size_t i = 0; i < p->npolicies; i++) {
+		const struct cf_policy *pol = &p->policies[i];
+		struct cf_buf info = CF_BUF_INIT, quals = CF_BUF_INIT;
+		if (!pol->id || cf_der_oid(&info, pol->id) < 0) {
+			cf_buf_release(&info);
+			cf_buf_release(&seq);
+			return cf_error_set(err, CF_ERR_POLICY_INVALID,
+					    "Invalid or unknown policy");
+		}
+		for (size_t j = 0; j < pol->nqualifiers; j++) {
+			const struct cf_policy_qualifier *q = &pol->qualifiers[j];
+			struct cf_buf pq = CF_BUF_INIT;
+			if (!strcmp(q->type, "id-qt-cps")) {
+				cf_der_oid(&pq, "1.3.6.1.5.5.7.2.1");
+				cf_der_tlv(&pq, CF_DER_IA5STRING, q->value, strlen(q->value));
+			} else if (!strcmp(q->type, "id-qt-unotice")) {
+				struct cf_buf notice = CF_BUF_INIT;
+				cf_der_oid(&pq, "1.3.6.1.5.5.7.2.2");
+				cf_der_tlv(&notice, CF_DER_UTF8STRING, q->value, strlen(q->value));
+				cf_der_wrap(&pq, CF_DER_SEQUENCE, &notice);
+			} else {
+				cf_buf_release(&pq);
+				cf_buf_release(&quals);
+				cf_buf_release(&info);
+				cf_buf_release(&seq);
+				/* cfssl's text, trailing space included */
+				return cf_error_set(err, CF_ERR_POLICY_INVALID,
+						    "Invalid qualifier type in Policies ");
+			}
+			cf_der_wrap(&quals, CF_DER_SEQUENCE, &pq);
+		}
+		if (quals.len)
+			cf_der_wrap(&info, CF_DER_SEQUENCE, &quals);
+		else
+			cf_buf_release(&quals);
+		cf_der_wrap(&seq, CF_DER_SEQUENCE, &info);
+	}
+	cf_der_wrap(out, CF_DER_SEQUENCE, &seq);
+	return 0;
+}
+
+int cf_profile_check_names(const struct cf_profile *p, const char *cn, const struct cf_host *hosts,
+			   size_t nhosts, struct cf_error *err)
+{
+	if (!p->name_whitelist || !*p->name_whitelist)
+		return 0;
+	regex_t re;
+	if (regcomp(&re, p->name_whitelist, REG_EXTENDED | REG_NOSUB) != 0)
+		return cf_error_set(err, CF_ERR_POLICY_INVALID,
+				    "failed to compile name whitelist section");
+	int ok = !cn || !*cn || regexec(&re, cn, 0, NULL, 0) == 0;
+	for (size_t i = 0; ok && i < nhosts; i++)
+		if (hosts[i].kind != CF_HOST_IP)
+			ok = regexec(&re, hosts[i].value, 0, NULL, 0) == 0;
+	regfree(&re);
+	if (!ok)
+		return cf_error_set(err, CF_ERR_POLICY_WHITELIST,
+				    "Request does not match policy whitelist");
+	return 0;
+}
+
 int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca,
 			struct cf_buf *der, struct cf_buf *serial_dec, struct cf_error *err)
 {
@@ -163,6 +247,8 @@ int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca
 	if (!ku && !neku)
 		return cf_error_set(err, CF_ERR_POLICY_NO_USAGE,
 				    "Invalid policy: no key usage available");
+	if (cf_profile_check_names(p, t->cn, t->hosts, t->nhosts, err) < 0)
+		return -1;
 
 	int ret = -1;
 	struct cf_buf tbs = CF_BUF_INIT, exts = CF_BUF_INIT, v = CF_BUF_INIT, tmp = CF_BUF_INIT;
@@ -173,7 +259,8 @@ int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca
 	size_t serial_len = t->serial_len;
 	if (!serial) {
 		if (gnutls_rnd(GNUTLS_RND_NONCE, rnd, sizeof rnd) < 0) {
-			cf_error_set(err, CF_ERR_CERT_UNKNOWN, "failed to generate a serial number");
+			cf_error_set(err, CF_ERR_CERT_UNKNOWN,
+				     "failed to generate a serial number");
 			goto out;
 		}
 		rnd[0] &= 0x7f;
@@ -204,7 +291,7 @@ int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca
 	cf_buf_add(&tbs, t->spki, t->spki_len);
 
 	/* Extensions in Go's order: KU, EKU, BC, SKI, AKI, AIA, SAN, CRL DP, extras. */
-	if (ku) {
+	if (ku && !in_extras(t, "2.5.29.15")) {
 		unsigned char bits[2] = {0, 0};
 		for (int i = 0; i < 9; i++)
 			if (ku & (1u << i))
@@ -218,14 +305,14 @@ int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca
 		cf_extension_der(&exts, "2.5.29.15", 1, v.data, v.len);
 		cf_buf_release(&v);
 	}
-	if (neku) {
+	if (neku && !in_extras(t, "2.5.29.37")) {
 		for (size_t i = 0; i < neku; i++)
 			cf_der_oid(&tmp, eku[i]);
 		cf_der_wrap(&v, CF_DER_SEQUENCE, &tmp);
 		cf_extension_der(&exts, "2.5.29.37", 0, v.data, v.len);
 		cf_buf_release(&v);
 	}
-	{
+	if (!in_extras(t, "2.5.29.19")) {
 		long long pathlen = -1;
 		if (p->is_ca) {
 			pathlen = p->max_path_len;
@@ -242,18 +329,21 @@ int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca
 			     "failed to compute the subject key identifier");
 		goto out;
 	}
-	cf_der_tlv(&v, CF_DER_OCTET_STRING, ski, sizeof ski);
-	cf_extension_der(&exts, "2.5.29.14", 0, v.data, v.len);
-	cf_buf_release(&v);
+	if (!in_extras(t, "2.5.29.14")) {
+		cf_der_tlv(&v, CF_DER_OCTET_STRING, ski, sizeof ski);
+		cf_extension_der(&exts, "2.5.29.14", 0, v.data, v.len);
+		cf_buf_release(&v);
+	}
 	int same_name = t->subject_len == ca->subject.len &&
 			memcmp(t->subject, ca->subject.data, t->subject_len) == 0;
-	if (!same_name && ca->ski_len && !t->no_aki) {
+	if (!same_name && ca->ski_len && !t->no_aki && !in_extras(t, "2.5.29.35")) {
 		cf_der_tlv(&tmp, 0x80, ca->ski, ca->ski_len);
 		cf_der_wrap(&v, CF_DER_SEQUENCE, &tmp);
 		cf_extension_der(&exts, "2.5.29.35", 0, v.data, v.len);
 		cf_buf_release(&v);
 	}
-	if ((p->ocsp_url && *p->ocsp_url) || p->nissuer_urls) {
+	if (((p->ocsp_url && *p->ocsp_url) || p->nissuer_urls) &&
+	    !in_extras(t, "1.3.6.1.5.5.7.1.1")) {
 		if (p->ocsp_url && *p->ocsp_url) {
 			struct cf_buf ad = CF_BUF_INIT;
 			cf_der_oid(&ad, "1.3.6.1.5.5.7.48.1");
@@ -271,14 +361,14 @@ int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca
 		cf_buf_release(&v);
 	}
 	/* CA certificates keep only IP addresses among their SANs. */
-	if (cf_san_der(t->hosts, t->nhosts, p->is_ca, &v)) {
+	if (!in_extras(t, "2.5.29.17") && cf_san_der(t->hosts, t->nhosts, p->is_ca, &v)) {
 		/* an empty subject makes the SAN critical (RFC 5280, as Go) */
 		int empty_subject = t->subject_len == 2;
 		cf_extension_der(&exts, "2.5.29.17", empty_subject, v.data, v.len);
 		cf_buf_release(&v);
 	}
 	const char *crl = t->crl_override ? t->crl_override : p->crl_url;
-	if (crl && *crl) {
+	if (crl && *crl && !in_extras(t, "2.5.29.31")) {
 		/* CRLDistributionPoints: one DistributionPoint, fullName = one URI */
 		struct cf_buf gn = CF_BUF_INIT, dpn = CF_BUF_INIT, dp = CF_BUF_INIT;
 		cf_der_tlv(&gn, 0x86, crl, strlen(crl));
@@ -289,9 +379,16 @@ int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca
 		cf_extension_der(&exts, "2.5.29.31", 0, v.data, v.len);
 		cf_buf_release(&v);
 	}
+	cf_buf_add(&exts, t->extra_exts, t->extra_exts_len);
 	if (t->delegation) {
 		static const unsigned char null_der[] = {0x05, 0x00};
 		cf_extension_der(&exts, "1.3.6.1.4.1.44363.44", 0, null_der, sizeof null_der);
+	}
+	if (p->npolicies) {
+		if (cf_policies_der(p, &v, err) < 0)
+			goto out;
+		cf_extension_der(&exts, "2.5.29.32", 0, v.data, v.len);
+		cf_buf_release(&v);
 	}
 	if (p->ocsp_no_check) {
 		static const unsigned char null_der[] = {0x05, 0x00};

@@ -42,11 +42,18 @@ struct cf_cert_template {
 	const char *crl_override;         /* -crl, or the CA request's crl_url; NULL = profile's */
 	int delegation;                   /* copy the delegation-usage extension */
 	/* Optional overrides (selfsign and later callers); zero values = cfssl's signer. */
-	const unsigned char *serial; /* big-endian magnitude; NULL = 20 random bytes, top bit clear */
+	/* serial: big-endian magnitude; NULL = 20 random bytes, top bit clear */
+	const unsigned char *serial;
 	size_t serial_len;
-	int fixed_validity; /* use not_before/not_after below instead of cf_validity */
+	int fixed_validity;            /* use not_before/not_after below instead of cf_validity */
 	int64_t not_before, not_after; /* ns since the epoch */
 	int no_aki;                    /* never add an authorityKeyIdentifier */
+	/* DER Extension elements placed after the CRL distribution points, as
+	 * Go's ExtraExtensions (§8.5 "extras" (a)); a standard extension whose
+	 * OID is among them is not generated. Borrowed; NULL/0 = none. */
+	const unsigned char *extra_exts;
+	size_t extra_exts_len;
+	const char *cn; /* the subject's CN, for the profile's name_whitelist (NULL: none) */
 };
 
 /* Validity per §8.3: now rounded to the minute, minus the backdate (0 =
@@ -59,6 +66,15 @@ void cf_validity(const struct cf_profile *p, int64_t now_ns, int64_t *not_before
  * Appends the certificate DER to @der and the serial's decimal text to @serial_dec. */
 int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca,
 			struct cf_buf *der, struct cf_buf *serial_dec, struct cf_error *err);
+
+/* Appends the certificatePolicies extension value for @p's policies (§7.6).
+ * -1 (5200 "Invalid qualifier type in Policies ") for an empty qualifier type. */
+int cf_policies_der(const struct cf_profile *p, struct cf_buf *out, struct cf_error *err);
+
+/* cfssl's name_whitelist rule: a non-empty CN and every DNS, e-mail and URI
+ * SAN must contain a match of the profile's expression (5500 otherwise). */
+int cf_profile_check_names(const struct cf_profile *p, const char *cn, const struct cf_host *hosts,
+			   size_t nhosts, struct cf_error *err);
 
 /* Decimal text of an unsigned big-endian integer. */
 void cf_uint_decimal(const unsigned char *be, size_t n, struct cf_buf *out);

@@ -173,6 +173,47 @@ int main(void)
 	cf_validity(&p, 1795878104LL * s, &nb, &na);
 	check(nb == (1795878120LL - 3600) * s, "backdate 1h");
 
+	/* certificatePolicies: the bytes §7.6 observed from cfssl */
+	struct cf_policy_qualifier q1[] = {{"id-qt-cps", "http://cps/"},
+					   {"id-qt-unotice", "Notice text"}};
+	struct cf_policy pols[] = {{"1.2.3.4", q1, 2}, {"2.23.140.1.2.1", NULL, 0}};
+	struct cf_profile pp = {0};
+	pp.policies = pols;
+	pp.npolicies = 2;
+	check(cf_policies_der(&pp, &b, &err) == 0, "policies encode");
+	expect("certificatePolicies", &b,
+	       "3047303B06032A03043034301706082B06010505070201160B687474703A2F2F6370732F301906082B"
+	       "06010505070202300D0C0B4E6F7469636520746578743008060667810C010201");
+	struct cf_policy_qualifier q2[] = {{"", "x"}};
+	struct cf_policy bad[] = {{"1.2.3", q2, 1}};
+	pp.policies = bad;
+	pp.npolicies = 1;
+	struct cf_error perr = {0};
+	char msg[256];
+	check(cf_policies_der(&pp, &b, &perr) < 0, "empty qualifier type refused when signing");
+	cf_error_render(&perr, msg, sizeof msg);
+	check(strcmp(msg, "{\"code\":5200,\"message\":\"Invalid qualifier type in Policies \"}") ==
+		      0,
+	      "cfssl's message, trailing space included");
+	cf_buf_release(&b);
+
+	/* name_whitelist: CN and every non-IP SAN must contain a match */
+	struct cf_profile wl = {0};
+	wl.name_whitelist = "\\.example\\.com$";
+	struct cf_host hs[2] = {{CF_HOST_DNS, "a.example.com", {0}, 0},
+				{CF_HOST_IP, NULL, {10, 0, 0, 1}, 4}};
+	struct cf_error werr = {0};
+	check(cf_profile_check_names(&wl, "www.example.com", hs, 2, &werr) == 0, "whitelist match");
+	hs[0].value = "a.example.org";
+	check(cf_profile_check_names(&wl, "www.example.com", hs, 2, &werr) < 0 && werr.code == 5500,
+	      "whitelist mismatch of a SAN: 5500");
+	hs[0].value = "a.example.com";
+	cf_error_clear(&werr);
+	check(cf_profile_check_names(&wl, "evil.org", hs, 1, &werr) < 0,
+	      "whitelist mismatch of CN");
+	cf_error_clear(&werr);
+	check(cf_profile_check_names(&wl, "", hs, 1, &werr) == 0, "an empty CN is not checked");
+
 	printf("test_der: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <idn2.h>
 #include <jansson.h>
 
 #include "der.h"
@@ -305,6 +306,27 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
+/* Deviation 4: cfssl panics on a non-ASCII DNS name; a valid
+ * internationalised name becomes its A-label form instead. */
+static int idna_host(const char *name, struct cf_host *out, struct cf_error *err)
+{
+	char *alabel = NULL;
+	int rc = idn2_to_ascii_8z(name, &alabel, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+	if (rc != IDN2_OK) {
+		cf_error_clear(err);
+		return cf_error_set(
+			err, CF_ERR_PLAIN,
+			"host name \"%s\" is not a valid internationalised domain name: %s", name,
+			idn2_strerror(rc));
+	}
+	cf_warning("host name \"%s\" converted to its IDNA form \"%s\"", name, alabel);
+	memset(out, 0, sizeof *out);
+	out->kind = CF_HOST_DNS;
+	out->value = cf_xstrdup(alabel);
+	idn2_free(alabel);
+	return 0;
+}
+
 void cf_hosts_free(struct cf_host *hosts, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -331,9 +353,13 @@ int cf_csr_hosts(const struct cf_csr_request *req, struct cf_host **out, size_t 
 			continue;
 		}
 		char *t = cf_xmemdup(s, l);
-		int r = cf_host_classify(t, &hosts[n], err);
+		struct cf_error cerr = {0};
+		int r = cf_host_classify(t, &hosts[n], &cerr);
+		if (r < 0 && hosts[n].kind == CF_HOST_DNS)
+			r = idna_host(t, &hosts[n], &cerr);
 		free(t);
 		if (r < 0) {
+			cf_error_set(err, cerr.code, "%s", cerr.msg);
 			cf_hosts_free(hosts, n);
 			return -1;
 		}

@@ -157,7 +157,8 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 		.delegation = req->delegation_enabled,
 		.cn = req->cn,
 	};
-	if (cf_sign_certificate(&t, &ca, &der, &serial, err) < 0)
+	if (cf_config_lint_check(conf, profile, err) < 0 ||
+	    cf_sign_certificate(&t, &ca, &der, &serial, err) < 0)
 		goto out;
 	cf_info("signed certificate with serial number %s", (const char *)serial.data);
 	der_to_pem(&cert, "CERTIFICATE", &der);

@@ -1401,3 +1401,14 @@ size_t cf_profile_ext_key_usage(const struct cf_profile *p, const char **oids, s
 			}
 	return n;
 }
+
+int cf_config_lint_check(const struct cf_config *c, const struct cf_profile *p,
+			 struct cf_error *err)
+{
+	if (!p->lint_error_level)
+		return 0;
+	if (c->nprofiles == 0 && p == &c->def)
+		return cf_error_set(err, CF_ERR_KEY_UNAVAILABLE, "Private key is unavailable");
+	return cf_error_set(err, CF_ERR_CERT_UNKNOWN,
+			    "x509: provided PrivateKey doesn't match parent's PublicKey");
+}

@@ -83,6 +83,12 @@ void cf_config_free(struct cf_config *c);
  * the default. *@found tells which. Borrowed from @c. */
 const struct cf_profile *cf_config_profile(const struct cf_config *c, const char *name, int *found);
 
+/* cfssl's build fails every signature under a profile with a non-zero
+ * lint_error_level (§7.3 "Lint note"): 2500 when @p is the default of a
+ * configuration without profiles, 1000 otherwise. 0 when @p has no level. */
+int cf_config_lint_check(const struct cf_config *c, const struct cf_profile *p,
+			 struct cf_error *err);
+
 /* Key usage bits and extended key usage OIDs (dotted text, borrowed
  * constants, list order, duplicates kept) of @p's usages. The EKU call
  * returns the total count and stores at most @max of them (max 0 sizes). */

@@ -584,7 +584,9 @@ int cf_csr_generate(const struct cf_csr_request *req, const struct cf_host *host
 		cf_extension_der(&exts, "2.5.29.17", 0, tmp.data, tmp.len);
 		cf_buf_release(&tmp);
 	}
-	if (req->has_ca) {
+	/* cfssl's quirk (§5.7): with delegation enabled the CA request's
+	 * basicConstraints is lost from the CSR. */
+	if (req->has_ca && !req->delegation_enabled) {
 		long long pathlen = req->ca_pathlen;
 		if (pathlen == 0 && !req->ca_pathlenzero)
 			pathlen = -1;

@@ -118,6 +118,22 @@ check_eq "usage-less default: 5100" '{"code":5100,"message":"Invalid policy: no 
 check_contains "usage-less default: the profile warning (deviation 3)" "$(cat trap.err)" \
 	'[WARNING] profile "typo" not found, using the default profile'
 
+# §7.3 lint note: any lint_error_level fails signing in the reference build
+printf '{"signing":{"default":{"expiry":"1h","usages":["signing"],"lint_error_level":"warn"}}}' >lint1.json
+printf '{"signing":{"default":{"expiry":"1h","usages":["signing"]},"profiles":{"l":{"expiry":"1h","usages":["signing"],"lint_error_level":"error"}}}}' >lint2.json
+t cfssl gencert -ca ca.pem -ca-key ca-key.pem -config lint1.json leaf.json >/dev/null 2>lint1.err
+check_eq "lint level on a lone default: 2500" '{"code":2500,"message":"Private key is unavailable"}' "$(tail -n1 lint1.err)"
+t cfssl gencert -ca ca.pem -ca-key ca-key.pem -config lint2.json -profile l leaf.json >/dev/null 2>lint2.err
+check_eq "lint level on a profile: 1000" '{"code":1000,"message":"x509: provided PrivateKey doesn'"'"'t match parent'"'"'s PublicKey"}' "$(tail -n1 lint2.err)"
+
+# §5.7: delegation usage always reaches the certificate; with a ca block the CSR loses basicConstraints
+printf '{"CN":"Deleg CA","key":{"algo":"ecdsa","size":256},"delegation_enabled":true,"ca":{"pathlen":1}}' >deleg.json
+(set -o pipefail; t cfssl gencert -initca deleg.json 2>/dev/null | t cfssljson -bare deleg)
+check_contains "delegation: extension in the certificate" "$(openssl asn1parse -in deleg.pem)" ":1.3.6.1.4.1.44363.44"
+check_contains "delegation: extension in the CSR" "$(openssl asn1parse -in deleg.csr)" ":1.3.6.1.4.1.44363.44"
+check_not_contains "delegation + ca: no basicConstraints in the CSR" "$(openssl req -in deleg.csr -noout -text)" "Basic Constraints"
+check_contains "delegation + ca: the certificate is still a CA" "$(openssl x509 -in deleg.pem -noout -ext basicConstraints)" "CA:TRUE, pathlen:1"
+
 # deviation 4: IDNA
 check "IDNA host signs" issue idn urls -hostname 'bücher.example'
 check_eq "IDNA: A-label SAN" "DNS:xn--bcher-kva.example" \

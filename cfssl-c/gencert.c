@@ -117,7 +117,7 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 	size_t nhosts = 0;
 	struct cf_buf csr = CF_BUF_INIT, keypem = CF_BUF_INIT, subject = CF_BUF_INIT;
 	struct cf_buf spki = CF_BUF_INIT, der = CF_BUF_INIT, cert = CF_BUF_INIT;
-	struct cf_buf serial = CF_BUF_INIT;
+	struct cf_buf serial = CF_BUF_INIT, extra = CF_BUF_INIT;
 
 	/* Deviation 6: the CA is checked before a key is generated. */
 	if (cf_ca_load(f[F_CA].str, f[F_CA_KEY].str, &ca, err) < 0)
@@ -145,6 +145,9 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 	cf_info("encoded CSR");
 	if (cf_csr_subject_der(req, &subject, err) < 0 || cf_key_spki(&key, &spki, err) < 0)
 		goto out;
+	/* what the signer copies from the CSR (delegation always; everything with copy_extensions)
+	 */
+	cf_csr_copied_extensions(req, hosts, nhosts, profile->copy_extensions, &extra);
 	struct cf_cert_template t = {
 		.subject = subject.data,
 		.subject_len = subject.len,
@@ -154,7 +157,8 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 		.nhosts = nhosts,
 		.profile = profile,
 		.crl_override = *f[F_CRL].str ? f[F_CRL].str : NULL,
-		.delegation = req->delegation_enabled,
+		.extra_exts = extra.data,
+		.extra_exts_len = extra.len,
 		.cn = req->cn,
 	};
 	if (cf_config_lint_check(conf, profile, err) < 0 ||
@@ -178,6 +182,7 @@ out:
 	cf_buf_release(&der);
 	cf_buf_release(&cert);
 	cf_buf_release(&serial);
+	cf_buf_release(&extra);
 	return ret;
 }
 

@@ -6,6 +6,7 @@
 #include <idn2.h>
 #include <jansson.h>
 
+#include "base64.h"
 #include "der.h"
 #include "gojson.h"
 #include "log.h"
@@ -143,6 +144,93 @@ static int parse_ca(const json_t *obj, struct cf_csr_request *req, struct cf_err
 	return 0;
 }
 
+static void free_extensions(struct cf_csr_request *req)
+{
+	for (size_t i = 0; i < req->nextensions; i++) {
+		free(req->extensions[i].oid);
+		free(req->extensions[i].value);
+	}
+	free(req->extensions);
+	req->extensions = NULL;
+	req->nextensions = 0;
+}
+
+/* pkix.Extension: {"id":[1,2,3],"critical":bool,"value":"<base64>"} */
+static int parse_extension(const json_t *obj, struct cf_csr_extension *x, struct cf_error *err)
+{
+	if (json_is_null(obj))
+		return 0;
+	if (!json_is_object(obj))
+		return cf_gojson_type_error(err, obj, "CertificateRequest", "extensions",
+					    "pkix.Extension");
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)obj, k, v) {
+		if (cf_gojson_key_eq(k, "id")) {
+			if (json_is_null(v))
+				continue;
+			if (!json_is_array(v))
+				return cf_gojson_type_error(err, v, "Extension", "extensions.id",
+							    "asn1.ObjectIdentifier");
+			struct cf_buf oid = CF_BUF_INIT;
+			size_t i;
+			json_t *arc;
+			json_array_foreach(v, i, arc) {
+				long long n = 0;
+				if (!json_is_integer(arc)) {
+					cf_buf_release(&oid);
+					return cf_gojson_type_error(err, arc, "Extension",
+								    "extensions.id", "int");
+				}
+				cf_gojson_get_int(arc, &n, err, "Extension", "extensions.id");
+				cf_buf_printf(&oid, "%s%lld", i ? "." : "", n);
+			}
+			free(x->oid);
+			x->oid = (char *)cf_buf_detach(&oid, NULL);
+		} else if (cf_gojson_key_eq(k, "critical")) {
+			if (cf_gojson_get_bool(v, &x->critical, err, "Extension",
+					       "extensions.critical") < 0)
+				return -1;
+		} else if (cf_gojson_key_eq(k, "value")) {
+			const char *b64 = NULL;
+			size_t len = 0, bad = 0;
+			if (cf_gojson_get_string(v, &b64, &len, err, "Extension",
+						 "extensions.value") < 0)
+				return -1;
+			if (!b64)
+				continue;
+			struct cf_buf val = CF_BUF_INIT;
+			if (cf_base64_decode((const unsigned char *)b64, len, &val, &bad) < 0) {
+				cf_buf_release(&val);
+				return cf_error_set(err, CF_ERR_PLAIN,
+						    "illegal base64 data at input byte %zu", bad);
+			}
+			free(x->value);
+			x->value = cf_buf_detach(&val, &x->len);
+		} else {
+			warn_unknown("extensions", k);
+		}
+	}
+	return 0;
+}
+
+static int parse_extensions(const json_t *v, struct cf_csr_request *req, struct cf_error *err)
+{
+	free_extensions(req);
+	if (json_is_null(v))
+		return 0;
+	if (!json_is_array(v))
+		return cf_gojson_type_error(err, v, "CertificateRequest", "extensions",
+					    "[]pkix.Extension");
+	size_t n = json_array_size(v);
+	req->extensions = cf_xcalloc(n ? n : 1, sizeof *req->extensions);
+	req->nextensions = n;
+	for (size_t i = 0; i < n; i++)
+		if (parse_extension(json_array_get(v, i), &req->extensions[i], err) < 0)
+			return -1;
+	return 0;
+}
+
 static void free_hosts_list(struct cf_csr_request *req)
 {
 	for (size_t i = 0; i < req->nhosts; i++)
@@ -239,7 +327,7 @@ static int parse_request(const json_t *root, struct cf_csr_request *req, struct 
 		} else if (cf_gojson_key_eq(k, "crl_url")) {
 			r = get_str(v, &req->crl_url, err, "CertificateRequest", "crl_url");
 		} else if (cf_gojson_key_eq(k, "extensions")) {
-			/* accepted; carried into requests by the fidelity work */
+			r = parse_extensions(v, req, err);
 		} else {
 			warn_unknown("the certificate request", k);
 		}
@@ -280,6 +368,7 @@ void cf_csr_request_release(struct cf_csr_request *req)
 	free(req->ca_backdate);
 	free(req->serialnumber);
 	free(req->crl_url);
+	free_extensions(req);
 	memset(req, 0, sizeof *req);
 }
 
@@ -567,6 +656,40 @@ void cf_basic_constraints_der(struct cf_buf *out, int is_ca, long long pathlen)
 	cf_der_wrap(out, CF_DER_SEQUENCE, &c);
 }
 
+static int user_extensions(const struct cf_csr_request *req, struct cf_buf *out,
+			   struct cf_error *err)
+{
+	for (size_t i = 0; i < req->nextensions; i++) {
+		const struct cf_csr_extension *x = &req->extensions[i];
+		struct cf_buf probe = CF_BUF_INIT;
+		int ok = x->oid && cf_der_oid(&probe, x->oid) == 0;
+		cf_buf_release(&probe);
+		if (!ok)
+			return cf_error_set(err, CF_ERR_CSR_BAD, "invalid extension OID %s",
+					    x->oid ? x->oid : "(none)");
+		cf_extension_der(out, x->oid, x->critical, x->value, x->len);
+	}
+	return 0;
+}
+
+void cf_csr_copied_extensions(const struct cf_csr_request *req, const struct cf_host *hosts,
+			      size_t nhosts, int copy_all, struct cf_buf *out)
+{
+	static const unsigned char null_der[] = {0x05, 0x00};
+	if (copy_all) {
+		struct cf_buf san = CF_BUF_INIT;
+		if (cf_san_der(hosts, nhosts, 0, &san))
+			cf_extension_der(out, "2.5.29.17", 0, san.data, san.len);
+		cf_buf_release(&san);
+	}
+	if (req->delegation_enabled)
+		cf_extension_der(out, "1.3.6.1.4.1.44363.44", 0, null_der, sizeof null_der);
+	if (copy_all) {
+		struct cf_error ignored = {0};
+		user_extensions(req, out, &ignored);
+	}
+}
+
 int cf_csr_generate(const struct cf_csr_request *req, const struct cf_host *hosts, size_t nhosts,
 		    const struct cf_key *key, struct cf_buf *pem, struct cf_error *err)
 {
@@ -598,6 +721,8 @@ int cf_csr_generate(const struct cf_csr_request *req, const struct cf_host *host
 		static const unsigned char null_der[] = {0x05, 0x00};
 		cf_extension_der(&exts, "1.3.6.1.4.1.44363.44", 0, null_der, sizeof null_der);
 	}
+	if (user_extensions(req, &exts, err) < 0)
+		goto out;
 	struct cf_buf attrs = CF_BUF_INIT;
 	if (exts.len) {
 		struct cf_buf attr = CF_BUF_INIT, set = CF_BUF_INIT;

@@ -21,6 +21,14 @@ struct cf_name {
 	size_t noids;
 };
 
+/* An extra extension of the request ("extensions": pkix.Extension). */
+struct cf_csr_extension {
+	char *oid; /* dotted text */
+	int critical;
+	unsigned char *value;
+	size_t len;
+};
+
 struct cf_csr_request {
 	char *cn;
 	struct cf_name *names;
@@ -39,6 +47,8 @@ struct cf_csr_request {
 	char *serialnumber;
 	int delegation_enabled;
 	char *crl_url;
+	struct cf_csr_extension *extensions;
+	size_t nextensions;
 };
 
 /* Decodes a CSR JSON document as cfssl (Go's encoding/json) does: member
@@ -77,6 +87,13 @@ void cf_extension_der(struct cf_buf *out, const char *oid, int critical, const u
 
 /* Appends a basicConstraints value as Go marshals it (pathlen omitted when -1). */
 void cf_basic_constraints_der(struct cf_buf *out, int is_ca, long long pathlen);
+
+/* Appends the DER Extension elements a signer copies from the request
+ * (§8.5 extras (a)): with @copy_all (profile copy_extensions) every request
+ * extension but basicConstraints, in request order (SAN, delegation, user
+ * extensions); otherwise only the delegation-usage extension. */
+void cf_csr_copied_extensions(const struct cf_csr_request *req, const struct cf_host *hosts,
+			      size_t nhosts, int copy_all, struct cf_buf *out);
 
 /* Builds and signs the PKCS#10 request for @req with @key; appends the PEM
  * "CERTIFICATE REQUEST". The request's extensions: SAN, then the critical

@@ -134,6 +134,23 @@ check_contains "delegation: extension in the CSR" "$(openssl asn1parse -in deleg
 check_not_contains "delegation + ca: no basicConstraints in the CSR" "$(openssl req -in deleg.csr -noout -text)" "Basic Constraints"
 check_contains "delegation + ca: the certificate is still a CA" "$(openssl x509 -in deleg.pem -noout -ext basicConstraints)" "CA:TRUE, pathlen:1"
 
+# §5.7 extensions: in the CSR always, in the certificate only with copy_extensions
+printf '{"CN":"ext","key":{"algo":"ecdsa","size":256},"hosts":["a.example"],"extensions":[{"id":[1,2,3,4],"critical":true,"value":"BQA="}]}' >ext.json
+printf '{"signing":{"default":{"expiry":"1h","usages":["signing"],"copy_extensions":true},"profiles":{"nocopy":{"expiry":"1h","usages":["signing"]}}}}' >copy.json
+(set -o pipefail; t cfssl gencert -ca ca.pem -ca-key ca-key.pem -config copy.json ext.json 2>/dev/null | t cfssljson -bare ext)
+check_contains "extensions: in the CSR, critical" "$(openssl req -in ext.csr -noout -text)" "1.2.3.4: critical"
+check_eq "copy_extensions: copied after the standard ones, SAN in the extras position" "X509v3 Key Usage critical
+X509v3 Basic Constraints critical
+X509v3 Subject Key Identifier
+X509v3 Authority Key Identifier
+X509v3 Subject Alternative Name" "$(exts ext.pem)"
+check_contains "copy_extensions: the user extension" "$(openssl x509 -in ext.pem -noout -text)" "1.2.3.4: critical"
+(set -o pipefail; t cfssl gencert -ca ca.pem -ca-key ca-key.pem -config copy.json -profile nocopy ext.json 2>/dev/null | t cfssljson -bare noext)
+check_not_contains "without copy_extensions: not copied" "$(openssl x509 -in noext.pem -noout -text)" "1.2.3.4"
+printf '{"CN":"ext","extensions":[{"id":[1,2,3],"value":"%%%%"}]}' >badext.json
+t cfssl gencert -ca ca.pem -ca-key ca-key.pem badext.json >/dev/null 2>badext.err
+check_eq "extensions: bad base64" "illegal base64 data at input byte 0" "$(tail -n1 badext.err)"
+
 # deviation 4: IDNA
 check "IDNA host signs" issue idn urls -hostname 'bücher.example'
 check_eq "IDNA: A-label SAN" "DNS:xn--bcher-kva.example" \

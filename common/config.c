@@ -189,7 +189,10 @@ static void raw_text(const json_t *v, struct cf_buf *b)
 	}
 	char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 	cf_buf_adds(b, t ? t : "null");
-	free(t);
+	/* Jansson allocated it with whatever allocator the program installed. */
+	json_free_t jfree;
+	json_get_alloc_funcs(NULL, &jfree);
+	jfree(t);
 }
 
 /* ---- simple members ---- */

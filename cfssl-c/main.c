@@ -18,7 +18,9 @@ static const struct {
 	cfssl_cmd_fn fn;
 } commands[] = {
 	{"gencert", cmd_gencert},
+	{"gencsr", cmd_gencsr},
 	{"print-defaults", cmd_print_defaults},
+	{"sign", cmd_sign},
 	{"version", cmd_version},
 };
 

@@ -1,1 +1,928 @@
-typedef int cf_placeholder_csrparse; /* placeholder until the module lands */
+#include "csrparse.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gnutls/abstract.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <jansson.h>
+
+#include "der.h"
+#include "gojson.h"
+#include "log.h"
+#include "pem.h"
+
+#define OID_SAN         "2.5.29.17"
+#define OID_BC          "2.5.29.19"
+#define OID_DELEGATION  "1.3.6.1.4.1.44363.44"
+#define OID_EXT_REQUEST "1.2.840.113549.1.9.14"
+#define OID_CN          "2.5.4.3"
+#define OID_SERIAL      "2.5.4.5"
+
+static const char parse_failed[] = "CSR Parsing failed";
+
+/* ---- small DER helpers ---- */
+
+static int next_tag(struct cf_der_reader *r, struct cf_der_tlv *t, unsigned tag)
+{
+	return cf_der_next(r, t) == 1 && t->tag == tag ? 0 : -1;
+}
+
+/* Dotted text of OBJECT IDENTIFIER contents, as Go's parseObjectIdentifier
+ * reads them (minimal base-128 arcs that fit 31 bits). */
+static int oid_text(const unsigned char *p, size_t n, struct cf_buf *out)
+{
+	if (n == 0)
+		return -1;
+	int first = 1;
+	size_t i = 0;
+	while (i < n) {
+		unsigned long long v = 0;
+		int nb = 0;
+		if (p[i] == 0x80)
+			return -1; /* not minimal */
+		for (;;) {
+			if (i >= n || nb == 5)
+				return -1;
+			v = (v << 7) | (p[i] & 0x7f);
+			nb++;
+			if (!(p[i++] & 0x80))
+				break;
+		}
+		if (v > 0x7fffffffULL)
+			return -1;
+		if (first) {
+			unsigned long long a = v < 80 ? v / 40 : 2, b = v < 80 ? v % 40 : v - 80;
+			cf_buf_printf(out, "%llu.%llu", a, b);
+			first = 0;
+		} else {
+			cf_buf_printf(out, ".%llu", v);
+		}
+	}
+	return 0;
+}
+
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = s[i];
+		size_t k;
+		unsigned cp, min;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			k = 1, cp = c & 0x1f, min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			k = 2, cp = c & 0x0f, min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			k = 3, cp = c & 0x07, min = 0x10000;
+		} else {
+			return 0;
+		}
+		if (i + k >= n)
+			return 0;
+		for (size_t j = 1; j <= k; j++) {
+			if ((s[i + j] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + j] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += k + 1;
+	}
+	return 1;
+}
+
+static void put_utf8(struct cf_buf *b, unsigned cp)
+{
+	if (cp < 0x80) {
+		cf_buf_addc(b, (unsigned char)cp);
+	} else if (cp < 0x800) {
+		cf_buf_addc(b, (unsigned char)(0xc0 | (cp >> 6)));
+		cf_buf_addc(b, (unsigned char)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		cf_buf_addc(b, (unsigned char)(0xe0 | (cp >> 12)));
+		cf_buf_addc(b, (unsigned char)(0x80 | ((cp >> 6) & 0x3f)));
+		cf_buf_addc(b, (unsigned char)(0x80 | (cp & 0x3f)));
+	} else {
+		cf_buf_addc(b, (unsigned char)(0xf0 | (cp >> 18)));
+		cf_buf_addc(b, (unsigned char)(0x80 | ((cp >> 12) & 0x3f)));
+		cf_buf_addc(b, (unsigned char)(0x80 | ((cp >> 6) & 0x3f)));
+		cf_buf_addc(b, (unsigned char)(0x80 | (cp & 0x3f)));
+	}
+}
+
+static int printable_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       strchr(" '()+,-./:=?*&", c) != NULL;
+}
+
+/* Decodes a string value the way Go's encoding/asn1 does when it unmarshals
+ * into an interface{}. Returns 1 for a string (UTF-8 appended to @out), 0 for
+ * another type, -1 for an invalid string. */
+static int decode_string(const struct cf_der_tlv *t, struct cf_buf *out)
+{
+	const unsigned char *p = t->content;
+	size_t n = t->len;
+	switch (t->tag) {
+	case 0x13: /* PrintableString; Go tolerates '*' and '&' when parsing */
+		for (size_t i = 0; i < n; i++)
+			if (!p[i] || !printable_char(p[i]))
+				return -1;
+		break;
+	case 0x16: /* IA5String */
+		for (size_t i = 0; i < n; i++)
+			if (p[i] >= 0x80)
+				return -1;
+		break;
+	case 0x12: /* NumericString */
+		for (size_t i = 0; i < n; i++)
+			if (p[i] != ' ' && (p[i] < '0' || p[i] > '9'))
+				return -1;
+		break;
+	case 0x0c: /* UTF8String */
+		if (!utf8_valid(p, n))
+			return -1;
+		break;
+	case 0x14: /* T61String: Go takes the bytes as they are */ break;
+	case 0x1e: { /* BMPString: UTF-16BE, a trailing NUL dropped, lone surrogates U+FFFD */
+		if (n % 2)
+			return -1;
+		if (n >= 2 && p[n - 2] == 0 && p[n - 1] == 0)
+			n -= 2;
+		for (size_t i = 0; i < n; i += 2) {
+			unsigned u = (unsigned)p[i] << 8 | p[i + 1];
+			if (u >= 0xd800 && u < 0xdc00 && i + 3 < n) {
+				unsigned l = (unsigned)p[i + 2] << 8 | p[i + 3];
+				if (l >= 0xdc00 && l < 0xe000) {
+					put_utf8(out,
+						 0x10000 + ((u - 0xd800) << 10) + (l - 0xdc00));
+					i += 2;
+					continue;
+				}
+			}
+			put_utf8(out, u >= 0xd800 && u < 0xe000 ? 0xfffd : u);
+		}
+		return 1;
+	}
+	default: return 0;
+	}
+	cf_buf_add(out, p, n);
+	return 1;
+}
+
+/* ---- names ---- */
+
+void cf_name_attrs_free(struct cf_name_attr *attrs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(attrs[i].oid);
+		free(attrs[i].value);
+	}
+	free(attrs);
+}
+
+static struct cf_name_attr *attrs_grow(struct cf_name_attr **attrs, size_t *n)
+{
+	*attrs = cf_xrealloc(*attrs, (*n + 1) * sizeof **attrs);
+	struct cf_name_attr *a = &(*attrs)[(*n)++];
+	memset(a, 0, sizeof *a);
+	return a;
+}
+
+void cf_name_attrs_add(struct cf_name_attr **attrs, size_t *n, const char *oid, const char *value)
+{
+	struct cf_name_attr *a = attrs_grow(attrs, n);
+	a->oid = cf_xstrdup(oid);
+	a->len = strlen(value);
+	a->value = (unsigned char *)cf_xmemdup(value, a->len);
+	a->is_string = 1;
+}
+
+int cf_csrparse_name(const unsigned char *der, size_t len, struct cf_name_attr **out, size_t *nout,
+		     struct cf_error *err)
+{
+	struct cf_name_attr *attrs = NULL;
+	size_t n = 0;
+	struct cf_der_reader top = {der, len}, rdns;
+	struct cf_der_tlv name, set, atv, oid, val;
+	if (next_tag(&top, &name, CF_DER_SEQUENCE) < 0 || top.len)
+		goto bad;
+	rdns = (struct cf_der_reader){name.content, name.len};
+	int r;
+	while ((r = cf_der_next(&rdns, &set)) == 1) {
+		if (set.tag != CF_DER_SET)
+			goto bad;
+		struct cf_der_reader members = {set.content, set.len};
+		int m;
+		while ((m = cf_der_next(&members, &atv)) == 1) {
+			if (atv.tag != CF_DER_SEQUENCE)
+				goto bad;
+			struct cf_der_reader f = {atv.content, atv.len};
+			if (next_tag(&f, &oid, CF_DER_OID) < 0 || cf_der_next(&f, &val) != 1)
+				goto bad;
+			struct cf_buf text = CF_BUF_INIT, v = CF_BUF_INIT;
+			if (oid_text(oid.content, oid.len, &text) < 0) {
+				cf_buf_release(&text);
+				goto bad;
+			}
+			int s = decode_string(&val, &v);
+			if (s < 0) {
+				cf_buf_release(&text);
+				cf_buf_release(&v);
+				goto bad;
+			}
+			struct cf_name_attr *a = attrs_grow(&attrs, &n);
+			a->oid = (char *)cf_buf_detach(&text, NULL);
+			a->is_string = s;
+			if (!s)
+				cf_buf_add(&v, val.raw, val.rawlen);
+			cf_buf_add(&v, "", 0); /* a NUL-terminated value even when empty */
+			a->value = cf_buf_detach(&v, &a->len);
+		}
+		if (m < 0)
+			goto bad;
+	}
+	if (r < 0)
+		goto bad;
+	*out = attrs;
+	*nout = n;
+	return 0;
+bad:
+	cf_name_attrs_free(attrs, n);
+	*out = NULL;
+	*nout = 0;
+	return cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
+}
+
+const char *cf_name_attrs_last(const struct cf_name_attr *attrs, size_t n, const char *oid)
+{
+	const char *v = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (attrs[i].is_string && strcmp(attrs[i].oid, oid) == 0)
+			v = (const char *)attrs[i].value;
+	return v;
+}
+
+/* Go's isCommonAttr: the types pkix.Name keeps in its own fields. */
+static int is_common(const char *oid)
+{
+	static const char *const common[] = {"2.5.4.3",  "2.5.4.5",  "2.5.4.6",
+					     "2.5.4.7",  "2.5.4.8",  "2.5.4.9",
+					     "2.5.4.10", "2.5.4.11", "2.5.4.17"};
+	for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
+		if (strcmp(oid, common[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int atv_der(struct cf_buf *out, const char *oid, const struct cf_name_attr *a,
+		   struct cf_error *err)
+{
+	struct cf_buf c = CF_BUF_INIT;
+	if (cf_der_oid(&c, oid) < 0) {
+		cf_buf_release(&c);
+		return cf_error_set(err, CF_ERR_CERT_UNKNOWN, "asn1: invalid object identifier");
+	}
+	if (a->is_string) {
+		if (!utf8_valid(a->value, a->len)) {
+			cf_buf_release(&c);
+			return cf_error_set(err, CF_ERR_CERT_UNKNOWN,
+					    "asn1: string not valid UTF-8");
+		}
+		cf_der_go_string(&c, (const char *)a->value, a->len);
+	} else {
+		cf_buf_add(&c, a->value, a->len);
+	}
+	cf_der_wrap(out, CF_DER_SEQUENCE, &c);
+	return 0;
+}
+
+static int cmp_buf(const void *x, const void *y)
+{
+	const struct cf_buf *a = x, *b = y;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->data, b->data, n);
+	if (c)
+		return c;
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+int cf_name_der(const struct cf_name_attr *attrs, size_t n, struct cf_buf *out,
+		struct cf_error *err)
+{
+	/* pkix.Name.ToRDNSequence's order of the multi-valued types */
+	static const char *const multi[] = {"2.5.4.6",  "2.5.4.8",  "2.5.4.7", "2.5.4.9",
+					    "2.5.4.17", "2.5.4.10", "2.5.4.11"};
+	struct cf_buf seq = CF_BUF_INIT;
+	struct cf_buf *enc = cf_xcalloc(n ? n : 1, sizeof *enc);
+	int ret = -1;
+	for (size_t t = 0; t < sizeof multi / sizeof multi[0]; t++) {
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (!attrs[i].is_string || strcmp(attrs[i].oid, multi[t]) != 0)
+				continue;
+			if (atv_der(&enc[k++], multi[t], &attrs[i], err) < 0)
+				goto out;
+		}
+		if (!k)
+			continue;
+		/* a SET OF is DER-sorted by the encodings of its members */
+		qsort(enc, k, sizeof *enc, cmp_buf);
+		struct cf_buf set = CF_BUF_INIT;
+		for (size_t i = 0; i < k; i++) {
+			cf_buf_add(&set, enc[i].data, enc[i].len);
+			cf_buf_release(&enc[i]);
+		}
+		cf_der_wrap(&seq, CF_DER_SET, &set);
+	}
+	static const char *const single[] = {OID_CN, OID_SERIAL};
+	for (size_t t = 0; t < 2; t++) {
+		const struct cf_name_attr *last = NULL;
+		for (size_t i = 0; i < n; i++)
+			if (attrs[i].is_string && strcmp(attrs[i].oid, single[t]) == 0)
+				last = &attrs[i];
+		if (!last || !last->len)
+			continue;
+		struct cf_buf a = CF_BUF_INIT;
+		if (atv_der(&a, single[t], last, err) < 0)
+			goto out;
+		cf_der_wrap(&seq, CF_DER_SET, &a);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (is_common(attrs[i].oid))
+			continue;
+		struct cf_buf a = CF_BUF_INIT;
+		if (atv_der(&a, attrs[i].oid, &attrs[i], err) < 0)
+			goto out;
+		cf_der_wrap(&seq, CF_DER_SET, &a);
+	}
+	cf_der_wrap(out, CF_DER_SEQUENCE, &seq);
+	ret = 0;
+out:
+	for (size_t i = 0; i < n; i++)
+		cf_buf_release(&enc[i]);
+	free(enc);
+	cf_buf_release(&seq);
+	return ret;
+}
+
+/* ---- subject alternative names ---- */
+
+static void hosts_add(struct cf_host **hosts, size_t *n, enum cf_host_kind kind,
+		      const unsigned char *p, size_t len)
+{
+	*hosts = cf_xrealloc(*hosts, (*n + 1) * sizeof **hosts);
+	struct cf_host *h = &(*hosts)[(*n)++];
+	memset(h, 0, sizeof *h);
+	h->kind = kind;
+	if (kind != CF_HOST_IP) {
+		h->value = cf_xmemdup(p, len);
+		return;
+	}
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	/* Go marshals an IPv4-mapped address in its 4-byte form */
+	if (len == 16 && memcmp(p, mapped, 12) == 0) {
+		p += 12;
+		len = 4;
+	}
+	memcpy(h->ip, p, len);
+	h->iplen = (int)len;
+	char text[INET6_ADDRSTRLEN];
+	inet_ntop(len == 4 ? AF_INET : AF_INET6, h->ip, text, sizeof text);
+	h->value = cf_xstrdup(text);
+}
+
+/* GeneralNames as Go 1.19's parseSANExtension reads them; other name forms
+ * are skipped. */
+static int parse_san(const unsigned char *p, size_t len, struct cf_host **hosts, size_t *n,
+		     struct cf_error *err)
+{
+	struct cf_der_reader top = {p, len}, r;
+	struct cf_der_tlv seq, gn;
+	if (next_tag(&top, &seq, CF_DER_SEQUENCE) < 0)
+		return cf_error_set(err, CF_ERR_CSR_PARSE,
+				    "x509: invalid subject alternative names");
+	r = (struct cf_der_reader){seq.content, seq.len};
+	int rc;
+	while ((rc = cf_der_next(&r, &gn)) == 1) {
+		const char *what = NULL;
+		enum cf_host_kind kind;
+		switch (gn.tag) {
+		case 0x81: what = "rfc822Name", kind = CF_HOST_EMAIL; break;
+		case 0x82: what = "dNSName", kind = CF_HOST_DNS; break;
+		case 0x86: what = "uniformResourceIdentifier", kind = CF_HOST_URI; break;
+		case 0x87:
+			if (gn.len != 4 && gn.len != 16)
+				return cf_error_set(err, CF_ERR_CSR_PARSE,
+						    "x509: cannot parse IP address of length %zu",
+						    gn.len);
+			hosts_add(hosts, n, CF_HOST_IP, gn.content, gn.len);
+			continue;
+		default: continue;
+		}
+		for (size_t i = 0; i < gn.len; i++)
+			if (gn.content[i] >= 0x80)
+				return cf_error_set(err, CF_ERR_CSR_PARSE,
+						    "x509: SAN %s is malformed", what);
+		hosts_add(hosts, n, kind, gn.content, gn.len);
+	}
+	if (rc < 0)
+		return cf_error_set(err, CF_ERR_CSR_PARSE,
+				    "x509: invalid subject alternative names");
+	return 0;
+}
+
+/* ---- requests ---- */
+
+void cf_csrparse_release(struct cf_csr_info *info)
+{
+	if (!info)
+		return;
+	cf_name_attrs_free(info->attrs, info->nattrs);
+	cf_buf_release(&info->spki);
+	cf_buf_release(&info->copy_all);
+	cf_buf_release(&info->copy_delegation);
+	cf_hosts_free(info->hosts, info->nhosts);
+	memset(info, 0, sizeof *info);
+}
+
+struct raw_ext {
+	const unsigned char *value;
+	size_t len;
+};
+
+/* Walks the extensionRequest attributes: the SAN is decoded, the
+ * basicConstraints value kept for later (cfssl checks it after the
+ * signature), the others kept raw for copying. */
+static int parse_attributes(const struct cf_der_tlv *attrs, struct cf_csr_info *info,
+			    struct raw_ext *bc, struct cf_error *err)
+{
+	struct cf_der_reader r = {attrs->content, attrs->len};
+	struct cf_der_tlv attr, oid, set, exts, ext, f;
+	int rc;
+	while ((rc = cf_der_next(&r, &attr)) == 1) {
+		struct cf_der_reader a = {attr.content, attr.len};
+		struct cf_buf text = CF_BUF_INIT;
+		/* Go ignores attributes that do not parse */
+		if (attr.tag != CF_DER_SEQUENCE || next_tag(&a, &oid, CF_DER_OID) < 0 ||
+		    next_tag(&a, &set, CF_DER_SET) < 0 || a.len || !set.len ||
+		    oid_text(oid.content, oid.len, &text) < 0 ||
+		    strcmp((const char *)text.data, OID_EXT_REQUEST) != 0) {
+			cf_buf_release(&text);
+			continue;
+		}
+		cf_buf_release(&text);
+		struct cf_der_reader s = {set.content, set.len};
+		if (next_tag(&s, &exts, CF_DER_SEQUENCE) < 0)
+			return cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
+		struct cf_der_reader e = {exts.content, exts.len};
+		int erc;
+		while ((erc = cf_der_next(&e, &ext)) == 1) {
+			struct cf_der_reader x = {ext.content, ext.len};
+			if (ext.tag != CF_DER_SEQUENCE || next_tag(&x, &oid, CF_DER_OID) < 0 ||
+			    cf_der_next(&x, &f) != 1)
+				return cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
+			if (f.tag == CF_DER_BOOLEAN && cf_der_next(&x, &f) != 1)
+				return cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
+			if (f.tag != CF_DER_OCTET_STRING || x.len ||
+			    oid_text(oid.content, oid.len, &text) < 0) {
+				cf_buf_release(&text);
+				return cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
+			}
+			const char *id = (const char *)text.data;
+			int r2 = 0;
+			if (strcmp(id, OID_SAN) == 0) {
+				/* the last SAN extension wins, as in Go */
+				cf_hosts_free(info->hosts, info->nhosts);
+				info->hosts = NULL;
+				info->nhosts = 0;
+				r2 = parse_san(f.content, f.len, &info->hosts, &info->nhosts, err);
+			} else if (strcmp(id, OID_BC) == 0) {
+				bc->value = f.content;
+				bc->len = f.len;
+			} else if (strcmp(id, OID_DELEGATION) == 0) {
+				info->delegation = 1;
+				cf_buf_add(&info->copy_delegation, ext.raw, ext.rawlen);
+			}
+			if (strcmp(id, OID_BC) != 0)
+				cf_buf_add(&info->copy_all, ext.raw, ext.rawlen);
+			cf_buf_release(&text);
+			if (r2 < 0)
+				return -1;
+		}
+		if (erc < 0)
+			return cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
+	}
+	if (rc < 0)
+		return cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
+	return 0;
+}
+
+/* csr.BasicConstraints{IsCA bool optional; MaxPathLen int optional default:-1} */
+static int parse_bc(const struct raw_ext *bc, struct cf_csr_info *info, struct cf_error *err)
+{
+	struct cf_der_reader top = {bc->value, bc->len}, r;
+	struct cf_der_tlv seq, f;
+	if (next_tag(&top, &seq, CF_DER_SEQUENCE) < 0)
+		return cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
+	if (top.len)
+		return cf_error_set(err, CF_ERR_CSR_PARSE,
+				    "x509: trailing data after X.509 BasicConstraints");
+	info->has_bc = 1;
+	info->is_ca = 0;
+	info->pathlen = -1;
+	r = (struct cf_der_reader){seq.content, seq.len};
+	int rc = cf_der_next(&r, &f);
+	if (rc == 1 && f.tag == CF_DER_BOOLEAN) {
+		if (f.len != 1 || (f.content[0] != 0 && f.content[0] != 0xff))
+			return cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
+		info->is_ca = f.content[0] == 0xff;
+		rc = cf_der_next(&r, &f);
+	}
+	if (rc == 1 && f.tag == CF_DER_INTEGER) {
+		if (f.len == 0 || f.len > 8 ||
+		    (f.len > 1 && ((f.content[0] == 0 && !(f.content[1] & 0x80)) ||
+				   (f.content[0] == 0xff && (f.content[1] & 0x80)))))
+			return cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
+		unsigned long long u = f.content[0] & 0x80 ? ~0ULL : 0;
+		for (size_t i = 0; i < f.len; i++)
+			u = (u << 8) | f.content[i];
+		info->pathlen = (long long)u;
+	} else if (rc < 0) {
+		return cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
+	}
+	return 0;
+}
+
+static int verify_error(gnutls_x509_crq_t crq, struct cf_error *err)
+{
+	unsigned bits = 0;
+	switch (gnutls_x509_crq_get_pk_algorithm(crq, &bits)) {
+	case GNUTLS_PK_RSA:
+		return cf_error_set(err, CF_ERR_CSR_BAD, "crypto/rsa: verification error");
+	case GNUTLS_PK_ECDSA:
+		return cf_error_set(err, CF_ERR_CSR_BAD, "x509: ECDSA verification failure");
+	case GNUTLS_PK_EDDSA_ED25519:
+		return cf_error_set(err, CF_ERR_CSR_BAD, "x509: Ed25519 verification failure");
+	default:
+		return cf_error_set(err, CF_ERR_CSR_BAD,
+				    "x509: cannot verify signature: algorithm unimplemented");
+	}
+}
+
+int cf_csrparse_der(const unsigned char *der, size_t len, struct cf_csr_info *info,
+		    struct cf_error *err)
+{
+	memset(info, 0, sizeof *info);
+	info->pathlen = -1;
+	int ret = -1;
+	gnutls_x509_crq_t crq = NULL;
+	gnutls_pubkey_t pub = NULL;
+	gnutls_datum_t d = {(unsigned char *)der, (unsigned)len};
+	gnutls_datum_t spki = {NULL, 0};
+	struct raw_ext bc = {NULL, 0};
+
+	if (len > 0xffffffffu || gnutls_x509_crq_init(&crq) < 0 ||
+	    gnutls_x509_crq_import(crq, &d, GNUTLS_X509_FMT_DER) < 0) {
+		cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
+		goto out;
+	}
+	struct cf_der_reader top = {der, len}, r, ri;
+	struct cf_der_tlv outer, info_tlv, f, subject, attrs;
+	if (next_tag(&top, &outer, CF_DER_SEQUENCE) < 0 || top.len) {
+		cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
+		goto out;
+	}
+	r = (struct cf_der_reader){outer.content, outer.len};
+	if (next_tag(&r, &info_tlv, CF_DER_SEQUENCE) < 0) {
+		cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
+		goto out;
+	}
+	ri = (struct cf_der_reader){info_tlv.content, info_tlv.len};
+	if (next_tag(&ri, &f, CF_DER_INTEGER) < 0 || next_tag(&ri, &subject, CF_DER_SEQUENCE) < 0 ||
+	    next_tag(&ri, &f, CF_DER_SEQUENCE) < 0 || next_tag(&ri, &attrs, 0xa0) < 0) {
+		cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
+		goto out;
+	}
+	if (parse_attributes(&attrs, info, &bc, err) < 0)
+		goto out;
+	if (cf_csrparse_name(subject.raw, subject.rawlen, &info->attrs, &info->nattrs, err) < 0)
+		goto out;
+	/* Go accepts SHA-1 signatures on requests */
+	if (gnutls_x509_crq_verify(crq, GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1) < 0) {
+		verify_error(crq, err);
+		goto out;
+	}
+	if (bc.value && parse_bc(&bc, info, err) < 0)
+		goto out;
+	if (gnutls_pubkey_init(&pub) < 0 || gnutls_pubkey_import_x509_crq(pub, crq, 0) < 0 ||
+	    gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &spki) < 0) {
+		cf_error_set(err, CF_ERR_CSR_BAD,
+			     "x509: cannot verify signature: algorithm unimplemented");
+		goto out;
+	}
+	cf_buf_add(&info->spki, spki.data, spki.size);
+	ret = 0;
+out:
+	gnutls_free(spki.data);
+	if (pub)
+		gnutls_pubkey_deinit(pub);
+	if (crq)
+		gnutls_x509_crq_deinit(crq);
+	return ret;
+}
+
+int cf_csrparse_pem(const unsigned char *data, size_t len, struct cf_csr_info *info,
+		    struct cf_error *err)
+{
+	memset(info, 0, sizeof *info);
+	info->pathlen = -1;
+	struct cf_pem_block blk;
+	const char *rest;
+	size_t restlen;
+	if (!cf_pem_decode((const char *)data, len, &blk, &rest, &restlen))
+		return cf_error_set(err, CF_ERR_CSR_DECODE, "CSR Decode failed");
+	int r;
+	if (strcmp(blk.type, "CERTIFICATE REQUEST") != 0 &&
+	    strcmp(blk.type, "NEW CERTIFICATE REQUEST") != 0)
+		r = cf_error_set(err, CF_ERR_CSR_BAD, "not a csr");
+	else
+		r = cf_csrparse_der(blk.der, blk.len, info, err);
+	cf_pem_block_release(&blk);
+	return r;
+}
+
+/* ---- cfssl sign's SUBJECT ---- */
+
+static int get_str(const json_t *v, char **dst, struct cf_error *err, const char *st,
+		   const char *path)
+{
+	const char *s = NULL;
+	size_t len = 0;
+	if (cf_gojson_get_string(v, &s, &len, err, st, path) < 0)
+		return -1;
+	if (s) {
+		free(*dst);
+		*dst = cf_xmemdup(s, len);
+	}
+	return 0;
+}
+
+static int subject_name(const json_t *obj, struct cf_name *n, struct cf_error *err)
+{
+	if (json_is_null(obj))
+		return 0;
+	if (!json_is_object(obj))
+		return cf_gojson_type_error(err, obj, "Subject", "names", "csr.Name");
+	static const struct {
+		const char *field, *path;
+		size_t off;
+	} fields[] = {
+		{"C", "names.C", offsetof(struct cf_name, c)},
+		{"ST", "names.ST", offsetof(struct cf_name, st)},
+		{"L", "names.L", offsetof(struct cf_name, l)},
+		{"O", "names.O", offsetof(struct cf_name, o)},
+		{"OU", "names.OU", offsetof(struct cf_name, ou)},
+		{"E", "names.E", offsetof(struct cf_name, e)},
+		{"SerialNumber", "names.SerialNumber", offsetof(struct cf_name, serialnumber)},
+	};
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)obj, k, v) {
+		size_t i;
+		for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
+			if (cf_gojson_key_eq(k, fields[i].field))
+				break;
+		if (i < sizeof fields / sizeof fields[0]) {
+			char **dst = (char **)((char *)n + fields[i].off);
+			if (get_str(v, dst, err, "Name", fields[i].path) < 0)
+				return -1;
+		} else if (cf_gojson_key_eq(k, "OID")) {
+			/* decoded for its type errors only: Subject.Name() ignores it */
+			if (json_is_null(v))
+				continue;
+			if (!json_is_object(v))
+				return cf_gojson_type_error(err, v, "Name", "names.OID",
+							    "map[string]string");
+			const char *ok;
+			json_t *ov;
+			json_object_foreach(v, ok, ov) {
+				if (!json_is_null(ov) && !json_is_string(ov))
+					return cf_gojson_type_error(err, ov, "Name", "names.OID",
+								    "string");
+			}
+		} else {
+			cf_warning("unknown member \"%s\" in names ignored", k);
+		}
+	}
+	return 0;
+}
+
+static void free_names(struct cf_csr_request *req)
+{
+	for (size_t i = 0; i < req->nnames; i++) {
+		struct cf_name *n = &req->names[i];
+		free(n->c);
+		free(n->st);
+		free(n->l);
+		free(n->o);
+		free(n->ou);
+		free(n->e);
+		free(n->serialnumber);
+	}
+	free(req->names);
+	req->names = NULL;
+	req->nnames = 0;
+}
+
+int cf_csrparse_subject_json(const char *data, size_t len, struct cf_csr_request *req,
+			     struct cf_error *err)
+{
+	memset(req, 0, sizeof *req);
+	json_t *root = cf_gojson_parse(data, len, err);
+	if (!root)
+		return -1;
+	int ret = -1;
+	if (json_is_null(root)) {
+		ret = 0;
+		goto out;
+	}
+	if (!json_is_object(root)) {
+		cf_error_set(err, CF_ERR_PLAIN,
+			     "json: cannot unmarshal %s into Go value of type signer.Subject",
+			     cf_gojson_kind(root));
+		goto out;
+	}
+	const char *k;
+	json_t *v;
+	json_object_foreach(root, k, v) {
+		if (cf_gojson_key_eq(k, "CN")) {
+			if (get_str(v, &req->cn, err, "Subject", "CN") < 0)
+				goto out;
+		} else if (cf_gojson_key_eq(k, "SerialNumber")) {
+			if (get_str(v, &req->serialnumber, err, "Subject", "SerialNumber") < 0)
+				goto out;
+		} else if (cf_gojson_key_eq(k, "names")) {
+			if (json_is_null(v)) {
+				free_names(req);
+				continue;
+			}
+			if (!json_is_array(v)) {
+				cf_gojson_type_error(err, v, "Subject", "names", "[]csr.Name");
+				goto out;
+			}
+			free_names(req);
+			size_t n = json_array_size(v);
+			req->names = cf_xcalloc(n ? n : 1, sizeof *req->names);
+			req->nnames = n;
+			for (size_t i = 0; i < n; i++)
+				if (subject_name(json_array_get(v, i), &req->names[i], err) < 0)
+					goto out;
+		} else {
+			cf_warning("unknown member \"%s\" in the subject ignored", k);
+		}
+	}
+	ret = 0;
+out:
+	json_decref(root);
+	return ret;
+}
+
+void cf_csrparse_override_subject(const struct cf_csr_request *subject,
+				  const struct cf_name_attr *attrs, size_t n,
+				  struct cf_name_attr **out, size_t *nout)
+{
+	static const struct {
+		const char *oid;
+		size_t off;
+	} lists[] = {
+		{"2.5.4.6", offsetof(struct cf_name, c)},
+		{"2.5.4.8", offsetof(struct cf_name, st)},
+		{"2.5.4.7", offsetof(struct cf_name, l)},
+		{"2.5.4.10", offsetof(struct cf_name, o)},
+		{"2.5.4.11", offsetof(struct cf_name, ou)},
+	};
+	*out = NULL;
+	*nout = 0;
+	for (size_t t = 0; t < sizeof lists / sizeof lists[0]; t++) {
+		size_t before = *nout;
+		for (size_t i = 0; i < subject->nnames; i++) {
+			const char *v =
+				*(char *const *)((const char *)&subject->names[i] + lists[t].off);
+			if (v && *v)
+				cf_name_attrs_add(out, nout, lists[t].oid, v);
+		}
+		if (*nout > before)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (attrs[i].is_string && strcmp(attrs[i].oid, lists[t].oid) == 0)
+				cf_name_attrs_add(out, nout, lists[t].oid,
+						  (const char *)attrs[i].value);
+	}
+	const char *cn =
+		subject->cn && *subject->cn ? subject->cn : cf_name_attrs_last(attrs, n, OID_CN);
+	if (cn && *cn)
+		cf_name_attrs_add(out, nout, OID_CN, cn);
+	const char *sn = subject->serialnumber && *subject->serialnumber
+				 ? subject->serialnumber
+				 : cf_name_attrs_last(attrs, n, OID_SERIAL);
+	if (sn && *sn)
+		cf_name_attrs_add(out, nout, OID_SERIAL, sn);
+}
+
+/* ---- gencsr -cert ---- */
+
+static void add_host(struct cf_csr_request *req, const char *s)
+{
+	req->hosts = cf_xrealloc(req->hosts, (req->nhosts + 1) * sizeof *req->hosts);
+	req->hosts[req->nhosts++] = cf_xstrdup(s);
+}
+
+int cf_csrparse_request_from_cert(gnutls_x509_crt_t crt, struct cf_csr_request *req,
+				  struct cf_error *err)
+{
+	memset(req, 0, sizeof *req);
+	req->algo = cf_xstrdup("ecdsa");
+	req->size = 256;
+	struct cf_name_attr *attrs = NULL;
+	size_t nattrs = 0;
+	struct cf_host *hosts = NULL;
+	size_t nhosts = 0;
+	gnutls_datum_t dn = {NULL, 0}, san = {NULL, 0};
+	int ret = -1;
+
+	if (gnutls_x509_crt_get_raw_dn(crt, &dn) < 0) {
+		cf_error_set(err, CF_ERR_CERT_PARSE, "Failed to parse certificate");
+		goto out;
+	}
+	if (cf_csrparse_name(dn.data, dn.size, &attrs, &nattrs, err) < 0) {
+		cf_error_clear(err);
+		cf_error_set(err, CF_ERR_CERT_PARSE, "Failed to parse certificate");
+		goto out;
+	}
+	const char *cn = cf_name_attrs_last(attrs, nattrs, OID_CN);
+	const char *sn = cf_name_attrs_last(attrs, nattrs, OID_SERIAL);
+	if (cn && *cn)
+		req->cn = cf_xstrdup(cn);
+	if (sn && *sn)
+		req->serialnumber = cf_xstrdup(sn);
+	/* cfssl's getNames: the i-th values of C, ST, L, O, OU form names[i] */
+	static const struct {
+		const char *oid;
+		size_t off;
+	} lists[] = {
+		{"2.5.4.6", offsetof(struct cf_name, c)},
+		{"2.5.4.8", offsetof(struct cf_name, st)},
+		{"2.5.4.7", offsetof(struct cf_name, l)},
+		{"2.5.4.10", offsetof(struct cf_name, o)},
+		{"2.5.4.11", offsetof(struct cf_name, ou)},
+	};
+	req->names = cf_xcalloc(nattrs ? nattrs : 1, sizeof *req->names);
+	for (size_t t = 0; t < sizeof lists / sizeof lists[0]; t++) {
+		size_t k = 0;
+		for (size_t i = 0; i < nattrs; i++) {
+			if (!attrs[i].is_string || strcmp(attrs[i].oid, lists[t].oid) != 0)
+				continue;
+			char **dst = (char **)((char *)&req->names[k++] + lists[t].off);
+			*dst = cf_xstrdup((const char *)attrs[i].value);
+		}
+		if (k > req->nnames)
+			req->nnames = k;
+	}
+
+	unsigned critical = 0;
+	int r = gnutls_x509_crt_get_extension_by_oid2(crt, OID_SAN, 0, &san, &critical);
+	if (r >= 0 && parse_san(san.data, san.size, &hosts, &nhosts, err) < 0) {
+		cf_error_clear(err);
+		cf_error_set(err, CF_ERR_CERT_PARSE, "Failed to parse certificate");
+		goto out;
+	}
+	/* getHosts: IP addresses, DNS names, e-mail addresses, URIs */
+	static const enum cf_host_kind order[] = {CF_HOST_IP, CF_HOST_DNS, CF_HOST_EMAIL,
+						  CF_HOST_URI};
+	for (size_t k = 0; k < 4; k++)
+		for (size_t i = 0; i < nhosts; i++)
+			if (hosts[i].kind == order[k])
+				add_host(req, hosts[i].value);
+
+	unsigned is_ca = 0;
+	int pathlen = -1;
+	if (gnutls_x509_crt_get_basic_constraints(crt, &critical, &is_ca, &pathlen) >= 0 && is_ca) {
+		req->has_ca = 1;
+		req->ca_pathlen = pathlen;
+		req->ca_pathlenzero = pathlen == 0;
+	}
+	ret = 0;
+out:
+	gnutls_free(dn.data);
+	gnutls_free(san.data);
+	cf_name_attrs_free(attrs, nattrs);
+	cf_hosts_free(hosts, nhosts);
+	return ret;
+}

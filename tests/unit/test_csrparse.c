@@ -1,0 +1,394 @@
+/* Incoming requests and re-encoded subjects (cfssl-compat.md §8.4, §12.1,
+ * §12.3). Expected DER is written out by hand from the spec's examples. */
+#include <stdio.h>
+#include <string.h>
+
+#include <gnutls/x509.h>
+
+#include "csr.h"
+#include "csrparse.h"
+#include "error.h"
+#include "pem.h"
+
+static int passed, failed;
+
+static void check(int cond, const char *what)
+{
+	if (cond) {
+		passed++;
+	} else {
+		failed++;
+		printf("FAIL %s\n", what);
+	}
+}
+
+static void check_str(const char *what, const char *want, const char *got)
+{
+	if (got && strcmp(want, got) == 0) {
+		passed++;
+	} else {
+		failed++;
+		printf("FAIL %s:\n  got  %s\n  want %s\n", what, got ? got : "(null)", want);
+	}
+}
+
+static void hex(const unsigned char *p, size_t n, char *out, size_t cap)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < n && 2 * i + 3 <= cap; i++)
+		sprintf(out + 2 * i, "%02X", p[i]);
+}
+
+static void check_hex(const char *what, const char *want, const struct cf_buf *b)
+{
+	char got[4096];
+	hex(b->data, b->len, got, sizeof got);
+	check_str(what, want, got);
+}
+
+static size_t unhex(const char *s, unsigned char *out)
+{
+	size_t n = 0;
+	for (; s[0] && s[1]; s += 2) {
+		unsigned v;
+		sscanf(s, "%2x", &v);
+		out[n++] = (unsigned char)v;
+	}
+	return n;
+}
+
+static void check_err(const char *what, const struct cf_error *e, int code, const char *msg)
+{
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s: error code %d", what, code);
+	check(e->set && e->code == code, buf);
+	snprintf(buf, sizeof buf, "%s: error message", what);
+	check_str(buf, msg, e->set ? e->msg : NULL);
+}
+
+/* openssl req -subj /C=US/CN=unit, SAN DNS:u.example, IP:::ffff:10.9.8.7,
+ * email:m@n.o, URI:urn:x, basicConstraints critical CA:TRUE, pathlen:2 */
+static const char unit_csr[] = "-----BEGIN CERTIFICATE REQUEST-----\n"
+			       "MIIBMTCB2QIBADAcMQswCQYDVQQGEwJVUzENMAsGA1UEAwwEdW5pdDBZMBMGByqG\n"
+			       "SM49AgEGCCqGSM49AwEHA0IABNeXv4+zP+BmO7iw0x+TPPwxUDwlgLBDirmtG2gN\n"
+			       "jCPkG1RffVuGZmYYs79w8D34eUvCQhcNAT0uyIkbGm2756mgWzBZBgkqhkiG9w0B\n"
+			       "CQ4xTDBKMDQGA1UdEQQtMCuCCXUuZXhhbXBsZYcQAAAAAAAAAAAAAP//CgkIB4EF\n"
+			       "bUBuLm+GBXVybjp4MBIGA1UdEwEB/wQIMAYBAf8CAQIwCgYIKoZIzj0EAwIDRwAw\n"
+			       "RAIgIVVVB+tNe9psKVe0eImYTNA+PB5dy5y1dnM7+pOw8hkCIEHcfYOtZTO3f/zI\n"
+			       "/xAd73/jqqXV1e5NzVBRA62cma7S\n"
+			       "-----END CERTIFICATE REQUEST-----\n";
+
+/* openssl req -x509, subject /C=DE/C=AT/ST=Bavaria/O=One/O=Two/OU=Unit/
+ * CN=cert cn/serialNumber=77/emailAddress=e@f.g, SAN DNS:c.example,
+ * IP:192.0.2.1, email:q@r.s, URI:https://x/, CA:TRUE, pathlen:0 */
+static const char unit_cert[] = "-----BEGIN CERTIFICATE-----\n"
+				"MIICozCCAkmgAwIBAgIUC2l4+FONqSz+Jbbz1W7KNHKyYfQwCgYIKoZIzj0EAwIw\n"
+				"gYwxCzAJBgNVBAYTAkRFMQswCQYDVQQGEwJBVDEQMA4GA1UECAwHQmF2YXJpYTEM\n"
+				"MAoGA1UECgwDT25lMQwwCgYDVQQKDANUd28xDTALBgNVBAsMBFVuaXQxEDAOBgNV\n"
+				"BAMMB2NlcnQgY24xCzAJBgNVBAUTAjc3MRQwEgYJKoZIhvcNAQkBFgVlQGYuZzAe\n"
+				"Fw0yNjExMjgxNjAxMzRaFw0yNjExMjkxNjAxMzRaMIGMMQswCQYDVQQGEwJERTEL\n"
+				"MAkGA1UEBhMCQVQxEDAOBgNVBAgMB0JhdmFyaWExDDAKBgNVBAoMA09uZTEMMAoG\n"
+				"A1UECgwDVHdvMQ0wCwYDVQQLDARVbml0MRAwDgYDVQQDDAdjZXJ0IGNuMQswCQYD\n"
+				"VQQFEwI3NzEUMBIGCSqGSIb3DQEJARYFZUBmLmcwWTATBgcqhkjOPQIBBggqhkjO\n"
+				"PQMBBwNCAATXl7+Psz/gZju4sNMfkzz8MVA8JYCwQ4q5rRtoDYwj5BtUX31bhmZm\n"
+				"GLO/cPA9+HlLwkIXDQE9LsiJGxptu+epo4GGMIGDMB0GA1UdDgQWBBTXXDVjql+8\n"
+				"jTiHfBFJAc6Rw//RRzAfBgNVHSMEGDAWgBTXXDVjql+8jTiHfBFJAc6Rw//RRzAt\n"
+				"BgNVHREEJjAkggljLmV4YW1wbGWHBMAAAgGBBXFAci5zhgpodHRwczovL3gvMBIG\n"
+				"A1UdEwEB/wQIMAYBAf8CAQAwCgYIKoZIzj0EAwIDSAAwRQIgb4xeGX3Zf4JVuRfC\n"
+				"a4c/Ia4oSZM+a+YG6iaxpgkPUbECIQCFFRISjo9WQHIgndK5d7k7Tg/aisMHstVy\n"
+				"ZYTHcZ0wGg==\n"
+				"-----END CERTIFICATE-----\n";
+
+static void test_subject_reencoding(void)
+{
+	/* §8.4: /CN=test/O=Org/C=US/emailAddress=a@b.c/street=Main St/
+	 * postalCode=12345/O=Second/title=Boss/CN=second cn */
+	struct cf_name_attr *a = NULL;
+	size_t n = 0;
+	cf_name_attrs_add(&a, &n, "2.5.4.3", "test");
+	cf_name_attrs_add(&a, &n, "2.5.4.10", "Org");
+	cf_name_attrs_add(&a, &n, "2.5.4.6", "US");
+	cf_name_attrs_add(&a, &n, "1.2.840.113549.1.9.1", "a@b.c");
+	cf_name_attrs_add(&a, &n, "2.5.4.9", "Main St");
+	cf_name_attrs_add(&a, &n, "2.5.4.17", "12345");
+	cf_name_attrs_add(&a, &n, "2.5.4.10", "Second");
+	cf_name_attrs_add(&a, &n, "2.5.4.12", "Boss");
+	cf_name_attrs_add(&a, &n, "2.5.4.3", "second cn");
+	struct cf_buf der = CF_BUF_INIT;
+	struct cf_error e = {0};
+	check(cf_name_der(a, n, &der, &e) == 0, "§8.4 example encodes");
+	check_hex("§8.4: C, street, postalCode, O=Org+O=Second, CN=second cn, emailAddress "
+		  "(UTF8String), title",
+		  "308185"
+		  "310B3009060355040613025553"
+		  "3110300E06035504091307"
+		  "4D61696E205374"
+		  "310E300C060355041113053132333435"
+		  "311B300A060355040A13034F7267300D060355040A13065365636F6E64"
+		  "3112301006035504031309"
+		  "7365636F6E6420636E"
+		  "3114301206092A864886F70D0109010C056140622E63"
+		  "310D300B060355040C1304426F7373",
+		  &der);
+	cf_buf_release(&der);
+
+	/* §12.1: SUBJECT {"CN":"override","names":[{"O":"NewOrg"}],"SerialNumber":"42"}
+	 * on a CSR CN=Intermediate → O=NewOrg, CN=override, serialNumber=42; the
+	 * request's other attributes do not survive an override */
+	cf_name_attrs_free(a, n);
+	a = NULL;
+	n = 0;
+	cf_name_attrs_add(&a, &n, "2.5.4.3", "Intermediate");
+	cf_name_attrs_add(&a, &n, "2.5.4.9", "Street");
+	cf_name_attrs_add(&a, &n, "1.2.840.113549.1.9.1", "x@y.z");
+	static const char subj[] =
+		"{\"CN\":\"override\",\"names\":[{\"O\":\"NewOrg\"}],\"SerialNumber\":\"42\"}";
+	struct cf_csr_request s;
+	check(cf_csrparse_subject_json(subj, strlen(subj), &s, &e) == 0, "§12.1 SUBJECT parses");
+	struct cf_name_attr *o = NULL;
+	size_t no = 0;
+	cf_csrparse_override_subject(&s, a, n, &o, &no);
+	check(cf_name_der(o, no, &der, &e) == 0, "§12.1 override encodes");
+	check_hex("§12.1 override: O=NewOrg, CN=override, serialNumber=42",
+		  "3031"
+		  "310F300D060355040A13064E65774F7267"
+		  "3111300F060355040313086F76657272696465"
+		  "310B3009060355040513023432",
+		  &der);
+	cf_buf_release(&der);
+	cf_name_attrs_free(o, no);
+	cf_csr_request_release(&s);
+
+	/* fields the SUBJECT leaves empty come from the request */
+	static const char subj2[] = "{\"names\":[{\"C\":\"\",\"O\":\"New\"}]}";
+	check(cf_csrparse_subject_json(subj2, strlen(subj2), &s, &e) == 0, "SUBJECT 2 parses");
+	cf_csrparse_override_subject(&s, a, n, &o, &no);
+	check(cf_name_der(o, no, &der, &e) == 0, "override 2 encodes");
+	/* O=New, CN=Intermediate */
+	check_hex("override keeps the request's CN",
+		  "3025310C300A060355040A13034E6577311530130603550403130C496E7465726D656469617465",
+		  &der);
+	cf_buf_release(&der);
+	cf_name_attrs_free(o, no);
+	cf_csr_request_release(&s);
+	cf_name_attrs_free(a, n);
+}
+
+static void test_names(void)
+{
+	unsigned char d[256];
+	size_t len;
+	struct cf_name_attr *a = NULL;
+	size_t n = 0;
+	struct cf_error e = {0};
+	struct cf_buf der = CF_BUF_INIT;
+
+	/* CN as BMPString "ÄB" → UTF-8, re-encoded as UTF8String */
+	len = unhex("300F310D300B06035504031E0400C40042", d);
+	check(cf_csrparse_name(d, len, &a, &n, &e) == 0 && n == 1, "BMPString name parses");
+	if (n == 1) {
+		check_str("BMPString decoded",
+			  "\xc3\x84"
+			  "B",
+			  (const char *)a[0].value);
+		check_str("BMPString oid", "2.5.4.3", a[0].oid);
+		check(cf_name_der(a, n, &der, &e) == 0, "BMPString name encodes");
+		check_hex("BMPString becomes UTF8String", "300E310C300A06035504030C03C38442", &der);
+		cf_buf_release(&der);
+	}
+	cf_name_attrs_free(a, n);
+
+	/* a non-string value of another attribute is copied */
+	len = unhex("300C310A300806032A0304020105", d);
+	check(cf_csrparse_name(d, len, &a, &n, &e) == 0 && n == 1 && !a[0].is_string,
+	      "INTEGER attribute parses as a non-string");
+	check(cf_name_der(a, n, &der, &e) == 0, "INTEGER attribute encodes");
+	check_hex("INTEGER attribute copied", "300C310A300806032A0304020105", &der);
+	cf_buf_release(&der);
+	cf_name_attrs_free(a, n);
+
+	/* '@' is not allowed in a PrintableString (Go's parser) */
+	len = unhex("300C310A30080603550403130140", d);
+	check(cf_csrparse_name(d, len, &a, &n, &e) < 0, "PrintableString with @ fails");
+	check_err("PrintableString with @", &e, 9003, "CSR Parsing failed");
+
+	/* CN: last occurrence wins, even when empty */
+	cf_error_clear(&e);
+	a = NULL;
+	n = 0;
+	cf_name_attrs_add(&a, &n, "2.5.4.3", "first");
+	cf_name_attrs_add(&a, &n, "2.5.4.3", "");
+	check(cf_name_der(a, n, &der, &e) == 0, "empty last CN encodes");
+	check_hex("empty last CN: empty subject", "3000", &der);
+	cf_buf_release(&der);
+	cf_name_attrs_free(a, n);
+}
+
+static void test_request(void)
+{
+	struct cf_csr_info info;
+	struct cf_error e = {0};
+	int r = cf_csrparse_pem((const unsigned char *)unit_csr, strlen(unit_csr), &info, &e);
+	check(r == 0, "openssl CSR parses");
+	if (r == 0) {
+		check(info.nattrs == 2, "two subject attributes");
+		if (info.nattrs == 2) {
+			check_str("C oid", "2.5.4.6", info.attrs[0].oid);
+			check_str("C value", "US", (const char *)info.attrs[0].value);
+			check_str("CN value (UTF8String)", "unit",
+				  (const char *)info.attrs[1].value);
+		}
+		check(info.nhosts == 4, "four SANs");
+		if (info.nhosts == 4) {
+			check(info.hosts[0].kind == CF_HOST_DNS, "SAN 1 DNS");
+			check_str("SAN 1 value", "u.example", info.hosts[0].value);
+			check(info.hosts[1].kind == CF_HOST_IP && info.hosts[1].iplen == 4 &&
+				      memcmp(info.hosts[1].ip, "\x0a\x09\x08\x07", 4) == 0,
+			      "IPv4-mapped SAN stored as 4 bytes");
+			check(info.hosts[2].kind == CF_HOST_EMAIL, "SAN 3 e-mail");
+			check_str("SAN 3 value", "m@n.o", info.hosts[2].value);
+			check(info.hosts[3].kind == CF_HOST_URI, "SAN 4 URI");
+			check_str("SAN 4 value", "urn:x", info.hosts[3].value);
+		}
+		check(info.has_bc && info.is_ca && info.pathlen == 2,
+		      "basicConstraints CA:TRUE pathlen 2");
+		check(!info.delegation && info.copy_delegation.len == 0, "no delegation extension");
+		/* copy_extensions would copy the SAN extension (TLV of 0x34+2 bytes) */
+		check(info.copy_all.len == 54 && info.copy_all.data[0] == 0x30,
+		      "SAN kept for copying");
+		check(info.spki.len == 91 &&
+			      memcmp(info.spki.data,
+				     "\x30\x59\x30\x13\x06\x07\x2a\x86\x48\xce\x3d\x02\x01",
+				     13) == 0,
+		      "P-256 SPKI");
+	}
+	cf_csrparse_release(&info);
+
+	/* leading junk is skipped */
+	char junk[2048];
+	snprintf(junk, sizeof junk, "some text\n%s", unit_csr);
+	cf_error_clear(&e);
+	check(cf_csrparse_pem((const unsigned char *)junk, strlen(junk), &info, &e) == 0,
+	      "text before the PEM block is skipped");
+	cf_csrparse_release(&info);
+
+	/* a corrupted signature */
+	struct cf_pem_block blk;
+	const char *rest;
+	size_t restlen;
+	if (cf_pem_decode(unit_csr, strlen(unit_csr), &blk, &rest, &restlen)) {
+		blk.der[blk.len - 1] ^= 0x01;
+		cf_error_clear(&e);
+		check(cf_csrparse_der(blk.der, blk.len, &info, &e) < 0, "bad signature fails");
+		check_err("bad signature", &e, 9300, "x509: ECDSA verification failure");
+		cf_csrparse_release(&info);
+		cf_pem_block_release(&blk);
+	} else {
+		check(0, "PEM decode of the fixture");
+	}
+
+	static const struct {
+		const char *in, *msg;
+		int code;
+	} bad[] = {
+		{"no pem here", "CSR Decode failed", 9002},
+		{"-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n", "not a csr",
+		 9300},
+		{"-----BEGIN CERTIFICATE REQUEST-----\nMAMCAQA=\n-----END CERTIFICATE "
+		 "REQUEST-----\n",
+		 "CSR Parsing failed", 9003},
+		{"-----BEGIN NEW CERTIFICATE REQUEST-----\nMAMCAQA=\n"
+		 "-----END NEW CERTIFICATE REQUEST-----\n",
+		 "CSR Parsing failed", 9003},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cf_error_clear(&e);
+		check(cf_csrparse_pem((const unsigned char *)bad[i].in, strlen(bad[i].in), &info,
+				      &e) < 0,
+		      bad[i].msg);
+		check_err(bad[i].msg, &e, bad[i].code, bad[i].msg);
+		cf_csrparse_release(&info);
+	}
+}
+
+static void test_subject_json(void)
+{
+	static const struct {
+		const char *in, *err;
+	} cases[] = {
+		{"{\"CN\":5}",
+		 "json: cannot unmarshal number into Go struct field Subject.CN of type string"},
+		{"[1]", "json: cannot unmarshal array into Go value of type signer.Subject"},
+		{"{\"names\":{}}",
+		 "json: cannot unmarshal object into Go struct field Subject.names "
+		 "of type []csr.Name"},
+		{"{\"names\":[{\"C\":1}]}",
+		 "json: cannot unmarshal number into Go struct field Name.names.C of type string"},
+		{"{\"SerialNumber\":true}", "json: cannot unmarshal bool into Go struct field "
+					    "Subject.SerialNumber of type string"},
+		{"{", "unexpected end of JSON input"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct cf_csr_request s;
+		struct cf_error e = {0};
+		check(cf_csrparse_subject_json(cases[i].in, strlen(cases[i].in), &s, &e) < 0,
+		      cases[i].in);
+		check_err(cases[i].in, &e, 0, cases[i].err);
+		cf_csr_request_release(&s);
+	}
+	/* member names are case-insensitive */
+	static const char ci[] = "{\"cn\":\"a\",\"serialnumber\":\"b\",\"NAMES\":[{\"o\":\"x\"}]}";
+	struct cf_csr_request s;
+	struct cf_error e = {0};
+	check(cf_csrparse_subject_json(ci, strlen(ci), &s, &e) == 0, "case-insensitive members");
+	check_str("cn", "a", s.cn);
+	check_str("serialnumber", "b", s.serialnumber);
+	check(s.nnames == 1 && s.names[0].o && strcmp(s.names[0].o, "x") == 0, "names[0].O");
+	cf_csr_request_release(&s);
+}
+
+static void test_from_cert(void)
+{
+	gnutls_x509_crt_t crt;
+	struct cf_error e = {0};
+	if (cf_parse_cert_pem((const unsigned char *)unit_cert, strlen(unit_cert), &crt, &e) < 0) {
+		check(0, "fixture certificate parses");
+		return;
+	}
+	struct cf_csr_request req;
+	check(cf_csrparse_request_from_cert(crt, &req, &e) == 0, "request from certificate");
+	check_str("CN", "cert cn", req.cn);
+	check_str("serialNumber", "77", req.serialnumber);
+	check(req.nnames == 2, "two names entries (C=DE, C=AT)");
+	if (req.nnames == 2) {
+		check_str("names[0].C", "DE", req.names[0].c);
+		check_str("names[0].ST", "Bavaria", req.names[0].st);
+		check_str("names[0].O", "One", req.names[0].o);
+		check_str("names[0].OU", "Unit", req.names[0].ou);
+		check_str("names[1].C", "AT", req.names[1].c);
+		check_str("names[1].O", "Two", req.names[1].o);
+		check(!req.names[1].st && !req.names[1].ou, "names[1] has no ST/OU");
+	}
+	check(req.nhosts == 4, "four hosts");
+	if (req.nhosts == 4) {
+		/* cfssl's getHosts order: IPs, DNS names, e-mails, URIs */
+		check_str("host 1", "192.0.2.1", req.hosts[0]);
+		check_str("host 2", "c.example", req.hosts[1]);
+		check_str("host 3", "q@r.s", req.hosts[2]);
+		check_str("host 4", "https://x/", req.hosts[3]);
+	}
+	check(req.has_ca && req.ca_pathlen == 0 && req.ca_pathlenzero, "CA with pathlen 0");
+	cf_csr_request_release(&req);
+	gnutls_x509_crt_deinit(crt);
+}
+
+int main(void)
+{
+	test_subject_reencoding();
+	test_names();
+	test_request();
+	test_subject_json();
+	test_from_cert();
+	printf("test_csrparse: %d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}

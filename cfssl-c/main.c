@@ -17,11 +17,14 @@ static const struct {
 	const char *name;
 	cfssl_cmd_fn fn;
 } commands[] = {
+	/* one command a line, alphabetical */
+	/* clang-format off */
 	{"gencert", cmd_gencert},
 	{"gencsr", cmd_gencsr},
 	{"print-defaults", cmd_print_defaults},
 	{"sign", cmd_sign},
 	{"version", cmd_version},
+	/* clang-format on */
 };
 
 #define NCOMMANDS ((int)(sizeof commands / sizeof commands[0]))

@@ -19,9 +19,13 @@ static const struct {
 } commands[] = {
 	/* one command a line, alphabetical */
 	/* clang-format off */
+	{"crl", cmd_crl},
 	{"gencert", cmd_gencert},
+	{"gencrl", cmd_gencrl},
 	{"gencsr", cmd_gencsr},
+	{"ocspsign", cmd_ocspsign},
 	{"print-defaults", cmd_print_defaults},
+	{"revoke", cmd_revoke},
 	{"sign", cmd_sign},
 	{"version", cmd_version},
 	/* clang-format on */

@@ -143,7 +143,7 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 	    cf_key_export_pem(&key, &keypem, err) < 0)
 		goto out;
 	cf_info("encoded CSR");
-	if (cf_csr_subject_der(req, &subject, err) < 0 || cf_key_spki(&key, &spki, err) < 0)
+	if (cf_csr_cert_subject_der(req, &subject, err) < 0 || cf_key_spki(&key, &spki, err) < 0)
 		goto out;
 	/* what the signer copies from the CSR (delegation always; everything with copy_extensions)
 	 */

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "base64.h"
+#include "csrparse.h"
 #include "der.h"
 #include "gojson.h"
 #include "log.h"
@@ -554,6 +555,32 @@ static int check_oid(const char *oid, struct cf_error *err)
 	}
 }
 
+/* Go's pkix.Name leaves a standard attribute out of its usual place when
+ * ExtraNames (cfssl's "OID" entries) carry the same type. */
+static int oid_overridden(const struct cf_csr_request *req, const char *oid)
+{
+	for (size_t i = 0; i < req->nnames; i++)
+		for (size_t j = 0; j < req->names[i].noids; j++)
+			if (!strcmp(req->names[i].oids[j].oid, oid))
+				return 1;
+	return 0;
+}
+
+int cf_csr_cert_subject_der(const struct cf_csr_request *req, struct cf_buf *out,
+			    struct cf_error *err)
+{
+	struct cf_buf csr_subject = CF_BUF_INIT;
+	struct cf_name_attr *attrs = NULL;
+	size_t n = 0;
+	int r = -1;
+	if (cf_csr_subject_der(req, &csr_subject, err) == 0 &&
+	    cf_csrparse_name(csr_subject.data, csr_subject.len, &attrs, &n, err) == 0)
+		r = cf_name_der(attrs, n, out, err);
+	cf_name_attrs_free(attrs, n);
+	cf_buf_release(&csr_subject);
+	return r;
+}
+
 int cf_csr_subject_der(const struct cf_csr_request *req, struct cf_buf *out, struct cf_error *err)
 {
 	static const struct {
@@ -569,6 +596,8 @@ int cf_csr_subject_der(const struct cf_csr_request *req, struct cf_buf *out, str
 	struct cf_buf seq = CF_BUF_INIT;
 	const char **vals = cf_xcalloc(req->nnames ? req->nnames : 1, sizeof *vals);
 	for (size_t t = 0; t < sizeof std / sizeof std[0]; t++) {
+		if (oid_overridden(req, std[t].oid))
+			continue;
 		size_t n = 0;
 		for (size_t i = 0; i < req->nnames; i++) {
 			const char *v = *(char *const *)((const char *)&req->names[i] + std[t].off);
@@ -578,9 +607,9 @@ int cf_csr_subject_der(const struct cf_csr_request *req, struct cf_buf *out, str
 		rdn_multi(&seq, std[t].oid, vals, n);
 	}
 	free(vals);
-	if (req->cn && *req->cn)
+	if (req->cn && *req->cn && !oid_overridden(req, "2.5.4.3"))
 		rdn_single(&seq, "2.5.4.3", req->cn);
-	if (req->serialnumber && *req->serialnumber)
+	if (req->serialnumber && *req->serialnumber && !oid_overridden(req, "2.5.4.5"))
 		rdn_single(&seq, "2.5.4.5", req->serialnumber);
 	for (size_t i = 0; i < req->nnames; i++) {
 		const struct cf_name *n = &req->names[i];

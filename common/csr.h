@@ -76,6 +76,12 @@ int cf_csr_request_has_subject(const struct cf_csr_request *req);
 /* Appends the DER Name of @req's subject (§5.3). */
 int cf_csr_subject_der(const struct cf_csr_request *req, struct cf_buf *out, struct cf_error *err);
 
+/* Appends the subject a signer writes into the certificate for @req: the
+ * request's subject parsed and re-encoded as Go does (§8.4), so that OID
+ * entries naming a standard type move back to its standard position. */
+int cf_csr_cert_subject_der(const struct cf_csr_request *req, struct cf_buf *out,
+			    struct cf_error *err);
+
 /* Appends the DER subjectAltName extension value (GeneralNames) of @hosts,
  * grouped DNS, e-mail, IP, URI, keeping order within a group. With @ca_only_ip
  * only IP addresses are kept (CA certificates). Returns the number of names. */

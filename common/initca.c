@@ -129,7 +129,7 @@ int cf_initca_new(const struct cf_csr_request *req, struct cf_buf *cert, struct 
 	}
 	if (cf_csr_generate(req, hosts, nhosts, &key, csr, err) < 0 ||
 	    cf_key_export_pem(&key, keypem, err) < 0 ||
-	    cf_csr_subject_der(req, &subject, err) < 0) {
+	    cf_csr_cert_subject_der(req, &subject, err) < 0) {
 		log_error("failed to process request: ", err);
 		goto out;
 	}
@@ -172,7 +172,7 @@ int cf_initca_from_key(const struct cf_csr_request *req, const char *key_spec, s
 	    parse_ca_durations(req, &expiry, &backdate, 0, err) < 0 ||
 	    cf_csr_hosts(req, &hosts, &nhosts, err) < 0 ||
 	    cf_csr_generate(req, hosts, nhosts, &key, csr, err) < 0 ||
-	    cf_csr_subject_der(req, &subject, err) < 0) {
+	    cf_csr_cert_subject_der(req, &subject, err) < 0) {
 		log_error("", err);
 		goto out;
 	}
@@ -317,7 +317,7 @@ int cf_initca_renew(const char *cert_spec, const char *key_spec, struct cf_buf *
 			 NS_PER_SEC;
 	if (cf_csr_hosts(&req, &hosts, &nhosts, err) < 0 ||
 	    cf_csr_generate(&req, hosts, nhosts, &key, &csr, err) < 0 ||
-	    cf_csr_subject_der(&req, &subject, err) < 0)
+	    cf_csr_cert_subject_der(&req, &subject, err) < 0)
 		goto fail;
 	cf_info("encoded CSR");
 	if (sign_ca(&subject, hosts, nhosts, &key, expiry, 0, req.ca_pathlen, req.ca_pathlenzero,

@@ -151,6 +151,18 @@ printf '{"CN":"ext","extensions":[{"id":[1,2,3],"value":"%%%%"}]}' >badext.json
 t cfssl gencert -ca ca.pem -ca-key ca-key.pem badext.json >/dev/null 2>badext.err
 check_eq "extensions: bad base64" "illegal base64 data at input byte 0" "$(tail -n1 badext.err)"
 
+# §5.3/§8.4: an OID entry naming a standard type moves it to the extras in the
+# CSR; the certificate re-encodes it at its standard position
+printf '{"CN":"std","key":{"algo":"ecdsa","size":256},"names":[{"O":"Org","OID":{"1.2.3.4":"extra","2.5.4.3":"fromoid"},"E":"a@b.c"}]}' >oid.json
+(set -o pipefail; t cfssl gencert -ca ca.pem -ca-key ca-key.pem oid.json 2>/dev/null | t cfssljson -bare oid)
+check_eq "OID override: CSR subject order" "subject=O = Org, 1.2.3.4 = extra, CN = fromoid, emailAddress = a@b.c" \
+	"$(openssl req -in oid.csr -noout -subject)"
+check_eq "OID override: certificate subject re-normalised" "subject=O = Org, CN = fromoid, 1.2.3.4 = extra, emailAddress = a@b.c" \
+	"$(openssl x509 -in oid.pem -noout -subject)"
+printf '{"CN":"x","names":[{"OID":{"1.abc":"v"}}]}' >badoid.json
+t cfssl gencert -ca ca.pem -ca-key ca-key.pem badoid.json >/dev/null 2>badoid.err
+check_eq "bad OID part" '{"code":9300,"message":"invalid OID part abc"}' "$(tail -n1 badoid.err)"
+
 # deviation 4: IDNA
 check "IDNA host signs" issue idn urls -hostname 'bücher.example'
 check_eq "IDNA: A-label SAN" "DNS:xn--bcher-kva.example" \

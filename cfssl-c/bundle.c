@@ -1,7 +1,199 @@
-/* cfssl bundle: placeholder until the command lands. */
+/* cfssl bundle: a certificate with its chain to a root (cfssl-compat.md §12.11).
+ *
+ * Follows cfssl master's cli/bundle and bundler packages. What cfssl-c does
+ * not do, and why:
+ * - no AIA fetching of missing intermediates (no network): a chain must be
+ *   completable from -int-bundle and the certificates after the leaf;
+ * - -int-dir: cfssl stores the intermediates it downloaded, and those given
+ *   after the leaf that completed the chain, there; cfssl-c does the latter
+ *   (each file written atomically);
+ * - -metadata (root store presence per platform) is ignored, as if the file
+ *   were absent (cfssl ignores a file it cannot load, too); the status then
+ *   carries cfssl's "No platform metadata present" message;
+ * - -domain/-ip (bundling a remote server's chain) and PKCS #12 input
+ *   (-password) fail with "not supported by cfssl-c yet";
+ * - an empty -key file makes cfssl panic; cfssl-c reports 2002.
+ * With -ca-bundle empty the system store is used, as Go's x509 does. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "bundle.h"
 #include "cli.h"
+#include "fileio.h"
+#include "keygen.h"
+#include "log.h"
+#include "pem.h"
+
+/* os.MkdirAll with Go's error wording. */
+static int mkdir_all(const char *path, struct cf_error *err)
+{
+	char *p = cf_xstrdup(path);
+	size_t n = strlen(p);
+	int ret = 0;
+	for (size_t i = 1; i <= n; i++) {
+		if (p[i] != '/' && p[i] != 0)
+			continue;
+		char c = p[i];
+		p[i] = 0;
+		struct stat st;
+		if (stat(p, &st) < 0 && mkdir(p, 0755) < 0 && errno != EEXIST) {
+			ret = cf_error_set(err, CF_ERR_PLAIN, "mkdir %s: %s", p, strerror(errno));
+			break;
+		}
+		p[i] = c;
+	}
+	free(p);
+	return ret;
+}
+
+static int stash_dir(const char *dir, struct cf_error *err)
+{
+	struct stat st;
+	if (!*dir || stat(dir, &st) == 0 || errno != ENOENT)
+		return 0;
+	cf_info("intermediate stash directory %s doesn't exist, creating", dir);
+	if (mkdir_all(dir, err) < 0) {
+		char msg[CF_ERROR_MSG_MAX];
+		cf_error_render(err, msg, sizeof msg);
+		cf_errorlog("failed to create intermediate stash directory %s: %s", dir, msg);
+		return -1;
+	}
+	cf_info("intermediate stash directory %s created", dir);
+	return 0;
+}
+
+/* bundler.NewBundler: the root and intermediate stores. */
+static int load_stores(struct cfssl_ctx *ctx, struct cf_bundler *b)
+{
+	const char *ca = ctx->flags[F_CA_BUNDLE].str, *in = ctx->flags[F_INT_BUNDLE].str;
+	struct cf_buf cab = CF_BUF_INIT, intb = CF_BUF_INIT;
+	struct cf_error e = {0};
+	char msg[CF_ERROR_MSG_MAX];
+	int ret = -1;
+	if (*ca && cf_read_file(ca, &cab, &e) < 0) {
+		cf_errorlog("root bundle failed to load: %s", e.msg);
+		cf_error_set(ctx->err, 4001, "%s", e.msg);
+		goto out;
+	}
+	if (*in && cf_read_file(in, &intb, &e) < 0) {
+		cf_errorlog("intermediate bundle failed to load: %s", e.msg);
+		cf_error_set(ctx->err, 3001, "%s", e.msg);
+		goto out;
+	}
+	if (stash_dir(ctx->flags[F_INT_DIR].str, ctx->err) < 0)
+		goto out;
+	struct cf_bundle_pool tmp = {0};
+	if (cf_bundle_parse_pem(cab.data, cab.len, &tmp, &e) < 0) {
+		cf_error_render(&e, msg, sizeof msg);
+		cf_errorlog("failed to parse root bundle: %s", msg);
+		cf_error_set(ctx->err, 4003, "Failed to parse root certificate");
+		cf_bundle_pool_release(&tmp);
+		goto out;
+	}
+	for (size_t i = 0; i < tmp.n; i++)
+		cf_bundle_pool_add_der(&b->roots, tmp.v[i]->der, tmp.v[i]->len, 1);
+	cf_bundle_pool_release(&tmp);
+	if (cf_bundle_parse_pem(intb.data, intb.len, &tmp, &e) < 0) {
+		cf_error_render(&e, msg, sizeof msg);
+		cf_errorlog("failed to parse intermediate bundle: %s", msg);
+		cf_error_set(ctx->err, 3003, "Failed to parse intermediate certificate");
+		cf_bundle_pool_release(&tmp);
+		goto out;
+	}
+	for (size_t i = 0; i < tmp.n; i++)
+		cf_bundle_pool_add_der(&b->ints, tmp.v[i]->der, tmp.v[i]->len, 1);
+	cf_bundle_pool_release(&tmp);
+	if (!*ca)
+		cf_bundle_load_system_roots(&b->roots);
+	ret = 0;
+out:
+	cf_buf_release(&cab);
+	cf_buf_release(&intb);
+	return ret;
+}
+
+/* BundleFromFile / the stdin branch of bundlerMain, then BundleFromPEMorDER. */
+static int bundle_local(struct cfssl_ctx *ctx, struct cf_bundler *b, enum cf_bundle_flavor flavor)
+{
+	const char *certf = ctx->flags[F_CERT].str, *keyf = ctx->flags[F_KEY].str;
+	int from_stdin = strcmp(certf, "-") == 0;
+	struct cf_buf cert = CF_BUF_INIT, keypem = CF_BUF_INIT, keyout = CF_BUF_INIT;
+	struct cf_bundle_pool certs = {0};
+	struct cf_bundle bundle = {0};
+	gnutls_x509_privkey_t key = NULL;
+	struct cf_error e = {0};
+	int ret = -1;
+
+	if (cf_read_file(certf, &cert, &e) < 0) {
+		cf_error_set(ctx->err, from_stdin ? CF_ERR_PLAIN : CF_ERR_CERT_READ, "%s", e.msg);
+		goto out;
+	}
+	if (*keyf) {
+		if (cf_read_file(keyf, &keypem, &e) < 0) {
+			cf_error_set(ctx->err, from_stdin ? CF_ERR_PLAIN : CF_ERR_KEY_READ, "%s",
+				     e.msg);
+			goto out;
+		}
+		if (!from_stdin && keypem.len == 0) {
+			cf_error_set(ctx->err, CF_ERR_KEY_DECODE, "Failed to decode private key");
+			goto out;
+		}
+	}
+	if (keypem.len && cf_parse_key_pem(keypem.data, keypem.len, NULL, &key, ctx->err) < 0)
+		goto out;
+	if (cf_bundle_parse_input(cert.data, cert.len, &certs, ctx->err) < 0)
+		goto out;
+	if (cf_bundle_build(b, &certs, key, flavor, (int64_t)time(NULL), &bundle, ctx->err) < 0)
+		goto out;
+	if (key) {
+		struct cf_key k;
+		gnutls_x509_privkey_t x = key;
+		key = NULL;
+		if (cf_key_from_x509(x, &k, ctx->err) < 0)
+			goto out;
+		int r = cf_key_export_pem(&k, &keyout, ctx->err);
+		cf_key_release(&k);
+		if (r < 0)
+			goto out;
+		while (keyout.len && keyout.data[keyout.len - 1] == '\n')
+			keyout.data[--keyout.len] = 0;
+	}
+	cf_bundle_json(&bundle, keyout.data ? (const char *)keyout.data : NULL, ctx->out);
+	ret = 0;
+out:
+	if (key)
+		gnutls_x509_privkey_deinit(key);
+	cf_bundle_release(&bundle);
+	cf_bundle_pool_release(&certs);
+	cf_buf_release(&cert);
+	cf_buf_release(&keypem);
+	cf_buf_release(&keyout);
+	return ret;
+}
 
 int cmd_bundle(struct cfssl_ctx *ctx)
 {
-	return cf_error_set(ctx->err, CF_ERR_PLAIN, "cfssl-c: bundle is not implemented yet");
+	enum cf_bundle_flavor flavor = cf_bundle_flavor_parse(ctx->flags[F_FLAVOR].str);
+	struct cf_bundler b = {0};
+	int ret = -1;
+	/* A forced bundle needs no stores: cfssl does not even read them. */
+	b.stash_dir = ctx->flags[F_INT_DIR].str;
+	if (flavor != CF_BUNDLE_FORCE && load_stores(ctx, &b) < 0)
+		goto out;
+	if (*ctx->flags[F_CERT].str)
+		ret = bundle_local(ctx, &b, flavor);
+	else if (*ctx->flags[F_DOMAIN].str)
+		ret = cf_error_set(ctx->err, CF_ERR_PLAIN,
+				   "bundling a remote server's certificate (-domain) is not "
+				   "supported by cfssl-c yet");
+	else
+		ret = cf_error_set(ctx->err, CF_ERR_PLAIN,
+				   "Must specify bundle target through -cert or -domain");
+out:
+	cf_bundler_release(&b);
+	return ret;
 }

@@ -19,6 +19,7 @@ static const struct {
 } commands[] = {
 	/* one command a line, alphabetical */
 	/* clang-format off */
+	{"bundle", cmd_bundle},
 	{"crl", cmd_crl},
 	{"gencert", cmd_gencert},
 	{"gencrl", cmd_gencrl},

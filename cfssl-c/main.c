@@ -24,9 +24,11 @@ static const struct {
 	{"gencert", cmd_gencert},
 	{"gencrl", cmd_gencrl},
 	{"gencsr", cmd_gencsr},
+	{"genkey", cmd_genkey},
 	{"ocspsign", cmd_ocspsign},
 	{"print-defaults", cmd_print_defaults},
 	{"revoke", cmd_revoke},
+	{"selfsign", cmd_selfsign},
 	{"sign", cmd_sign},
 	{"version", cmd_version},
 	/* clang-format on */

@@ -15,6 +15,7 @@ check "cfssl-c installed" test -x "$bindir/cfssl-c"
 check "cfssljson-c installed" test -x "$bindir/cfssljson-c"
 check_eq "cfssl is a link to cfssl-c" "cfssl-c" "$(readlink "$bindir/cfssl")"
 check_eq "cfssljson is a link to cfssljson-c" "cfssljson-c" "$(readlink "$bindir/cfssljson")"
+check "gen-kube-ca.sh installed, executable" test -x "$bindir/gen-kube-ca.sh"
 out=$("$bindir/cfssl" version 2>&1)
 check_contains "the installed cfssl runs" "$out" "Version: "
 out=$("$bindir/cfssljson" -h 2>&1)

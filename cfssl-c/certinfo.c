@@ -1,7 +1,84 @@
-/* cfssl certinfo: placeholder until the command lands. */
+/* cfssl certinfo: a certificate (from a file, stdin or a TLS server) or a
+ * certificate request as JSON (spec §12.5).
+ *
+ * -csr prints Go's crypto/x509.CertificateRequest structure as cfssl does
+ * (json.MarshalIndent of the struct: Raw*, Version, Signature,
+ * SignatureAlgorithm, PublicKeyAlgorithm, PublicKey, Subject, Attributes,
+ * Extensions, ExtraExtensions, DNSNames, EmailAddresses, IPAddresses, URIs),
+ * with the simplifications listed in common/certinfo.h. */
+#include <gnutls/x509.h>
+
+#include "certinfo.h"
 #include "cli.h"
+#include "fileio.h"
+#include "pem.h"
+
+/* Go's DialWithDialer timeout in cfssl's certinfo. */
+#define DOMAIN_TIMEOUT_MS 10000
+
+static int cert_to_json(struct cfssl_ctx *ctx, const char *path)
+{
+	struct cf_buf data = CF_BUF_INIT;
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_datum_t der = {NULL, 0};
+	int ret = -1;
+
+	if (cf_read_file(path, &data, ctx->err) < 0 ||
+	    cf_parse_cert_pem(data.data, data.len, &crt, ctx->err) < 0)
+		goto out;
+	if (gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der) < 0) {
+		cf_error_set(ctx->err, CF_ERR_CERT_PARSE, "Failed to parse certificate");
+		goto out;
+	}
+	ret = cf_certinfo_cert(der.data, der.size, ctx->out, ctx->err);
+out:
+	gnutls_free(der.data);
+	if (crt)
+		gnutls_x509_crt_deinit(crt);
+	cf_buf_release(&data);
+	return ret;
+}
+
+static int csr_to_json(struct cfssl_ctx *ctx, const char *path)
+{
+	struct cf_buf data = CF_BUF_INIT;
+	int ret = cf_read_file(path, &data, ctx->err);
+	if (ret == 0)
+		ret = cf_certinfo_csr_pem(data.data, data.len, ctx->out, ctx->err);
+	cf_buf_release(&data);
+	return ret;
+}
+
+static int domain_to_json(struct cfssl_ctx *ctx, const char *domain)
+{
+	struct cf_buf der = CF_BUF_INIT;
+	int ret = cf_certinfo_fetch(domain, DOMAIN_TIMEOUT_MS, &der, ctx->err);
+	if (ret == 0)
+		ret = cf_certinfo_cert(der.data, der.len, ctx->out, ctx->err);
+	cf_buf_release(&der);
+	return ret;
+}
 
 int cmd_certinfo(struct cfssl_ctx *ctx)
 {
-	return cf_error_set(ctx->err, CF_ERR_PLAIN, "cfssl-c: certinfo is not implemented yet");
+	const char *cert = ctx->flags[F_CERT].str, *csr = ctx->flags[F_CSR].str;
+	const char *domain = ctx->flags[F_DOMAIN].str;
+
+	if (*cert)
+		return cert_to_json(ctx, cert);
+	if (*csr)
+		return csr_to_json(ctx, csr);
+	if (*domain)
+		return domain_to_json(ctx, domain);
+	if (*ctx->flags[F_SERIAL].str && *ctx->flags[F_AKI].str) {
+		if (!*ctx->flags[F_DB_CONFIG].str)
+			return cf_error_set(ctx->err, CF_ERR_PLAIN,
+					    "need DB config file (provide with -db-config)");
+		return cf_error_set(ctx->err, CF_ERR_PLAIN,
+				    "cfssl-c: the certificate database (-db-config) is not "
+				    "supported yet");
+	}
+	return cf_error_set(ctx->err, CF_ERR_PLAIN,
+			    "Must specify certinfo target through -cert, -csr, -domain or -serial "
+			    "+ -aki");
 }

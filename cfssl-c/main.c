@@ -20,6 +20,7 @@ static const struct {
 	/* one command a line, alphabetical */
 	/* clang-format off */
 	{"bundle", cmd_bundle},
+	{"certinfo", cmd_certinfo},
 	{"crl", cmd_crl},
 	{"gencert", cmd_gencert},
 	{"gencrl", cmd_gencrl},

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "csr.h"
 #include "fileio.h"
+#include "genkey.h"
 #include "gojson.h"
 #include "initca.h"
 #include "keygen.h"
@@ -22,26 +23,6 @@ static const char lacks_hosts_warning[] =
 	"(https://cabforum.org);\n"
 	"specifically, section 10.2.3 (\"Information Requirements\").";
 
-static void put_output(struct cf_buf *out, const struct cf_buf *cert, const struct cf_buf *csr,
-		       const struct cf_buf *key)
-{
-	/* Members in alphabetical order, absent ones omitted, as Go marshals a map. */
-	const char *names[] = {"cert", "csr", "key"};
-	const struct cf_buf *vals[] = {cert, csr, key};
-	int first = 1;
-	cf_buf_addc(out, '{');
-	for (int i = 0; i < 3; i++) {
-		if (!vals[i])
-			continue;
-		if (!first)
-			cf_buf_addc(out, ',');
-		first = 0;
-		cf_buf_printf(out, "\"%s\":", names[i]);
-		cf_gojson_quote(out, (const char *)vals[i]->data, vals[i]->len);
-	}
-	cf_buf_adds(out, "}\n");
-}
-
 static void der_to_pem(struct cf_buf *pem, const char *label, struct cf_buf *der)
 {
 	cf_pem_encode(pem, label, der->data, der->len);
@@ -56,12 +37,12 @@ static int initca(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 	if (*ca_key) {
 		r = cf_initca_from_key(req, ca_key, &cert, &csr, ctx->err);
 		if (r == 0)
-			put_output(ctx->out, &cert, &csr, NULL);
+			genkey_put_output(ctx->out, &cert, &csr, NULL);
 	} else {
 		cf_info("generating a new CA key and certificate from CSR");
 		r = cf_initca_new(req, &cert, &csr, &key, ctx->err);
 		if (r == 0)
-			put_output(ctx->out, &cert, &csr, &key);
+			genkey_put_output(ctx->out, &cert, &csr, &key);
 	}
 	cf_buf_release(&cert);
 	cf_buf_release(&csr);
@@ -74,7 +55,7 @@ static int renewca(struct cfssl_ctx *ctx)
 	struct cf_buf cert = CF_BUF_INIT;
 	int r = cf_initca_renew(ctx->flags[F_CA].str, ctx->flags[F_CA_KEY].str, &cert, ctx->err);
 	if (r == 0)
-		put_output(ctx->out, &cert, NULL, NULL);
+		genkey_put_output(ctx->out, &cert, NULL, NULL);
 	cf_buf_release(&cert);
 	return r;
 }
@@ -168,7 +149,7 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 	der_to_pem(&cert, "CERTIFICATE", &der);
 	if (!*hostname && !json_hosts)
 		cf_warning("%s", lacks_hosts_warning);
-	put_output(ctx->out, &cert, &csr, &keypem);
+	genkey_put_output(ctx->out, &cert, &csr, &keypem);
 	ret = 0;
 out:
 	cf_config_free(defconf);

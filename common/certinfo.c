@@ -26,6 +26,7 @@
 #include "der.h"
 #include "gojson.h"
 #include "pem.h"
+#include "signer.h"
 
 /* ---- Go's json.MarshalIndent(v, "", "  ") ---- */
 
@@ -104,43 +105,11 @@ static void jw_bytes(struct jw *w, const char *key, const unsigned char *p, size
 
 /* ---- numbers ---- */
 
-/* Decimal text of an unsigned big-endian magnitude of any length. */
-static void dec_unsigned(struct cf_buf *out, const unsigned char *be, size_t n)
-{
-	while (n > 1 && be[0] == 0) {
-		be++;
-		n--;
-	}
-	unsigned char *num = cf_xmalloc(n ? n : 1);
-	if (n)
-		memcpy(num, be, n);
-	size_t cap = n * 3 + 2, nd = 0;
-	char *digits = cf_xmalloc(cap);
-	for (;;) {
-		int zero = 1;
-		unsigned rem = 0;
-		for (size_t i = 0; i < n; i++) {
-			unsigned cur = rem * 256 + num[i];
-			num[i] = (unsigned char)(cur / 10);
-			rem = cur % 10;
-			if (num[i])
-				zero = 0;
-		}
-		digits[nd++] = (char)('0' + rem);
-		if (zero || nd == cap)
-			break;
-	}
-	while (nd)
-		cf_buf_addc(out, (unsigned char)digits[--nd]);
-	free(digits);
-	free(num);
-}
-
 /* big.Int.String() of a DER INTEGER's content (two's complement). */
 static void dec_signed(struct cf_buf *out, const unsigned char *p, size_t n)
 {
 	if (n == 0 || !(p[0] & 0x80)) {
-		dec_unsigned(out, p, n);
+		cf_uint_decimal(p, n, out);
 		return;
 	}
 	unsigned char *mag = cf_xmalloc(n);
@@ -151,7 +120,7 @@ static void dec_signed(struct cf_buf *out, const unsigned char *p, size_t n)
 		carry = v > 0xff;
 	}
 	cf_buf_addc(out, '-');
-	dec_unsigned(out, mag, n);
+	cf_uint_decimal(mag, n, out);
 	free(mag);
 }
 
@@ -1183,7 +1152,7 @@ static int csr_public_key(struct csr_view *c, struct jw *wp, const char *key_nam
 			return cf_error_set(err, CF_ERR_PLAIN, "x509: invalid RSA public key");
 		struct cf_buf num = CF_BUF_INIT;
 		jw_open(&w, key_name, '{');
-		dec_unsigned(&num, nn.content, nn.len);
+		cf_uint_decimal(nn.content, nn.len, &num);
 		jw_raw(&w, "N", (const char *)num.data);
 		cf_buf_release(&num);
 		cf_buf_printf(&num, "%lld", e);
@@ -1213,10 +1182,10 @@ static int csr_public_key(struct csr_view *c, struct jw *wp, const char *key_nam
 		jw_open(&w, key_name, '{');
 		/* Go's nistec curves have no exported fields. */
 		jw_raw(&w, "Curve", "{}");
-		dec_unsigned(&num, key + 1, clen);
+		cf_uint_decimal(key + 1, clen, &num);
 		jw_raw(&w, "X", (const char *)num.data);
 		cf_buf_release(&num);
-		dec_unsigned(&num, key + 1 + clen, clen);
+		cf_uint_decimal(key + 1 + clen, clen, &num);
 		jw_raw(&w, "Y", (const char *)num.data);
 		cf_buf_release(&num);
 		jw_close(&w, '}');

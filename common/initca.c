@@ -292,19 +292,7 @@ int cf_initca_renew(const char *cert_spec, const char *key_spec, struct cf_buf *
 		cf_error_set(err, CF_ERR_PLAIN, "input certificate is not a CA cert");
 		goto fail;
 	}
-	gnutls_pubkey_t pub = NULL;
-	gnutls_datum_t d = {NULL, 0};
-	int r = gnutls_pubkey_init(&pub);
-	if (r >= 0)
-		r = gnutls_pubkey_import_x509(pub, crt, 0);
-	if (r >= 0)
-		r = gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &d);
-	if (pub)
-		gnutls_pubkey_deinit(pub);
-	if (r >= 0) {
-		cf_buf_add(&b, d.data, d.size);
-		gnutls_free(d.data);
-	}
+	int r = cf_crt_spki(crt, &b);
 	if (r < 0 || cf_key_spki(&key, &a, err) < 0 || a.len != b.len ||
 	    memcmp(a.data, b.data, a.len) != 0) {
 		cf_error_clear(err);

@@ -223,6 +223,24 @@ out:
 	return ret;
 }
 
+int cf_crt_spki(gnutls_x509_crt_t crt, struct cf_buf *out)
+{
+	gnutls_pubkey_t pub = NULL;
+	gnutls_datum_t d = {NULL, 0};
+	int r = gnutls_pubkey_init(&pub);
+	if (r >= 0)
+		r = gnutls_pubkey_import_x509(pub, crt, 0);
+	if (r >= 0)
+		r = gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &d);
+	if (pub)
+		gnutls_pubkey_deinit(pub);
+	if (r < 0)
+		return -1;
+	cf_buf_add(out, d.data, d.size);
+	gnutls_free(d.data);
+	return 0;
+}
+
 int cf_parse_key_pem(const unsigned char *data, size_t len, const char *password,
 		     gnutls_x509_privkey_t *key, struct cf_error *err)
 {

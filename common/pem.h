@@ -38,6 +38,9 @@ int cf_read_prefixed(const char *spec, struct cf_buf *out, struct cf_error *err)
 int cf_parse_cert_pem(const unsigned char *data, size_t len, gnutls_x509_crt_t *crt,
 		      struct cf_error *err);
 
+/* Appends the DER SubjectPublicKeyInfo of @crt. 0 / -1. */
+int cf_crt_spki(gnutls_x509_crt_t crt, struct cf_buf *out);
+
 /* Parses a private key file's content (§4.4): EC PARAMETERS blocks skipped,
  * label ignored, PKCS#8, PKCS#1, SEC1 tried; legacy-encrypted PEM decrypted
  * with @password when non-NULL and non-empty, else 2100. *@key is new. */

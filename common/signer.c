@@ -25,24 +25,6 @@ void cf_ca_release(struct cf_ca *ca)
 	memset(ca, 0, sizeof *ca);
 }
 
-static int spki_of_crt(gnutls_x509_crt_t crt, struct cf_buf *out)
-{
-	gnutls_pubkey_t pub = NULL;
-	gnutls_datum_t d = {NULL, 0};
-	int r = gnutls_pubkey_init(&pub);
-	if (r >= 0)
-		r = gnutls_pubkey_import_x509(pub, crt, 0);
-	if (r >= 0)
-		r = gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &d);
-	if (pub)
-		gnutls_pubkey_deinit(pub);
-	if (r < 0)
-		return -1;
-	cf_buf_add(out, d.data, d.size);
-	gnutls_free(d.data);
-	return 0;
-}
-
 int cf_ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca, struct cf_error *err)
 {
 	memset(ca, 0, sizeof *ca);
@@ -72,7 +54,7 @@ int cf_ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca, st
 		goto out;
 
 	/* Deviation 6: check the pair before anything is generated. */
-	if (cf_key_spki(&ca->key, &a, err) < 0 || spki_of_crt(ca->crt, &b) < 0 || a.len != b.len ||
+	if (cf_key_spki(&ca->key, &a, err) < 0 || cf_crt_spki(ca->crt, &b) < 0 || a.len != b.len ||
 	    memcmp(a.data, b.data, a.len) != 0) {
 		cf_error_clear(err);
 		cf_error_set(err, CF_ERR_CERT_UNKNOWN,
@@ -84,6 +66,17 @@ int cf_ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca, st
 	if (r >= 0 && !is_ca) {
 		cf_error_set(err, CF_ERR_CERT_UNKNOWN,
 			     "x509: the CA certificate is not a CA (basicConstraints CA:FALSE)");
+		goto out;
+	}
+	/* An expired CA would issue certificates no verifier accepts. */
+	time_t not_after = gnutls_x509_crt_get_expiration_time(ca->crt);
+	if (not_after != (time_t)-1 && not_after < time(NULL)) {
+		struct tm tm;
+		char when[32] = "?";
+		if (gmtime_r(&not_after, &tm))
+			strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		cf_error_set(err, CF_ERR_CERT_UNKNOWN,
+			     "x509: the CA certificate has expired (notAfter %s)", when);
 		goto out;
 	}
 	gnutls_datum_t dn = {NULL, 0};
@@ -131,10 +124,15 @@ static int64_t secs(int64_t ns)
 
 void cf_uint_decimal(const unsigned char *be, size_t n, struct cf_buf *out)
 {
+	while (n > 1 && be[0] == 0) {
+		be++;
+		n--;
+	}
 	unsigned char *num = cf_xmalloc(n ? n : 1);
-	memcpy(num, be, n);
-	char digits[160];
-	size_t nd = 0;
+	if (n)
+		memcpy(num, be, n);
+	size_t cap = n * 3 + 2, nd = 0; /* 256^n < 10^(3n) */
+	char *digits = cf_xmalloc(cap);
 	for (;;) {
 		int zero = 1;
 		unsigned rem = 0;
@@ -146,12 +144,13 @@ void cf_uint_decimal(const unsigned char *be, size_t n, struct cf_buf *out)
 				zero = 0;
 		}
 		digits[nd++] = (char)('0' + rem);
-		if (zero || nd == sizeof digits)
+		if (zero || nd == cap)
 			break;
 	}
-	free(num);
 	while (nd)
 		cf_buf_addc(out, (unsigned char)digits[--nd]);
+	free(digits);
+	free(num);
 }
 
 /* Go leaves out a standard extension when the template's ExtraExtensions carry its OID. */

@@ -1257,6 +1257,8 @@ static int validate(struct raw *r, struct cf_config *c, struct cf_error *err)
 
 /* ---- exported ---- */
 
+/* Not cf_read_file: cfssl reads "-" here as a file name, not stdin. Inputs
+ * above the same 16 MiB limit are refused as unreadable. */
 static int read_all(const char *path, struct cf_buf *b)
 {
 	FILE *f = fopen(path, "rb");
@@ -1264,8 +1266,13 @@ static int read_all(const char *path, struct cf_buf *b)
 		return -1;
 	char chunk[8192];
 	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
 		cf_buf_add(b, chunk, n);
+		if (b->len > 16u * 1024 * 1024) {
+			fclose(f);
+			return -1;
+		}
+	}
 	int bad = ferror(f);
 	fclose(f);
 	return bad ? -1 : 0;

@@ -49,6 +49,12 @@ int cf_write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
+/* Inputs are CSR and config JSON, PEM certificates and keys, and cfssl's JSON
+ * output: kilobytes. A larger input is refused with "read FILE: input larger
+ * than 16 MiB" rather than held in memory and parsed, so that a stray
+ * device or a hostile pipe cannot exhaust memory or time. */
+#define READ_MAX ((size_t)16 << 20)
+
 int cf_read_file(const char *path, struct cf_buf *out, struct cf_error *err)
 {
 	/* Go reads "-" with io.ReadAll(os.Stdin), whose name is /dev/stdin. */
@@ -76,6 +82,11 @@ int cf_read_file(const char *path, struct cf_buf *out, struct cf_error *err)
 		}
 		if (r == 0)
 			break;
+		if ((size_t)r > READ_MAX - (out->len - start)) {
+			ret = cf_error_set(err, CF_ERR_PLAIN, "read %s: input larger than 16 MiB",
+					   name);
+			break;
+		}
 		cf_buf_add(out, chunk, (size_t)r);
 	}
 	/* The file may be a private key. */
@@ -83,9 +94,14 @@ int cf_read_file(const char *path, struct cf_buf *out, struct cf_error *err)
 	if (!is_stdin)
 		close(fd);
 	if (ret < 0 && out->data) {
-		cf_wipe(out->data + start, out->len - start);
-		out->len = start;
-		out->data[start] = '\0';
+		/* Callers return at once on failure: leave nothing for them to free. */
+		if (start == 0) {
+			cf_buf_release(out);
+		} else {
+			cf_wipe(out->data + start, out->len - start);
+			out->len = start;
+			out->data[start] = '\0';
+		}
 	}
 	return ret;
 }

@@ -33,6 +33,12 @@ struct prof {
 	int64_t backdate_num; /* the untagged Go field "Backdate" (ns) */
 	long nb_nsec, na_nsec;
 	int bad_qualifier; /* a policy qualifier type cfssl rejects */
+	/* names that must resolve in "remotes" / "auth_keys" (cfssl's populate) */
+	char *remote, *auth_key, *prev_auth_key, *auth_remote, *auth_remote_key;
+};
+
+struct authkey {
+	char *name, *type, *key;
 };
 
 struct named {
@@ -46,6 +52,10 @@ struct raw {
 	struct prof def;
 	struct named *profs;
 	size_t nprofs;
+	char **remote_names, **remote_addrs;
+	size_t nremotes;
+	struct authkey *keys;
+	size_t nkeys;
 };
 
 /* ---- small helpers ---- */
@@ -96,6 +106,11 @@ static void prof_release(struct prof *pp)
 {
 	profile_release(&pp->p);
 	free(pp->backdate_str);
+	free(pp->remote);
+	free(pp->auth_key);
+	free(pp->prev_auth_key);
+	free(pp->auth_remote);
+	free(pp->auth_remote_key);
 	memset(pp, 0, sizeof *pp);
 }
 
@@ -866,9 +881,9 @@ static int decode_profile(struct dec *d, json_t *obj, const char *prefix, struct
 		case P_EXPIRY: get_string(d, v, S, path, &p->expiry_str); break;
 		case P_BACKDATE: get_string(d, v, S, path, &pp->backdate_str); break;
 		case P_NAME_WHITELIST: get_string(d, v, S, path, &p->name_whitelist); break;
-		case P_AUTH_KEY:
-		case P_PREV_AUTH_KEY:
-		case P_REMOTE:
+		case P_AUTH_KEY: get_string(d, v, S, path, &pp->auth_key); break;
+		case P_PREV_AUTH_KEY: get_string(d, v, S, path, &pp->prev_auth_key); break;
+		case P_REMOTE: get_string(d, v, S, path, &pp->remote); break;
 		case P_CERT_STORE:
 		case P_REMOTE_SERVER: check_string(d, v, S, path); break;
 		case P_OCSP_NO_CHECK: get_bool(d, v, S, path, &p->ocsp_no_check); break;
@@ -894,8 +909,8 @@ static int decode_profile(struct dec *d, json_t *obj, const char *prefix, struct
 		case P_AUTH_REMOTE: {
 			char w[PATH_MAX_LEN + 32];
 			snprintf(w, sizeof w, "\"auth_remote\" of %s", where);
-			struct sfield af[] = {{"remote", FK_STRING, NULL},
-					      {"auth_key", FK_STRING, NULL}};
+			struct sfield af[] = {{"remote", FK_STRING, &pp->auth_remote},
+					      {"auth_key", FK_STRING, &pp->auth_remote_key}};
 			get_struct(d, v, "config.AuthRemote", S, path, "AuthRemote", af, 2, w);
 			break;
 		}
@@ -1075,7 +1090,26 @@ static int decode_signing(struct dec *d, json_t *v, struct raw *r)
 	return 0;
 }
 
-static void decode_auth_keys(struct dec *d, json_t *v)
+static void raw_clear_config(struct raw *r)
+{
+	for (size_t i = 0; i < r->nremotes; i++) {
+		free(r->remote_names[i]);
+		free(r->remote_addrs[i]);
+	}
+	free(r->remote_names);
+	free(r->remote_addrs);
+	for (size_t i = 0; i < r->nkeys; i++) {
+		free(r->keys[i].name);
+		free(r->keys[i].type);
+		cf_wipe_free(r->keys[i].key, r->keys[i].key ? strlen(r->keys[i].key) : 0);
+	}
+	free(r->keys);
+	r->remote_names = r->remote_addrs = NULL;
+	r->keys = NULL;
+	r->nremotes = r->nkeys = 0;
+}
+
+static void decode_auth_keys(struct dec *d, json_t *v, struct raw *r)
 {
 	if (json_is_null(v))
 		return;
@@ -1086,7 +1120,11 @@ static void decode_auth_keys(struct dec *d, json_t *v)
 	const char *k;
 	json_t *m;
 	json_object_foreach(v, k, m) {
-		struct sfield f[] = {{"type", FK_STRING, NULL}, {"key", FK_STRING, NULL}};
+		r->keys = cf_xrealloc(r->keys, (r->nkeys + 1) * sizeof *r->keys);
+		struct authkey *ak = &r->keys[r->nkeys++];
+		memset(ak, 0, sizeof *ak);
+		ak->name = cf_xstrdup(k);
+		struct sfield f[] = {{"type", FK_STRING, &ak->type}, {"key", FK_STRING, &ak->key}};
 		struct cf_buf w = CF_BUF_INIT;
 		cf_buf_adds(&w, "auth key ");
 		cf_gojson_quote(&w, k, strlen(k));
@@ -1117,7 +1155,7 @@ static int decode_config(struct dec *d, json_t *root, struct raw *r)
 			if (!json_is_null(m) && !json_is_object(m))
 				type_error(d, m, "Config", "ocsp", "config.Config");
 			break;
-		case 2: decode_auth_keys(d, m); break;
+		case 2: decode_auth_keys(d, m, r); break;
 		case 3:
 			if (json_is_null(m))
 				break;
@@ -1128,8 +1166,19 @@ static int decode_config(struct dec *d, json_t *root, struct raw *r)
 			{
 				const char *rk;
 				json_t *rv;
-				json_object_foreach(m, rk, rv)
-					check_string(d, rv, "Config", "remotes");
+				json_object_foreach(m, rk, rv) {
+					char *addr = NULL;
+					get_string(d, rv, "Config", "remotes", &addr);
+					r->remote_names = cf_xrealloc(
+						r->remote_names,
+						(r->nremotes + 1) * sizeof *r->remote_names);
+					r->remote_addrs = cf_xrealloc(
+						r->remote_addrs,
+						(r->nremotes + 1) * sizeof *r->remote_addrs);
+					r->remote_names[r->nremotes] = cf_xstrdup(rk);
+					r->remote_addrs[r->nremotes++] =
+						addr ? addr : cf_xstrdup("");
+				}
 			}
 			break;
 		default: warn_unknown(k, "the configuration"); break;
@@ -1140,10 +1189,116 @@ static int decode_config(struct dec *d, json_t *root, struct raw *r)
 
 /* ---- validation (cfssl's populate() and Valid()) ---- */
 
-static int populate(struct prof *pp, struct cf_error *err)
+static const char *remote_addr(const struct raw *r, const char *name)
+{
+	for (size_t i = 0; i < r->nremotes; i++)
+		if (!strcmp(r->remote_names[i], name))
+			return r->remote_addrs[i];
+	return NULL;
+}
+
+/* cfssl's auth.New: the key, after an env:/file: prefix, must be hex. */
+static int auth_key_usable(const char *key)
+{
+	const char *colon = strchr(key, ':');
+	char *owned = NULL;
+	int ok = 1;
+	if (colon) {
+		size_t pl = (size_t)(colon - key);
+		if (pl == 3 && !strncmp(key, "env", 3)) {
+			const char *v = getenv(colon + 1);
+			key = v ? v : "";
+		} else if (pl == 4 && !strncmp(key, "file", 4)) {
+			FILE *f = fopen(colon + 1, "rb");
+			if (!f)
+				return 0;
+			struct cf_buf b = CF_BUF_INIT;
+			char chunk[512];
+			size_t n;
+			while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < 65536)
+				cf_buf_add(&b, chunk, n);
+			fclose(f);
+			/* strings.TrimSpace */
+			size_t start = 0, end = b.len;
+			while (start < end && strchr(" \t\r\n\v\f", b.data[start]))
+				start++;
+			while (end > start && strchr(" \t\r\n\v\f", b.data[end - 1]))
+				end--;
+			owned = cf_xmemdup(b.data ? (const char *)b.data + start : "", end - start);
+			cf_buf_release(&b);
+			key = owned;
+		} else {
+			return 0;
+		}
+	}
+	size_t n = strlen(key);
+	if (n % 2)
+		ok = 0;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = strchr("0123456789abcdefABCDEF", key[i]) != NULL;
+	if (owned)
+		cf_wipe_free(owned, strlen(owned));
+	return ok;
+}
+
+static int resolve_auth_key(const struct raw *r, const char *name, struct cf_error *err)
+{
+	for (size_t i = 0; i < r->nkeys; i++) {
+		if (strcmp(r->keys[i].name, name))
+			continue;
+		if (!r->keys[i].type || strcmp(r->keys[i].type, "standard"))
+			return cf_error_set(err, CF_ERR_POLICY_INVALID,
+					    "unknown authentication type");
+		if (!auth_key_usable(r->keys[i].key ? r->keys[i].key : ""))
+			return cf_error_set(err, CF_ERR_POLICY_INVALID,
+					    "failed to create new standard auth provider");
+		return 0;
+	}
+	return cf_error_set(err, CF_ERR_POLICY_INVALID,
+			    "failed to find auth_key in auth_keys section");
+}
+
+static int is_remote(const struct prof *pp)
+{
+	return (pp->remote && *pp->remote) || (pp->auth_remote && *pp->auth_remote);
+}
+
+/* The checks of cfssl's populate() that concern remotes and keys. */
+static int populate_remote(struct prof *pp, const struct raw *r, struct cf_error *err)
+{
+	if (pp->remote && *pp->remote) {
+		if (pp->auth_remote && *pp->auth_remote)
+			return cf_error_set(err, CF_ERR_POLICY_INVALID,
+					    "Invalid or unknown policy");
+		const char *a = remote_addr(r, pp->remote);
+		if (!a || !*a)
+			return cf_error_set(err, CF_ERR_POLICY_INVALID,
+					    "failed to find remote in remotes section");
+	} else if (pp->auth_remote && *pp->auth_remote) {
+		const char *a = remote_addr(r, pp->auth_remote);
+		if (!a || !*a)
+			return cf_error_set(err, CF_ERR_POLICY_INVALID,
+					    "failed to find remote in remotes section");
+	}
+	if (pp->auth_key && *pp->auth_key && resolve_auth_key(r, pp->auth_key, err))
+		return -1;
+	if (pp->prev_auth_key && *pp->prev_auth_key && resolve_auth_key(r, pp->prev_auth_key, err))
+		return -1;
+	if (pp->auth_remote_key && *pp->auth_remote_key &&
+	    resolve_auth_key(r, pp->auth_remote_key, err))
+		return -1;
+	pp->p.remote = is_remote(pp);
+	return 0;
+}
+
+static int populate(struct prof *pp, const struct raw *r, struct cf_error *err)
 {
 	struct cf_profile *p = &pp->p;
 	struct cf_error e = {0};
+	if (is_remote(pp))
+		return populate_remote(pp, r, err);
+	if (populate_remote(pp, r, err))
+		return -1;
 	if (!p->expiry_str || !*p->expiry_str)
 		return cf_error_set(err, CF_ERR_POLICY_INVALID, "empty expiry string");
 	if (cf_duration_parse(p->expiry_str, &p->expiry, &e))
@@ -1227,19 +1382,26 @@ static int validate(struct raw *r, struct cf_config *c, struct cf_error *err)
 		return cf_error_set(err, CF_ERR_PLAIN, "No \"signing\" field present");
 	if (!r->has_default)
 		set_builtin_default(&r->def.p);
-	else if (populate(&r->def, err))
+	else if (populate(&r->def, r, err))
 		return -1;
 	for (size_t i = 0; i < r->nprofs; i++) {
 		if (!r->profs[i].pp)
 			return cf_error_set(err, CF_ERR_POLICY_INVALID, "can't parse nil profile");
-		if (populate(r->profs[i].pp, err))
+		if (populate(r->profs[i].pp, r, err))
 			return -1;
 	}
-	if (r->def.p.expiry == 0)
+	/* cfssl's validProfile: local profiles need an expiry (default) or known usages */
+	if (!is_remote(&r->def) && r->def.p.expiry == 0)
 		return cf_error_set(err, CF_ERR_POLICY_INVALID, "invalid configuration");
-	for (size_t i = 0; i < r->nprofs; i++)
-		if (!has_known_usage(&r->profs[i].pp->p))
+	for (size_t i = 0; i < r->nprofs; i++) {
+		const struct prof *pp = r->profs[i].pp;
+		if (!is_remote(pp) && !has_known_usage(&pp->p))
 			return cf_error_set(err, CF_ERR_POLICY_INVALID, "invalid configuration");
+		if (is_remote(pp) && pp->p.nusages)
+			cf_warning("signing profile \"%s\" is served by a remote signer; its local "
+				   "settings are not used",
+				   r->profs[i].name);
+	}
 
 	c->def = r->def.p;
 	memset(&r->def.p, 0, sizeof r->def.p);
@@ -1315,6 +1477,7 @@ int cf_config_load(const char *path, struct cf_config **out, struct cf_error *er
 	rc = 0;
 done:
 	raw_clear_signing(&r);
+	raw_clear_config(&r);
 	return rc;
 }
 

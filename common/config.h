@@ -56,6 +56,7 @@ struct cf_profile {
 	struct cf_policy *policies;
 	size_t npolicies;
 	char *name_whitelist; /* the regular expression, NULL when absent */
+	int remote;           /* served by a remote signer ("remote" or "auth_remote") */
 };
 
 struct cf_named_profile {

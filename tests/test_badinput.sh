@@ -125,4 +125,18 @@ row "a remote profile is not signed locally" "remote signing (a profile's remote
 row "a CA:FALSE leaf as issuer (deviation 6)" '{"code":1000,"message":"x509: the CA certificate is not a CA (basicConstraints CA:FALSE)"}' '{"CN":"x"}' -ca leaf.pem -ca-key leaf-key.pem @
 row "CA key of another certificate" '{"code":1000,"message":"x509: provided PrivateKey doesn'"'"'t match parent'"'"'s PublicKey"}' '{"CN":"x"}' -ca ca.pem -ca-key leaf-key.pem @
 row "CSR file is a directory" "read .: is a directory" '{}' "${S[@]}" .
+# -loglevel filters log records, never the final error line (§1.5)
+printf '{"CN":"x","key":{"algo":"dsa","size":2048}}' >lvl.json
+for lvl in 0 1 3 4 5 6; do
+	t cfssl gencert -loglevel "$lvl" -initca lvl.json >/dev/null 2>lvl.err
+	check_eq "-loglevel $lvl: exit 1" 1 "$?"
+	check_eq "-loglevel $lvl: the error line is last" '{"code":2400,"message":"invalid algorithm"}' "$(tail -n1 lvl.err)"
+	want=0
+	[ "$lvl" -le 3 ] && want=1
+	check_eq "-loglevel $lvl: [ERROR] record shown only at level <= 3" "$want" \
+		"$(grep -c '\[ERROR\] failed to process request' lvl.err)"
+done
+t cfssl gencert -loglevel 5 leaf.json >/dev/null 2>lvl5.err
+check_eq "-loglevel 5, no -ca: exit 1 (deviation 2)" 1 "$?"
+check_eq "-loglevel 5, no -ca: nothing on stderr" 0 "$(wc -c <lvl5.err)"
 finish

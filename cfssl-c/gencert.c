@@ -106,17 +106,9 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 	const struct cf_config *conf = ctx->config;
 	if (!conf)
 		conf = defconf = cf_config_default();
-	int found;
-	const char *profile_name = f[F_PROFILE].str;
-	const struct cf_profile *profile = cf_config_profile(conf, profile_name, &found);
-	if (*profile_name && !found)
-		cf_warning("profile \"%s\" not found, using the default profile", profile_name);
-	if (profile->remote) {
-		cf_error_set(err, CF_ERR_PLAIN,
-			     "remote signing (a profile's remote or auth_remote) is not supported "
-			     "by cfssl-c yet");
+	const struct cf_profile *profile = cf_config_select(conf, f[F_PROFILE].str, err);
+	if (!profile)
 		goto out;
-	}
 
 	if (cf_key_generate(req->algo, req->size, &key, err) < 0)
 		goto out;

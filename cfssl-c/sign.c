@@ -163,17 +163,9 @@ int cmd_sign(struct cfssl_ctx *ctx)
 	const struct cf_config *conf = ctx->config;
 	if (!conf)
 		conf = defconf = cf_config_default();
-	int found;
-	const char *profile_name = f[F_PROFILE].str;
-	const struct cf_profile *profile = cf_config_profile(conf, profile_name, &found);
-	if (*profile_name && !found)
-		cf_warning("profile \"%s\" not found, using the default profile", profile_name);
-	if (profile->remote) {
-		cf_error_set(err, CF_ERR_PLAIN,
-			     "remote signing (a profile's remote or auth_remote) is not supported "
-			     "by cfssl-c yet");
+	const struct cf_profile *profile = cf_config_select(conf, f[F_PROFILE].str, err);
+	if (!profile)
 		goto out;
-	}
 
 	if (cf_csrparse_pem(csr.data, csr.len, &info, err) < 0)
 		goto out;

@@ -1585,3 +1585,19 @@ int cf_config_lint_check(const struct cf_config *c, const struct cf_profile *p,
 	return cf_error_set(err, CF_ERR_CERT_UNKNOWN,
 			    "x509: provided PrivateKey doesn't match parent's PublicKey");
 }
+
+const struct cf_profile *cf_config_select(const struct cf_config *c, const char *name,
+					  struct cf_error *err)
+{
+	int found;
+	const struct cf_profile *p = cf_config_profile(c, name, &found);
+	if (*name && !found)
+		cf_warning("profile \"%s\" not found, using the default profile", name);
+	if (p->remote) {
+		cf_error_set(err, CF_ERR_PLAIN,
+			     "remote signing (a profile's remote or auth_remote) is not supported "
+			     "by cfssl-c yet");
+		return NULL;
+	}
+	return p;
+}

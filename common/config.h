@@ -90,6 +90,12 @@ const struct cf_profile *cf_config_profile(const struct cf_config *c, const char
 int cf_config_lint_check(const struct cf_config *c, const struct cf_profile *p,
 			 struct cf_error *err);
 
+/* The profile a signing command uses: cf_config_profile's choice, with the
+ * warning of deviation 3 for an unknown @name; NULL (with @err set) for a
+ * profile served by a remote signer, which cfssl-c cannot reach yet. */
+const struct cf_profile *cf_config_select(const struct cf_config *c, const char *name,
+					  struct cf_error *err);
+
 /* Key usage bits and extended key usage OIDs (dotted text, borrowed
  * constants, list order, duplicates kept) of @p's usages. The EKU call
  * returns the total count and stores at most @max of them (max 0 sizes). */

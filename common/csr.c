@@ -18,21 +18,6 @@ static char *dup_json_string(const json_t *v)
 	return cf_xmemdup(json_string_value(v), json_string_length(v));
 }
 
-/* Stores a string member; null leaves the old value. */
-static int get_str(const json_t *v, char **dst, struct cf_error *err, const char *st,
-		   const char *path)
-{
-	const char *s = NULL;
-	size_t len = 0;
-	if (cf_gojson_get_string(v, &s, &len, err, st, path) < 0)
-		return -1;
-	if (s) {
-		free(*dst);
-		*dst = cf_xmemdup(s, len);
-	}
-	return 0;
-}
-
 static void warn_unknown(const char *where, const char *member)
 {
 	cf_warning("unknown member \"%s\" in %s ignored", member, where);
@@ -49,19 +34,20 @@ static int parse_name(const json_t *obj, struct cf_name *n, struct cf_error *err
 	json_object_foreach((json_t *)obj, k, v) {
 		int r = 0;
 		if (cf_gojson_key_eq(k, "C"))
-			r = get_str(v, &n->c, err, "Name", "names.C");
+			r = cf_gojson_dup_string(v, &n->c, err, "Name", "names.C");
 		else if (cf_gojson_key_eq(k, "ST"))
-			r = get_str(v, &n->st, err, "Name", "names.ST");
+			r = cf_gojson_dup_string(v, &n->st, err, "Name", "names.ST");
 		else if (cf_gojson_key_eq(k, "L"))
-			r = get_str(v, &n->l, err, "Name", "names.L");
+			r = cf_gojson_dup_string(v, &n->l, err, "Name", "names.L");
 		else if (cf_gojson_key_eq(k, "O"))
-			r = get_str(v, &n->o, err, "Name", "names.O");
+			r = cf_gojson_dup_string(v, &n->o, err, "Name", "names.O");
 		else if (cf_gojson_key_eq(k, "OU"))
-			r = get_str(v, &n->ou, err, "Name", "names.OU");
+			r = cf_gojson_dup_string(v, &n->ou, err, "Name", "names.OU");
 		else if (cf_gojson_key_eq(k, "E"))
-			r = get_str(v, &n->e, err, "Name", "names.E");
+			r = cf_gojson_dup_string(v, &n->e, err, "Name", "names.E");
 		else if (cf_gojson_key_eq(k, "SerialNumber"))
-			r = get_str(v, &n->serialnumber, err, "Name", "names.SerialNumber");
+			r = cf_gojson_dup_string(v, &n->serialnumber, err, "Name",
+						 "names.SerialNumber");
 		else if (cf_gojson_key_eq(k, "OID")) {
 			if (json_is_null(v))
 				continue;
@@ -101,7 +87,7 @@ static int parse_key(const json_t *obj, struct cf_csr_request *req, struct cf_er
 	json_object_foreach((json_t *)obj, k, v) {
 		int r = 0;
 		if (cf_gojson_key_eq(k, "algo"))
-			r = get_str(v, &req->algo, err, "KeyRequest", "key.algo");
+			r = cf_gojson_dup_string(v, &req->algo, err, "KeyRequest", "key.algo");
 		else if (cf_gojson_key_eq(k, "size")) {
 			long long sz = req->size;
 			r = cf_gojson_get_int(v, &sz, err, "KeyRequest", "key.size");
@@ -134,9 +120,10 @@ static int parse_ca(const json_t *obj, struct cf_csr_request *req, struct cf_err
 			r = cf_gojson_get_bool(v, &req->ca_pathlenzero, err, "CAConfig",
 					       "ca.pathlenzero");
 		else if (cf_gojson_key_eq(k, "expiry"))
-			r = get_str(v, &req->ca_expiry, err, "CAConfig", "ca.expiry");
+			r = cf_gojson_dup_string(v, &req->ca_expiry, err, "CAConfig", "ca.expiry");
 		else if (cf_gojson_key_eq(k, "backdate"))
-			r = get_str(v, &req->ca_backdate, err, "CAConfig", "ca.backdate");
+			r = cf_gojson_dup_string(v, &req->ca_backdate, err, "CAConfig",
+						 "ca.backdate");
 		else
 			warn_unknown("ca", k);
 		if (r < 0)
@@ -277,7 +264,7 @@ static int parse_request(const json_t *root, struct cf_csr_request *req, struct 
 	json_object_foreach((json_t *)root, k, v) {
 		int r = 0;
 		if (cf_gojson_key_eq(k, "CN")) {
-			r = get_str(v, &req->cn, err, "CertificateRequest", "CN");
+			r = cf_gojson_dup_string(v, &req->cn, err, "CertificateRequest", "CN");
 		} else if (cf_gojson_key_eq(k, "names")) {
 			if (json_is_null(v)) {
 				free_names(req);
@@ -320,13 +307,14 @@ static int parse_request(const json_t *root, struct cf_csr_request *req, struct 
 		} else if (cf_gojson_key_eq(k, "ca")) {
 			r = parse_ca(v, req, err);
 		} else if (cf_gojson_key_eq(k, "serialnumber")) {
-			r = get_str(v, &req->serialnumber, err, "CertificateRequest",
-				    "serialnumber");
+			r = cf_gojson_dup_string(v, &req->serialnumber, err, "CertificateRequest",
+						 "serialnumber");
 		} else if (cf_gojson_key_eq(k, "delegation_enabled")) {
 			r = cf_gojson_get_bool(v, &req->delegation_enabled, err,
 					       "CertificateRequest", "delegation_enabled");
 		} else if (cf_gojson_key_eq(k, "crl_url")) {
-			r = get_str(v, &req->crl_url, err, "CertificateRequest", "crl_url");
+			r = cf_gojson_dup_string(v, &req->crl_url, err, "CertificateRequest",
+						 "crl_url");
 		} else if (cf_gojson_key_eq(k, "extensions")) {
 			r = parse_extensions(v, req, err);
 		} else {

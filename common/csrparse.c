@@ -660,20 +660,6 @@ int cf_csrparse_pem(const unsigned char *data, size_t len, struct cf_csr_info *i
 
 /* ---- cfssl sign's SUBJECT ---- */
 
-static int get_str(const json_t *v, char **dst, struct cf_error *err, const char *st,
-		   const char *path)
-{
-	const char *s = NULL;
-	size_t len = 0;
-	if (cf_gojson_get_string(v, &s, &len, err, st, path) < 0)
-		return -1;
-	if (s) {
-		free(*dst);
-		*dst = cf_xmemdup(s, len);
-	}
-	return 0;
-}
-
 static int subject_name(const json_t *obj, struct cf_name *n, struct cf_error *err)
 {
 	if (json_is_null(obj))
@@ -701,7 +687,7 @@ static int subject_name(const json_t *obj, struct cf_name *n, struct cf_error *e
 				break;
 		if (i < sizeof fields / sizeof fields[0]) {
 			char **dst = (char **)((char *)n + fields[i].off);
-			if (get_str(v, dst, err, "Name", fields[i].path) < 0)
+			if (cf_gojson_dup_string(v, dst, err, "Name", fields[i].path) < 0)
 				return -1;
 		} else if (cf_gojson_key_eq(k, "OID")) {
 			/* decoded for its type errors only: Subject.Name() ignores it */
@@ -763,10 +749,11 @@ int cf_csrparse_subject_json(const char *data, size_t len, struct cf_csr_request
 	json_t *v;
 	json_object_foreach(root, k, v) {
 		if (cf_gojson_key_eq(k, "CN")) {
-			if (get_str(v, &req->cn, err, "Subject", "CN") < 0)
+			if (cf_gojson_dup_string(v, &req->cn, err, "Subject", "CN") < 0)
 				goto out;
 		} else if (cf_gojson_key_eq(k, "SerialNumber")) {
-			if (get_str(v, &req->serialnumber, err, "Subject", "SerialNumber") < 0)
+			if (cf_gojson_dup_string(v, &req->serialnumber, err, "Subject",
+						 "SerialNumber") < 0)
 				goto out;
 		} else if (cf_gojson_key_eq(k, "names")) {
 			if (json_is_null(v)) {

@@ -937,3 +937,17 @@ int cf_gojson_get_bool(const json_t *v, int *out, struct cf_error *err, const ch
 	*out = json_is_true(v);
 	return 0;
 }
+
+int cf_gojson_dup_string(const json_t *v, char **dst, struct cf_error *err, const char *go_struct,
+			 const char *path)
+{
+	const char *s = NULL;
+	size_t len = 0;
+	if (cf_gojson_get_string(v, &s, &len, err, go_struct, path) < 0)
+		return -1;
+	if (s) {
+		free(*dst);
+		*dst = cf_xmemdup(s, len);
+	}
+	return 0;
+}

@@ -51,6 +51,10 @@ int cf_gojson_get_int(const json_t *v, long long *out, struct cf_error *err, con
 /* Same for string (null leaves *out untouched; *out borrowed from @v) and bool. */
 int cf_gojson_get_string(const json_t *v, const char **out, size_t *len, struct cf_error *err,
 			 const char *go_struct, const char *path);
+/* Like cf_gojson_get_string, but replaces *@dst (freed) with a new copy;
+ * null leaves it untouched. */
+int cf_gojson_dup_string(const json_t *v, char **dst, struct cf_error *err, const char *go_struct,
+			 const char *path);
 int cf_gojson_get_bool(const json_t *v, int *out, struct cf_error *err, const char *go_struct,
 		       const char *path);
 

@@ -1,6 +1,7 @@
 /* cfssl-c: the command multiplexer. Commands live one per file (see cli.h). */
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,8 @@ static int print_error(const struct cf_error *err)
 int main(int argc, char **argv)
 {
 	json_set_alloc_funcs(zalloc, zfree);
+	/* A reader that went away is a failed write (exit 1), not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		fputs("No command is given.\n", stderr);
 		return top_usage(1);

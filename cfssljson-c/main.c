@@ -4,6 +4,7 @@
  * it (bare map or API envelope), pick the recognised keys and validate them
  * all, and only then write the files (or print them with -stdout). */
 #include <errno.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -341,6 +342,8 @@ static int finish_stdout(void)
 
 int main(int argc, char **argv)
 {
+	/* A reader that went away is a failed write (exit 1), not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
 	struct cf_flag_value vals[F_COUNT];
 	struct cf_error err = {0};
 	struct cf_buf in = CF_BUF_INIT;

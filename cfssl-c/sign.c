@@ -183,6 +183,9 @@ int cmd_sign(struct cfssl_ctx *ctx)
 
 	const struct cf_buf *copy =
 		profile->copy_extensions ? &info.copy_all : &info.copy_delegation;
+	if (profile->copy_extensions && info.withheld)
+		cf_warning("%zu extension(s) of the request not copied: the CA sets them",
+			   info.withheld);
 	struct cf_cert_template t = {
 		.subject = name.data,
 		.subject_len = name.len,

@@ -12,6 +12,7 @@
 #include "gojson.h"
 #include "log.h"
 #include "pem.h"
+#include "signer.h"
 
 static char *dup_json_string(const json_t *v)
 {
@@ -702,8 +703,22 @@ void cf_csr_copied_extensions(const struct cf_csr_request *req, const struct cf_
 	if (req->delegation_enabled)
 		cf_extension_der(out, "1.3.6.1.4.1.44363.44", 0, null_der, sizeof null_der);
 	if (copy_all) {
+		struct cf_csr_request user = *req;
+		struct cf_csr_extension *kept =
+			cf_xcalloc(req->nextensions ? req->nextensions : 1, sizeof *kept);
+		size_t n = 0;
+		for (size_t i = 0; i < req->nextensions; i++) {
+			if (req->extensions[i].oid && cf_ext_ca_managed(req->extensions[i].oid))
+				cf_warning("extension %s of the request not copied: the CA sets it",
+					   req->extensions[i].oid);
+			else
+				kept[n++] = req->extensions[i];
+		}
+		user.extensions = kept;
+		user.nextensions = n;
 		struct cf_error ignored = {0};
-		user_extensions(req, out, &ignored);
+		user_extensions(&user, out, &ignored);
+		free(kept);
 	}
 }
 

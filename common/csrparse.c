@@ -13,6 +13,7 @@
 #include "gojson.h"
 #include "log.h"
 #include "pem.h"
+#include "signer.h"
 
 #define OID_SAN         "2.5.29.17"
 #define OID_BC          "2.5.29.19"
@@ -510,8 +511,10 @@ static int parse_attributes(const struct cf_der_tlv *attrs, struct cf_csr_info *
 				info->delegation = 1;
 				cf_buf_add(&info->copy_delegation, ext.raw, ext.rawlen);
 			}
-			if (strcmp(id, OID_BC) != 0)
+			if (!cf_ext_ca_managed(id))
 				cf_buf_add(&info->copy_all, ext.raw, ext.rawlen);
+			else if (strcmp(id, OID_BC) != 0)
+				info->withheld++;
 			cf_buf_release(&text);
 			if (r2 < 0)
 				return -1;

@@ -36,6 +36,8 @@ struct cf_csr_info {
 	 * them into the certificate (cf_cert_template.extra_exts): */
 	struct cf_buf copy_all;        /* every extension but basicConstraints (copy_extensions) */
 	struct cf_buf copy_delegation; /* only the delegation-usage extension (always copied) */
+	/* CA-managed extensions of the request not copied (cf_ext_ca_managed) */
+	size_t withheld;
 };
 
 /* Parses a request file's content as cfssl's signer does: the first PEM block

@@ -172,6 +172,26 @@ static int in_extras(const struct cf_cert_template *t, const char *oid)
 	return found;
 }
 
+int cf_ext_ca_managed(const char *oid)
+{
+	static const char *const managed[] = {
+		"2.5.29.19",         /* basicConstraints */
+		"2.5.29.14",         /* subjectKeyIdentifier */
+		"2.5.29.35",         /* authorityKeyIdentifier */
+		"2.5.29.15",         /* keyUsage */
+		"2.5.29.37",         /* extKeyUsage */
+		"2.5.29.30",         /* nameConstraints */
+		"2.5.29.31",         /* cRLDistributionPoints */
+		"2.5.29.32",         /* certificatePolicies */
+		"2.5.29.36",         /* policyConstraints */
+		"1.3.6.1.5.5.7.1.1", /* authorityInfoAccess */
+	};
+	for (size_t i = 0; i < sizeof managed / sizeof managed[0]; i++)
+		if (!strcmp(oid, managed[i]))
+			return 1;
+	return 0;
+}
+
 int cf_policies_der(const struct cf_profile *p, struct cf_buf *out, struct cf_error *err)
 {
 	struct cf_buf seq = CF_BUF_INIT;

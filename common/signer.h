@@ -76,6 +76,12 @@ int cf_policies_der(const struct cf_profile *p, struct cf_buf *out, struct cf_er
 int cf_profile_check_names(const struct cf_profile *p, const char *cn, const struct cf_host *hosts,
 			   size_t nhosts, struct cf_error *err);
 
+/* Extensions the CA and the profile decide, never taken from a request even
+ * under copy_extensions: basicConstraints (as cfssl), and beyond cfssl the
+ * key identifiers, key usages, name constraints, CRL/AIA locations and
+ * policies, so that a CSR cannot widen what the profile allows. */
+int cf_ext_ca_managed(const char *oid);
+
 /* Decimal text of an unsigned big-endian integer. */
 void cf_uint_decimal(const unsigned char *be, size_t n, struct cf_buf *out);
 

@@ -163,6 +163,17 @@ printf '{"CN":"x","names":[{"OID":{"1.abc":"v"}}]}' >badoid.json
 t cfssl gencert -ca ca.pem -ca-key ca-key.pem badoid.json >/dev/null 2>badoid.err
 check_eq "bad OID part" '{"code":9300,"message":"invalid OID part abc"}' "$(tail -n1 badoid.err)"
 
+# CA-managed extensions are never taken from a request, even with copy_extensions
+printf '{"CN":"ku","key":{"algo":"ecdsa","size":256},"extensions":[{"id":[2,5,29,15],"critical":true,"value":"AwIBBg=="},{"id":[1,2,3,5],"value":"BQA="}]}' >kuext.json
+(set -o pipefail; t cfssl gencert -ca ca.pem -ca-key ca-key.pem -config copy.json kuext.json 2>kuext.err | t cfssljson -bare kuext)
+check_contains "a keyUsage from the request is not copied" "$(openssl x509 -in kuext.pem -noout -ext keyUsage)" "Digital Signature"
+check_not_contains "the request's cert sign bit does not reach the certificate" "$(openssl x509 -in kuext.pem -noout -ext keyUsage)" "Certificate Sign"
+check_contains "other request extensions are still copied" "$(openssl x509 -in kuext.pem -noout -text)" "1.2.3.5"
+check_contains "the withheld extension is logged" "$(cat kuext.err)" "extension 2.5.29.15 of the request not copied: the CA sets it"
+t cfssl sign -ca ca.pem -ca-key ca-key.pem -config copy.json kuext.csr 2>kusign.err | t cfssljson -bare kusign
+check_not_contains "sign: the request's keyUsage is not copied" "$(openssl x509 -in kusign.pem -noout -ext keyUsage)" "Certificate Sign"
+check_contains "sign: logged" "$(cat kusign.err)" "1 extension(s) of the request not copied: the CA sets them"
+
 # deviation 4: IDNA
 check "IDNA host signs" issue idn urls -hostname 'bücher.example'
 check_eq "IDNA: A-label SAN" "DNS:xn--bcher-kva.example" \

@@ -140,3 +140,55 @@ unsigned char *cf_buf_detach(struct cf_buf *b, size_t *len)
 	b->len = b->cap = 0;
 	return d;
 }
+
+void cf_buf_add_utf8(struct cf_buf *b, unsigned long cp)
+{
+	if (cp < 0x80) {
+		cf_buf_addc(b, (unsigned char)cp);
+	} else if (cp < 0x800) {
+		cf_buf_addc(b, (unsigned char)(0xc0 | (cp >> 6)));
+		cf_buf_addc(b, (unsigned char)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		cf_buf_addc(b, (unsigned char)(0xe0 | (cp >> 12)));
+		cf_buf_addc(b, (unsigned char)(0x80 | ((cp >> 6) & 0x3f)));
+		cf_buf_addc(b, (unsigned char)(0x80 | (cp & 0x3f)));
+	} else {
+		cf_buf_addc(b, (unsigned char)(0xf0 | (cp >> 18)));
+		cf_buf_addc(b, (unsigned char)(0x80 | ((cp >> 12) & 0x3f)));
+		cf_buf_addc(b, (unsigned char)(0x80 | ((cp >> 6) & 0x3f)));
+		cf_buf_addc(b, (unsigned char)(0x80 | (cp & 0x3f)));
+	}
+}
+
+int cf_utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t len;
+		unsigned long cp, min;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			len = 2, cp = c & 0x1f, min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			len = 3, cp = c & 0x0f, min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			len = 4, cp = c & 0x07, min = 0x10000;
+		} else {
+			return 0;
+		}
+		if (i + len > n)
+			return 0;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += len;
+	}
+	return 1;
+}

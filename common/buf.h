@@ -22,6 +22,10 @@ void cf_buf_addc(struct cf_buf *b, unsigned char c);
 void cf_buf_adds(struct cf_buf *b, const char *s);
 void cf_buf_printf(struct cf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cf_buf_vprintf(struct cf_buf *b, const char *fmt, va_list ap);
+/* Appends code point @cp as UTF-8. */
+void cf_buf_add_utf8(struct cf_buf *b, unsigned long cp);
+/* Go's utf8.Valid. */
+int cf_utf8_valid(const unsigned char *s, size_t n);
 /* Wipes the contents, then frees. Accepts a zeroed buffer. */
 void cf_buf_release(struct cf_buf *b);
 /* Takes the data out of @b (caller frees); @b is left empty. */

@@ -485,25 +485,6 @@ static void oid_text(const unsigned char *p, size_t n, char *out, size_t outn, i
 	}
 }
 
-static void utf8_put(struct cf_buf *b, unsigned long cp)
-{
-	if (cp < 0x80) {
-		cf_buf_addc(b, (unsigned char)cp);
-	} else if (cp < 0x800) {
-		cf_buf_addc(b, (unsigned char)(0xc0 | (cp >> 6)));
-		cf_buf_addc(b, (unsigned char)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		cf_buf_addc(b, (unsigned char)(0xe0 | (cp >> 12)));
-		cf_buf_addc(b, (unsigned char)(0x80 | ((cp >> 6) & 0x3f)));
-		cf_buf_addc(b, (unsigned char)(0x80 | (cp & 0x3f)));
-	} else {
-		cf_buf_addc(b, (unsigned char)(0xf0 | (cp >> 18)));
-		cf_buf_addc(b, (unsigned char)(0x80 | ((cp >> 12) & 0x3f)));
-		cf_buf_addc(b, (unsigned char)(0x80 | ((cp >> 6) & 0x3f)));
-		cf_buf_addc(b, (unsigned char)(0x80 | (cp & 0x3f)));
-	}
-}
-
 /* Flattens a DER Name into its attributes, in document order (pkix.Name.Names). */
 static size_t parse_name(const unsigned char *dn, size_t len, struct atv **out)
 {
@@ -534,22 +515,11 @@ static size_t parse_name(const unsigned char *dn, size_t len, struct atv **out)
 			a->rdn = rdn;
 			a->raw_value = val.raw;
 			a->raw_value_len = val.rawlen;
-			switch (val.tag) {
-			case 0x0c: /* UTF8String */
-			case 0x12: /* NumericString */
-			case 0x13: /* PrintableString */
-			case 0x14: /* T61String */
-			case 0x16: /* IA5String */
+			if (cf_der_string_utf8(&val, &a->value) > 0) {
 				a->is_string = 1;
+			} else {
+				cf_buf_release(&a->value);
 				cf_buf_add(&a->value, val.content, val.len);
-				break;
-			case 0x1e: /* BMPString */
-				a->is_string = 1;
-				for (size_t i = 0; i + 1 < val.len; i += 2)
-					utf8_put(&a->value, ((unsigned long)val.content[i] << 8) |
-								    val.content[i + 1]);
-				break;
-			default: cf_buf_add(&a->value, val.content, val.len);
 			}
 			if (!a->value.data)
 				cf_buf_add(&a->value, "", 0);

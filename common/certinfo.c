@@ -202,72 +202,6 @@ static void jw_oid(struct jw *w, const char *key, const struct oid *o)
 
 /* ---- strings ---- */
 
-static void utf8_put(struct cf_buf *b, unsigned long c)
-{
-	if (c < 0x80) {
-		cf_buf_addc(b, (unsigned char)c);
-	} else if (c < 0x800) {
-		cf_buf_addc(b, (unsigned char)(0xc0 | (c >> 6)));
-		cf_buf_addc(b, (unsigned char)(0x80 | (c & 0x3f)));
-	} else if (c < 0x10000) {
-		cf_buf_addc(b, (unsigned char)(0xe0 | (c >> 12)));
-		cf_buf_addc(b, (unsigned char)(0x80 | ((c >> 6) & 0x3f)));
-		cf_buf_addc(b, (unsigned char)(0x80 | (c & 0x3f)));
-	} else {
-		cf_buf_addc(b, (unsigned char)(0xf0 | (c >> 18)));
-		cf_buf_addc(b, (unsigned char)(0x80 | ((c >> 12) & 0x3f)));
-		cf_buf_addc(b, (unsigned char)(0x80 | ((c >> 6) & 0x3f)));
-		cf_buf_addc(b, (unsigned char)(0x80 | (c & 0x3f)));
-	}
-}
-
-/* Go's utf8.Valid. */
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned char c = s[i];
-		size_t len;
-		unsigned long cp, min;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			len = 2, cp = c & 0x1f, min = 0x80;
-		} else if ((c & 0xf0) == 0xe0) {
-			len = 3, cp = c & 0x0f, min = 0x800;
-		} else if ((c & 0xf8) == 0xf0) {
-			len = 4, cp = c & 0x07, min = 0x10000;
-		} else {
-			return 0;
-		}
-		if (i + len > n)
-			return 0;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += len;
-	}
-	return 1;
-}
-
-/* crypto/x509's isPrintable, which also lets '*' and '&' through. */
-static int printable_ok(const unsigned char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char b = s[i];
-		if (!((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') ||
-		      (b >= '\'' && b <= ')') || (b >= '+' && b <= '/') || b == ' ' || b == ':' ||
-		      b == '=' || b == '?' || b == '*' || b == '&'))
-			return 0;
-	}
-	return 1;
-}
-
 static int ia5_ok(const unsigned char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -288,52 +222,15 @@ struct value {
  * -1 for a malformed string; 1 for a type Go leaves nil (VAL_NULL). */
 static int value_parse(const struct cf_der_tlv *t, struct value *v)
 {
-	const unsigned char *p = t->content;
-	size_t n = t->len;
 	memset(v, 0, sizeof *v);
-	switch (t->tag) {
-	case 0x13: /* PrintableString */
-		if (!printable_ok(p, n))
-			return -1;
-		break;
-	case 0x0c: /* UTF8String */
-		if (!utf8_valid(p, n))
-			return -1;
-		break;
-	case 0x16: /* IA5String */
-		if (!ia5_ok(p, n))
-			return -1;
-		break;
-	case 0x12: /* NumericString */
-		for (size_t i = 0; i < n; i++)
-			if (!((p[i] >= '0' && p[i] <= '9') || p[i] == ' '))
-				return -1;
-		break;
-	case 0x14: /* T61String: Go takes the bytes as they are */ break;
-	case 0x1e: /* BMPString */
-		if (n % 2)
-			return -1;
-		if (n >= 2 && p[n - 1] == 0 && p[n - 2] == 0)
-			n -= 2;
+	int r = cf_der_string_utf8(t, &v->s);
+	if (r < 0)
+		return -1;
+	if (r > 0) {
 		v->kind = VAL_STRING;
-		for (size_t i = 0; i < n; i += 2) {
-			unsigned long c = ((unsigned long)p[i] << 8) | p[i + 1];
-			if (c >= 0xd800 && c < 0xdc00 && i + 3 < n) {
-				unsigned long d = ((unsigned long)p[i + 2] << 8) | p[i + 3];
-				if (d >= 0xdc00 && d < 0xe000) {
-					utf8_put(&v->s,
-						 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00));
-					i += 2;
-					continue;
-				}
-			}
-			if (c >= 0xd800 && c < 0xe000)
-				c = 0xfffd;
-			utf8_put(&v->s, c);
-		}
-		if (!v->s.data)
-			cf_buf_add(&v->s, "", 0);
 		return 0;
+	}
+	switch (t->tag) {
 	case CF_DER_INTEGER:
 		if (small_int(t, &v->i) < 0)
 			return -1;
@@ -341,13 +238,10 @@ static int value_parse(const struct cf_der_tlv *t, struct value *v)
 		return 0;
 	case CF_DER_OCTET_STRING:
 		v->kind = VAL_BYTES;
-		cf_buf_add(&v->s, p, n);
+		cf_buf_add(&v->s, t->content, t->len);
 		return 0;
 	default: v->kind = VAL_NULL; return 1;
 	}
-	v->kind = VAL_STRING;
-	cf_buf_add(&v->s, p, n);
-	return 0;
 }
 
 static void jw_value(struct jw *w, const char *key, const struct value *v)

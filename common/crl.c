@@ -242,71 +242,6 @@ struct name_values {
 	size_t n;
 };
 
-static void utf8_put(struct cf_buf *b, unsigned cp)
-{
-	if (cp < 0x80) {
-		cf_buf_addc(b, (unsigned char)cp);
-	} else if (cp < 0x800) {
-		cf_buf_addc(b, (unsigned char)(0xc0 | cp >> 6));
-		cf_buf_addc(b, (unsigned char)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		cf_buf_addc(b, (unsigned char)(0xe0 | cp >> 12));
-		cf_buf_addc(b, (unsigned char)(0x80 | ((cp >> 6) & 0x3f)));
-		cf_buf_addc(b, (unsigned char)(0x80 | (cp & 0x3f)));
-	} else {
-		cf_buf_addc(b, (unsigned char)(0xf0 | cp >> 18));
-		cf_buf_addc(b, (unsigned char)(0x80 | ((cp >> 12) & 0x3f)));
-		cf_buf_addc(b, (unsigned char)(0x80 | ((cp >> 6) & 0x3f)));
-		cf_buf_addc(b, (unsigned char)(0x80 | (cp & 0x3f)));
-	}
-}
-
-/* The Go string of a directory string value; 0 when Go would not see a string. */
-static int decode_string(const struct cf_der_tlv *t, struct cf_buf *out)
-{
-	switch (t->tag) {
-	case 0x12: /* NumericString */
-	case 0x13: /* PrintableString */
-	case 0x14: /* T61String */
-	case 0x16: /* IA5String */
-	case 0x0c: /* UTF8String */ cf_buf_add(out, t->content, t->len); return 1;
-	case 0x1e: { /* BMPString: UTF-16 without a trailing NUL */
-		size_t n = t->len;
-		if (n % 2)
-			return 0;
-		if (n >= 2 && t->content[n - 1] == 0 && t->content[n - 2] == 0)
-			n -= 2;
-		for (size_t i = 0; i < n; i += 2) {
-			unsigned u = (unsigned)t->content[i] << 8 | t->content[i + 1];
-			if (u >= 0xd800 && u < 0xdc00 && i + 3 < n) {
-				unsigned l = (unsigned)t->content[i + 2] << 8 | t->content[i + 3];
-				if (l >= 0xdc00 && l < 0xe000) {
-					utf8_put(out,
-						 0x10000 + ((u - 0xd800) << 10) + (l - 0xdc00));
-					i += 2;
-					continue;
-				}
-			}
-			utf8_put(out, (u >= 0xd800 && u < 0xe000) ? 0xfffd : u);
-		}
-		cf_buf_addc(out, 0);
-		out->len--;
-		return 1;
-	}
-	default: return 0;
-	}
-}
-
-static int cmp_der(const void *a, const void *b)
-{
-	const struct cf_buf *x = a, *y = b;
-	size_t n = x->len < y->len ? x->len : y->len;
-	int c = memcmp(x->data, y->data, n);
-	if (c)
-		return c;
-	return (x->len > y->len) - (x->len < y->len);
-}
-
 int cf_crl_go_name(const unsigned char *der, size_t len, struct cf_buf *out)
 {
 	struct name_values vals[NTYPES];
@@ -337,8 +272,10 @@ int cf_crl_go_name(const unsigned char *der, size_t len, struct cf_buf *out)
 			if (!std || k == NTYPES)
 				continue;
 			struct cf_buf s = CF_BUF_INIT;
-			if (!decode_string(&f, &s))
+			if (cf_der_string_utf8(&f, &s) <= 0) {
+				cf_buf_release(&s);
 				continue;
+			}
 			struct name_values *nv = &vals[k];
 			if (type == 3 || type == 5) { /* CommonName, SerialNumber: last wins */
 				for (size_t i = 0; i < nv->n; i++)
@@ -367,7 +304,7 @@ int cf_crl_go_name(const unsigned char *der, size_t len, struct cf_buf *out)
 			cf_der_go_string(&a, (const char *)nv->v[i].data, nv->v[i].len);
 			cf_der_wrap(&enc[i], CF_DER_SEQUENCE, &a);
 		}
-		qsort(enc, nv->n, sizeof *enc, cmp_der);
+		qsort(enc, nv->n, sizeof *enc, cf_der_cmp);
 		struct cf_buf set = CF_BUF_INIT;
 		for (size_t i = 0; i < nv->n; i++) {
 			cf_buf_add(&set, enc[i].data, enc[i].len);

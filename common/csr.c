@@ -491,16 +491,6 @@ static int atv(struct cf_buf *out, const char *oid, const char *value, size_t le
 	return 0;
 }
 
-static int cmp_der(const void *a, const void *b)
-{
-	const struct cf_buf *x = a, *y = b;
-	size_t n = x->len < y->len ? x->len : y->len;
-	int c = memcmp(x->data, y->data, n);
-	if (c)
-		return c;
-	return x->len < y->len ? -1 : x->len > y->len;
-}
-
 /* One RDN holding every value of one attribute type, DER-sorted as a SET OF. */
 static void rdn_multi(struct cf_buf *out, const char *oid, const char **vals, size_t n)
 {
@@ -509,7 +499,7 @@ static void rdn_multi(struct cf_buf *out, const char *oid, const char **vals, si
 	struct cf_buf *enc = cf_xcalloc(n, sizeof *enc);
 	for (size_t i = 0; i < n; i++)
 		atv(&enc[i], oid, vals[i], strlen(vals[i]));
-	qsort(enc, n, sizeof *enc, cmp_der);
+	qsort(enc, n, sizeof *enc, cf_der_cmp);
 	struct cf_buf set = CF_BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		cf_buf_add(&set, enc[i].data, enc[i].len);

@@ -65,118 +65,6 @@ static int oid_text(const unsigned char *p, size_t n, struct cf_buf *out)
 	return 0;
 }
 
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = s[i];
-		size_t k;
-		unsigned cp, min;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			k = 1, cp = c & 0x1f, min = 0x80;
-		} else if ((c & 0xf0) == 0xe0) {
-			k = 2, cp = c & 0x0f, min = 0x800;
-		} else if ((c & 0xf8) == 0xf0) {
-			k = 3, cp = c & 0x07, min = 0x10000;
-		} else {
-			return 0;
-		}
-		if (i + k >= n)
-			return 0;
-		for (size_t j = 1; j <= k; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + j] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += k + 1;
-	}
-	return 1;
-}
-
-static void put_utf8(struct cf_buf *b, unsigned cp)
-{
-	if (cp < 0x80) {
-		cf_buf_addc(b, (unsigned char)cp);
-	} else if (cp < 0x800) {
-		cf_buf_addc(b, (unsigned char)(0xc0 | (cp >> 6)));
-		cf_buf_addc(b, (unsigned char)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		cf_buf_addc(b, (unsigned char)(0xe0 | (cp >> 12)));
-		cf_buf_addc(b, (unsigned char)(0x80 | ((cp >> 6) & 0x3f)));
-		cf_buf_addc(b, (unsigned char)(0x80 | (cp & 0x3f)));
-	} else {
-		cf_buf_addc(b, (unsigned char)(0xf0 | (cp >> 18)));
-		cf_buf_addc(b, (unsigned char)(0x80 | ((cp >> 12) & 0x3f)));
-		cf_buf_addc(b, (unsigned char)(0x80 | ((cp >> 6) & 0x3f)));
-		cf_buf_addc(b, (unsigned char)(0x80 | (cp & 0x3f)));
-	}
-}
-
-static int printable_char(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       strchr(" '()+,-./:=?*&", c) != NULL;
-}
-
-/* Decodes a string value the way Go's encoding/asn1 does when it unmarshals
- * into an interface{}. Returns 1 for a string (UTF-8 appended to @out), 0 for
- * another type, -1 for an invalid string. */
-static int decode_string(const struct cf_der_tlv *t, struct cf_buf *out)
-{
-	const unsigned char *p = t->content;
-	size_t n = t->len;
-	switch (t->tag) {
-	case 0x13: /* PrintableString; Go tolerates '*' and '&' when parsing */
-		for (size_t i = 0; i < n; i++)
-			if (!p[i] || !printable_char(p[i]))
-				return -1;
-		break;
-	case 0x16: /* IA5String */
-		for (size_t i = 0; i < n; i++)
-			if (p[i] >= 0x80)
-				return -1;
-		break;
-	case 0x12: /* NumericString */
-		for (size_t i = 0; i < n; i++)
-			if (p[i] != ' ' && (p[i] < '0' || p[i] > '9'))
-				return -1;
-		break;
-	case 0x0c: /* UTF8String */
-		if (!utf8_valid(p, n))
-			return -1;
-		break;
-	case 0x14: /* T61String: Go takes the bytes as they are */ break;
-	case 0x1e: { /* BMPString: UTF-16BE, a trailing NUL dropped, lone surrogates U+FFFD */
-		if (n % 2)
-			return -1;
-		if (n >= 2 && p[n - 2] == 0 && p[n - 1] == 0)
-			n -= 2;
-		for (size_t i = 0; i < n; i += 2) {
-			unsigned u = (unsigned)p[i] << 8 | p[i + 1];
-			if (u >= 0xd800 && u < 0xdc00 && i + 3 < n) {
-				unsigned l = (unsigned)p[i + 2] << 8 | p[i + 3];
-				if (l >= 0xdc00 && l < 0xe000) {
-					put_utf8(out,
-						 0x10000 + ((u - 0xd800) << 10) + (l - 0xdc00));
-					i += 2;
-					continue;
-				}
-			}
-			put_utf8(out, u >= 0xd800 && u < 0xe000 ? 0xfffd : u);
-		}
-		return 1;
-	}
-	default: return 0;
-	}
-	cf_buf_add(out, p, n);
-	return 1;
-}
-
 /* ---- names ---- */
 
 void cf_name_attrs_free(struct cf_name_attr *attrs, size_t n)
@@ -232,7 +120,7 @@ int cf_csrparse_name(const unsigned char *der, size_t len, struct cf_name_attr *
 				cf_buf_release(&text);
 				goto bad;
 			}
-			int s = decode_string(&val, &v);
+			int s = cf_der_string_utf8(&val, &v);
 			if (s < 0) {
 				cf_buf_release(&text);
 				cf_buf_release(&v);
@@ -291,7 +179,7 @@ static int atv_der(struct cf_buf *out, const char *oid, const struct cf_name_att
 		return cf_error_set(err, CF_ERR_CERT_UNKNOWN, "asn1: invalid object identifier");
 	}
 	if (a->is_string) {
-		if (!utf8_valid(a->value, a->len)) {
+		if (!cf_utf8_valid(a->value, a->len)) {
 			cf_buf_release(&c);
 			return cf_error_set(err, CF_ERR_CERT_UNKNOWN,
 					    "asn1: string not valid UTF-8");
@@ -302,16 +190,6 @@ static int atv_der(struct cf_buf *out, const char *oid, const struct cf_name_att
 	}
 	cf_der_wrap(out, CF_DER_SEQUENCE, &c);
 	return 0;
-}
-
-static int cmp_buf(const void *x, const void *y)
-{
-	const struct cf_buf *a = x, *b = y;
-	size_t n = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->data, b->data, n);
-	if (c)
-		return c;
-	return a->len < b->len ? -1 : a->len > b->len;
 }
 
 int cf_name_der(const struct cf_name_attr *attrs, size_t n, struct cf_buf *out,
@@ -334,7 +212,7 @@ int cf_name_der(const struct cf_name_attr *attrs, size_t n, struct cf_buf *out,
 		if (!k)
 			continue;
 		/* a SET OF is DER-sorted by the encodings of its members */
-		qsort(enc, k, sizeof *enc, cmp_buf);
+		qsort(enc, k, sizeof *enc, cf_der_cmp);
 		struct cf_buf set = CF_BUF_INIT;
 		for (size_t i = 0; i < k; i++) {
 			cf_buf_add(&set, enc[i].data, enc[i].len);

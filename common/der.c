@@ -193,3 +193,71 @@ int cf_der_next(struct cf_der_reader *r, struct cf_der_tlv *t)
 	r->len -= hdr + len;
 	return 1;
 }
+
+int cf_der_cmp(const void *a, const void *b)
+{
+	const struct cf_buf *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = n ? memcmp(x->data, y->data, n) : 0;
+	if (c)
+		return c;
+	return (x->len > y->len) - (x->len < y->len);
+}
+
+static int printable_parse(unsigned char c)
+{
+	return c && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		     strchr(" '()+,-./:=?*&", c) != NULL);
+}
+
+int cf_der_string_utf8(const struct cf_der_tlv *t, struct cf_buf *out)
+{
+	const unsigned char *p = t->content;
+	size_t n = t->len;
+	switch (t->tag) {
+	case CF_DER_PRINTABLESTRING:
+		for (size_t i = 0; i < n; i++)
+			if (!printable_parse(p[i]))
+				return -1;
+		break;
+	case CF_DER_IA5STRING:
+		for (size_t i = 0; i < n; i++)
+			if (p[i] >= 0x80)
+				return -1;
+		break;
+	case 0x12: /* NumericString */
+		for (size_t i = 0; i < n; i++)
+			if (p[i] != ' ' && (p[i] < '0' || p[i] > '9'))
+				return -1;
+		break;
+	case CF_DER_UTF8STRING:
+		if (!cf_utf8_valid(p, n))
+			return -1;
+		break;
+	case 0x14: /* T61String: Go takes the bytes as they are */ break;
+	case 0x1e: { /* BMPString */
+		if (n % 2)
+			return -1;
+		if (n >= 2 && p[n - 2] == 0 && p[n - 1] == 0)
+			n -= 2;
+		for (size_t i = 0; i < n; i += 2) {
+			unsigned long u = (unsigned long)p[i] << 8 | p[i + 1];
+			if (u >= 0xd800 && u < 0xdc00 && i + 3 < n) {
+				unsigned long l = (unsigned long)p[i + 2] << 8 | p[i + 3];
+				if (l >= 0xdc00 && l < 0xe000) {
+					cf_buf_add_utf8(out, 0x10000 + ((u - 0xd800) << 10) +
+								     (l - 0xdc00));
+					i += 2;
+					continue;
+				}
+			}
+			cf_buf_add_utf8(out, u >= 0xd800 && u < 0xe000 ? 0xfffd : u);
+		}
+		cf_buf_add(out, "", 0);
+		return 1;
+	}
+	default: return 0;
+	}
+	cf_buf_add(out, p, n);
+	return 1;
+}

@@ -45,6 +45,10 @@ void cf_der_time(struct cf_buf *out, int64_t unix_seconds);
  * A-Z a-z 0-9 space ' ( ) + , - . / : = ?, else UTF8String. */
 void cf_der_go_string(struct cf_buf *out, const char *s, size_t len);
 
+/* qsort comparator of struct cf_buf encodings in DER SET OF order
+ * (bytes.Compare: byte order, a prefix first). */
+int cf_der_cmp(const void *a, const void *b);
+
 /* Reading. A reader walks the TLVs of one level. */
 struct cf_der_reader {
 	const unsigned char *p;
@@ -58,6 +62,14 @@ struct cf_der_tlv {
 	const unsigned char *raw; /* the whole TLV */
 	size_t rawlen;
 };
+
+/* Decodes a string value as Go's encoding/asn1 does when it unmarshals into
+ * an interface{}: PrintableString (also '*' and '&'), IA5String,
+ * NumericString and UTF8String validated, T61String taken as bytes,
+ * BMPString from UTF-16 (a trailing NUL dropped, lone surrogates U+FFFD).
+ * Returns 1 with the UTF-8 text appended to @out, 0 for a value of another
+ * type, -1 for an invalid string. */
+int cf_der_string_utf8(const struct cf_der_tlv *t, struct cf_buf *out);
 
 /* Reads the next TLV (single-byte tags, definite lengths). 1 read, 0 at the
  * end, -1 malformed. */

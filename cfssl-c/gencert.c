@@ -6,7 +6,6 @@
 #include "cli.h"
 #include "config.h"
 #include "csr.h"
-#include "fileio.h"
 #include "genkey.h"
 #include "gojson.h"
 #include "initca.h"
@@ -179,12 +178,8 @@ int cmd_gencert(struct cfssl_ctx *ctx)
 		return cf_error_set(err, CF_ERR_PLAIN,
 				    "only one argument is accepted, please check with usage");
 
-	struct cf_buf data = CF_BUF_INIT;
-	if (cf_read_file(ctx->pos[0], &data, err) < 0)
-		return -1;
 	struct cf_csr_request req;
-	int r = cf_csr_request_parse((const char *)data.data, data.len, &req, err);
-	cf_buf_release(&data);
+	int r = cf_csr_request_load(ctx->pos[0], &req, err);
 	if (r < 0) {
 		cf_csr_request_release(&req);
 		return -1;

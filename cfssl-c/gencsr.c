@@ -6,7 +6,6 @@
 #include "cli.h"
 #include "csr.h"
 #include "csrparse.h"
-#include "fileio.h"
 #include "gojson.h"
 #include "keygen.h"
 #include "log.h"
@@ -37,12 +36,7 @@ static int request_from_json(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 	if (ctx->npos > 1)
 		return cf_error_set(err, CF_ERR_PLAIN,
 				    "only one argument is accepted, please check with usage");
-	struct cf_buf data = CF_BUF_INIT;
-	if (cf_read_file(ctx->pos[0], &data, err) < 0)
-		return -1;
-	int r = cf_csr_request_parse((const char *)data.data, data.len, req, err);
-	cf_buf_release(&data);
-	return r;
+	return cf_csr_request_load(ctx->pos[0], req, err);
 }
 
 int cmd_gencsr(struct cfssl_ctx *ctx)

@@ -2,7 +2,6 @@
 #include "genkey.h"
 
 #include "cli.h"
-#include "fileio.h"
 #include "gojson.h"
 #include "initca.h"
 #include "log.h"
@@ -101,12 +100,8 @@ int cmd_genkey(struct cfssl_ctx *ctx)
 				    "only one argument is accepted, please check with usage");
 
 	/* cfssl's genkey reads neither -cn nor -hostname (nor -ca-key with -initca). */
-	struct cf_buf data = CF_BUF_INIT;
-	if (cf_read_file(ctx->pos[0], &data, err) < 0)
-		return -1;
 	struct cf_csr_request req;
-	int r = cf_csr_request_parse((const char *)data.data, data.len, &req, err);
-	cf_buf_release(&data);
+	int r = cf_csr_request_load(ctx->pos[0], &req, err);
 	if (r == 0)
 		r = ctx->flags[F_INITCA].b ? new_ca(ctx, &req) : new_key(ctx, &req);
 	cf_csr_request_release(&req);

@@ -11,7 +11,6 @@
 #include "cli.h"
 #include "config.h"
 #include "der.h"
-#include "fileio.h"
 #include "genkey.h"
 #include "log.h"
 #include "pem.h"
@@ -289,12 +288,8 @@ int cmd_selfsign(struct cfssl_ctx *ctx)
 		return cf_error_set(err, CF_ERR_PLAIN,
 				    "too many arguments are provided, please check with usage");
 
-	struct cf_buf data = CF_BUF_INIT;
-	if (cf_read_file(ctx->pos[i], &data, err) < 0)
-		return -1;
 	struct cf_csr_request req;
-	int r = cf_csr_request_parse((const char *)data.data, data.len, &req, err);
-	cf_buf_release(&data);
+	int r = cf_csr_request_load(ctx->pos[i], &req, err);
 	if (r < 0) {
 		cf_csr_request_release(&req);
 		return -1;

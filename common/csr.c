@@ -9,6 +9,7 @@
 #include "base64.h"
 #include "csrparse.h"
 #include "der.h"
+#include "fileio.h"
 #include "gojson.h"
 #include "log.h"
 #include "pem.h"
@@ -344,6 +345,17 @@ int cf_csr_request_parse(const char *data, size_t len, struct cf_csr_request *re
 	if (!req->size_given && strcmp(req->algo, "rsa") == 0)
 		req->size = 2048;
 	return 0;
+}
+
+int cf_csr_request_load(const char *path, struct cf_csr_request *req, struct cf_error *err)
+{
+	memset(req, 0, sizeof *req);
+	struct cf_buf data = CF_BUF_INIT;
+	if (cf_read_file(path, &data, err) < 0)
+		return -1;
+	int r = cf_csr_request_parse((const char *)data.data, data.len, req, err);
+	cf_buf_release(&data);
+	return r;
 }
 
 void cf_csr_request_release(struct cf_csr_request *req)

@@ -58,6 +58,9 @@ struct cf_csr_request {
 int cf_csr_request_parse(const char *data, size_t len, struct cf_csr_request *req,
 			 struct cf_error *err);
 void cf_csr_request_release(struct cf_csr_request *req);
+/* Reads @path ("-" = stdin, cf_read_file's errors) and decodes it as above.
+ * @req is always initialised, so it can be released after a failure. */
+int cf_csr_request_load(const char *path, struct cf_csr_request *req, struct cf_error *err);
 
 /* Replaces the hosts of @req by @list split on "," (cfssl's -hostname);
  * trimming and skipping of empty items happen in cf_csr_hosts. */

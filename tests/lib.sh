@@ -162,6 +162,59 @@ check_file_mode()
 	check_eq "$1" "$2" "$mode"
 }
 
+# start_etcd DIR CERT KEY CA: etcd on 127.0.0.1 (a free port, retried) serving
+# TLS with CERT/KEY and requiring client certificates from CA, data in DIR.
+# Sets ETCD_PID and ETCD_PORT; the process is stopped at exit.
+ETCD_PID=
+ETCD_PORT=
+start_etcd()
+{
+	local dir=$1 cert=$2 key=$3 ca=$4 p q
+	for _ in 1 2 3 4 5; do
+		p=$((20000 + RANDOM % 20000))
+		q=$((p + 1))
+		rm -rf "$dir/etcd-data"
+		timeout -k 5 600 etcd --name cfssl-c-test --data-dir "$dir/etcd-data" \
+			--listen-client-urls "https://127.0.0.1:$p" \
+			--advertise-client-urls "https://127.0.0.1:$p" \
+			--listen-peer-urls "http://127.0.0.1:$q" \
+			--initial-advertise-peer-urls "http://127.0.0.1:$q" \
+			--initial-cluster "cfssl-c-test=http://127.0.0.1:$q" \
+			--cert-file "$cert" --key-file "$key" \
+			--client-cert-auth --trusted-ca-file "$ca" \
+			>"$dir/etcd.log" 2>&1 &
+		ETCD_PID=$!
+		lib_track_pid "$ETCD_PID"
+		for _ in $(seq 1 100); do
+			if ! kill -0 "$ETCD_PID" 2>/dev/null; then
+				break
+			fi
+			if grep -q 'ready to serve client requests' "$dir/etcd.log"; then
+				ETCD_PORT=$p
+				return 0
+			fi
+			sleep 0.3
+		done
+		stop_etcd
+		if grep -q 'address already in use' "$dir/etcd.log"; then
+			continue
+		fi
+		break
+	done
+	echo "etcd did not become ready; last lines of its log:"
+	tail -n 15 "$dir/etcd.log" | sed 's/^/     | /'
+	return 1
+}
+
+stop_etcd()
+{
+	if [ -n "$ETCD_PID" ]; then
+		kill "$ETCD_PID" 2>/dev/null
+		wait "$ETCD_PID" 2>/dev/null
+		ETCD_PID=
+	fi
+}
+
 # Print the message and exit as "skipped".
 skip_all()
 {

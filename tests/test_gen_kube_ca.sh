@@ -487,57 +487,6 @@ if ! command -v etcd >/dev/null 2>&1 || ! command -v etcdctl >/dev/null 2>&1; th
 	finish
 fi
 export ETCDCTL_API=3
-ETCD_PID=
-ETCD_PORT=
-
-# start_etcd DIR: etcd with kubernetes.crt/.key as server, ca.crt for client certificates.
-start_etcd()
-{
-	local dir=$1 p q
-	for _ in 1 2 3 4 5; do
-		p=$((20000 + RANDOM % 20000))
-		q=$((p + 1))
-		rm -rf "$dir/etcd-data"
-		timeout -k 5 600 etcd --name gen-kube-ca-test --data-dir "$dir/etcd-data" \
-			--listen-client-urls "https://127.0.0.1:$p" \
-			--advertise-client-urls "https://127.0.0.1:$p" \
-			--listen-peer-urls "http://127.0.0.1:$q" \
-			--initial-advertise-peer-urls "http://127.0.0.1:$q" \
-			--initial-cluster "gen-kube-ca-test=http://127.0.0.1:$q" \
-			--cert-file "$dir/kubernetes.crt" --key-file "$dir/kubernetes.key" \
-			--client-cert-auth --trusted-ca-file "$dir/ca.crt" \
-			>"$dir/etcd.log" 2>&1 &
-		ETCD_PID=$!
-		lib_track_pid "$ETCD_PID"
-		for _ in $(seq 1 100); do
-			if ! kill -0 "$ETCD_PID" 2>/dev/null; then
-				break
-			fi
-			if grep -q 'ready to serve client requests' "$dir/etcd.log"; then
-				ETCD_PORT=$p
-				return 0
-			fi
-			sleep 0.3
-		done
-		stop_etcd
-		if grep -q 'address already in use' "$dir/etcd.log"; then
-			continue
-		fi
-		break
-	done
-	echo "etcd did not become ready; last lines of its log:"
-	tail -n 15 "$dir/etcd.log" | sed 's/^/     | /'
-	return 1
-}
-
-stop_etcd()
-{
-	if [ -n "$ETCD_PID" ]; then
-		kill "$ETCD_PID" 2>/dev/null
-		wait "$ETCD_PID" 2>/dev/null
-		ETCD_PID=
-	fi
-}
 
 # ctl CA CERT KEY ARGS...: etcdctl against the running etcd at 127.0.0.1.
 ctl()
@@ -551,7 +500,7 @@ ctl()
 }
 
 E=$(fresh etcd)
-if start_etcd "$E"; then
+if start_etcd "$E" "$E/kubernetes.crt" "$E/kubernetes.key" "$E/ca.crt"; then
 	lib_pass "etcd started with kubernetes.crt (port $ETCD_PORT)"
 	out=$(ctl "$E/ca.crt" "$E/admin.crt" "$E/admin.key" put k v 2>&1)
 	check_eq "etcd: put with the admin client certificate" OK "$out"

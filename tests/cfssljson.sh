@@ -321,10 +321,18 @@ esac
 expect_files "-version"
 
 # cfssljson does no cryptography: it must not even load GnuTLS, whose library
-# constructor initialises it (a start-up cost on every pipeline).
+# constructor initialises it (a start-up cost on every pipeline), nor carry it
+# (a -Dstatic_crypto=true build would run the same constructor).
 if command -v ldd >/dev/null 2>&1; then
 	if ldd "$BIN" 2>/dev/null | grep -q gnutls; then
 		fail "cfssljson-c links GnuTLS"
+	else
+		pass
+	fi
+fi
+if command -v nm >/dev/null 2>&1 && nm "$BIN" >/dev/null 2>&1; then
+	if nm "$BIN" | grep -q ' [TtDdBb] _*gnutls_'; then
+		fail "cfssljson-c carries GnuTLS code"
 	else
 		pass
 	fi

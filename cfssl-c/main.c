@@ -7,32 +7,39 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gnutls/gnutls.h>
 #include <jansson.h>
 
 #include "cli.h"
 #include "config.h"
+#include "crypto.h"
 #include "fileio.h"
 #include "log.h"
+
+/* GnuTLS is initialised by main (cf_crypto_init) for the commands that use it, not by its
+ * constructor in every run; nor is it torn down at exit. */
+GNUTLS_SKIP_GLOBAL_INIT
 
 static const struct {
 	const char *name;
 	cfssl_cmd_fn fn;
+	int crypto; /* needs GnuTLS */
 } commands[] = {
 	/* one command a line, alphabetical */
 	/* clang-format off */
-	{"bundle", cmd_bundle},
-	{"certinfo", cmd_certinfo},
-	{"crl", cmd_crl},
-	{"gencert", cmd_gencert},
-	{"gencrl", cmd_gencrl},
-	{"gencsr", cmd_gencsr},
-	{"genkey", cmd_genkey},
-	{"ocspsign", cmd_ocspsign},
-	{"print-defaults", cmd_print_defaults},
-	{"revoke", cmd_revoke},
-	{"selfsign", cmd_selfsign},
-	{"sign", cmd_sign},
-	{"version", cmd_version},
+	{"bundle", cmd_bundle, 1},
+	{"certinfo", cmd_certinfo, 1},
+	{"crl", cmd_crl, 1},
+	{"gencert", cmd_gencert, 1},
+	{"gencrl", cmd_gencrl, 1},
+	{"gencsr", cmd_gencsr, 1},
+	{"genkey", cmd_genkey, 1},
+	{"ocspsign", cmd_ocspsign, 1},
+	{"print-defaults", cmd_print_defaults, 0},
+	{"revoke", cmd_revoke, 1},
+	{"selfsign", cmd_selfsign, 1},
+	{"sign", cmd_sign, 1},
+	{"version", cmd_version, 0},
 	/* clang-format on */
 };
 
@@ -141,6 +148,8 @@ int main(int argc, char **argv)
 		return fr == CF_FLAGS_HELP ? 0 : 2;
 	}
 	cf_log_init(stderr, flags[F_LOGLEVEL].i);
+	if (commands[ci].crypto && cf_crypto_init(&err) < 0)
+		return print_error(&err);
 
 	struct cf_config *config = NULL;
 	if (*flags[F_CONFIG].str) {

@@ -47,12 +47,12 @@ static int check_ca_request(const struct cf_csr_info *info, const struct cf_prof
 		return cf_error_set(err, CF_ERR_POLICY_VIOLATION, "Policy violation request");
 	}
 	/* Go's view of the issuer: no basicConstraints = MaxPathLen 0 without the zero flag */
-	unsigned critical = 0, is_ca = 0;
-	int pathlen = 0, zero = 0;
-	if (gnutls_x509_crt_get_basic_constraints(ca->crt, &critical, &is_ca, &pathlen) >= 0)
+	long pathlen = 0;
+	int zero = 0;
+	if (ca->has_bc) {
+		pathlen = ca->bc_pathlen;
 		zero = pathlen == 0;
-	else
-		pathlen = 0;
+	}
 	if (pathlen > 0 && info->pathlen >= pathlen) {
 		cf_errorlog("local signer certificate disallows CA MaxPathLen extending");
 		return cf_error_set(err, CF_ERR_POLICY_VIOLATION, "Policy violation request");

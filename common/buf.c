@@ -89,9 +89,9 @@ void cf_buf_add(struct cf_buf *b, const void *p, size_t n)
 	b->data[b->len] = '\0';
 }
 
-void cf_buf_addc(struct cf_buf *b, unsigned char c)
+void cf_buf_reserve(struct cf_buf *b, size_t n)
 {
-	cf_buf_add(b, &c, 1);
+	grow(b, n);
 }
 
 void cf_buf_adds(struct cf_buf *b, const char *s)

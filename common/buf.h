@@ -18,7 +18,19 @@ struct cf_buf {
 
 /* Append bytes; aborts on out-of-memory (the only place the library dies). */
 void cf_buf_add(struct cf_buf *b, const void *p, size_t n);
-void cf_buf_addc(struct cf_buf *b, unsigned char c);
+/* Reserves room for @n more bytes (and the NUL) so that appends up to that size do not move
+ * the data. */
+void cf_buf_reserve(struct cf_buf *b, size_t n);
+/* One byte; inline because encoders call it per byte. */
+static inline void cf_buf_addc(struct cf_buf *b, unsigned char c)
+{
+	if (b->len + 2 <= b->cap) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+	} else {
+		cf_buf_add(b, &c, 1);
+	}
+}
 void cf_buf_adds(struct cf_buf *b, const char *s);
 void cf_buf_printf(struct cf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cf_buf_vprintf(struct cf_buf *b, const char *fmt, va_list ap);

@@ -187,8 +187,96 @@ int cf_key_export_pem(const struct cf_key *key, struct cf_buf *out, struct cf_er
 	return 0;
 }
 
+/* The fixed part of the SubjectPublicKeyInfo of the keys whose DER has one form; the point (or
+ * the Ed25519 key) follows. */
+static const struct {
+	int curve; /* gnutls_ecc_curve_t */
+	const char *prefix;
+	size_t prefix_len;
+	size_t coord; /* bytes of one coordinate (Ed25519: of the key) */
+} spki_forms[] = {
+	{GNUTLS_ECC_CURVE_SECP256R1,
+	 "\x30\x59\x30\x13\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x08\x2a\x86\x48\xce\x3d"
+	 "\x03\x01\x07\x03\x42\x00\x04",
+	 27, 32},
+	{GNUTLS_ECC_CURVE_SECP384R1,
+	 "\x30\x76\x30\x10\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x05\x2b\x81\x04\x00\x22"
+	 "\x03\x62\x00\x04",
+	 24, 48},
+	{GNUTLS_ECC_CURVE_SECP521R1,
+	 "\x30\x81\x9b\x30\x10\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x05\x2b\x81\x04\x00"
+	 "\x23\x03\x81\x86\x00\x04",
+	 26, 66},
+	{GNUTLS_ECC_CURVE_ED25519, "\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00", 12, 32},
+};
+#define NFORMS (sizeof spki_forms / sizeof spki_forms[0])
+
+static size_t form_len(size_t i)
+{
+	size_t points = spki_forms[i].curve == GNUTLS_ECC_CURVE_ED25519 ? 1 : 2;
+	return spki_forms[i].prefix_len + points * spki_forms[i].coord;
+}
+
+int cf_spki_is_canonical(const unsigned char *spki, size_t len)
+{
+	for (size_t i = 0; i < NFORMS; i++)
+		if (len == form_len(i) &&
+		    memcmp(spki, spki_forms[i].prefix, spki_forms[i].prefix_len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Appends @d as an unsigned big-endian number of exactly @n bytes; -1 if it does not fit. */
+static int add_fixed(struct cf_buf *out, const gnutls_datum_t *d, size_t n)
+{
+	size_t skip = 0;
+	while (skip < d->size && d->data[skip] == 0)
+		skip++;
+	size_t len = d->size - skip;
+	if (len > n)
+		return -1;
+	for (size_t i = len; i < n; i++)
+		cf_buf_addc(out, 0);
+	cf_buf_add(out, d->data + skip, len);
+	return 0;
+}
+
+/* EC and Ed25519 keys: the SPKI from the public coordinates, without GnuTLS's ASN.1 encoder.
+ * 0, or -1 for any other key (the caller takes the general path). */
+static int spki_from_raw(const struct cf_key *key, struct cf_buf *out)
+{
+	gnutls_ecc_curve_t curve;
+	gnutls_datum_t x = {NULL, 0}, y = {NULL, 0};
+	if (key->pk != GNUTLS_PK_ECDSA && key->pk != GNUTLS_PK_EDDSA_ED25519)
+		return -1;
+	if (gnutls_privkey_export_ecc_raw2(key->priv, &curve, &x,
+					   key->pk == GNUTLS_PK_ECDSA ? &y : NULL, NULL, 0) < 0)
+		return -1;
+	int ret = -1;
+	size_t start = out->len;
+	for (size_t i = 0; i < NFORMS; i++) {
+		if ((int)curve != spki_forms[i].curve)
+			continue;
+		cf_buf_add(out, spki_forms[i].prefix, spki_forms[i].prefix_len);
+		if (add_fixed(out, &x, spki_forms[i].coord) == 0 &&
+		    (curve == GNUTLS_ECC_CURVE_ED25519 ||
+		     add_fixed(out, &y, spki_forms[i].coord) == 0))
+			ret = 0;
+		break;
+	}
+	if (ret < 0 && out->len > start) {
+		out->len = start;
+		out->data[start] = '\0';
+	}
+	gnutls_free(x.data);
+	gnutls_free(y.data);
+	return ret;
+}
+
 int cf_key_spki(const struct cf_key *key, struct cf_buf *out, struct cf_error *err)
 {
+	if (spki_from_raw(key, out) == 0)
+		return 0;
 	gnutls_pubkey_t pub = NULL;
 	gnutls_datum_t d = {NULL, 0};
 	int r = gnutls_pubkey_init(&pub);

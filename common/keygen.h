@@ -36,6 +36,10 @@ int cf_key_export_pem(const struct cf_key *key, struct cf_buf *out, struct cf_er
 
 /* DER SubjectPublicKeyInfo of @key, appended to @out. */
 int cf_key_spki(const struct cf_key *key, struct cf_buf *out, struct cf_error *err);
+/* 1 when @spki is an EC key on P-256, P-384 or P-521 with an uncompressed point, or an Ed25519
+ * key, in the one DER form such keys have (the form Go marshals and GnuTLS exports): such an
+ * SPKI can be used as it is, without a round trip through GnuTLS. */
+int cf_spki_is_canonical(const unsigned char *spki, size_t len);
 /* SHA-1 over the subjectPublicKey BIT STRING contents of @spki (RFC 5280
  * method 1, as cfssl computes SubjectKeyId). */
 int cf_spki_key_id(const unsigned char *spki, size_t len, unsigned char id[20]);

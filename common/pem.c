@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base64.h"
+#include "der.h"
 #include "fileio.h"
 
 void cf_pem_encode(struct cf_buf *out, const char *label, const unsigned char *der, size_t len)
@@ -22,13 +23,7 @@ void cf_pem_encode(struct cf_buf *out, const char *label, const unsigned char *d
 
 static const char *memfind(const char *h, size_t hl, const char *n)
 {
-	size_t nl = strlen(n);
-	if (nl > hl)
-		return NULL;
-	for (size_t i = 0; i + nl <= hl; i++)
-		if (memcmp(h + i, n, nl) == 0)
-			return h + i;
-	return NULL;
+	return memmem(h, hl, n, strlen(n));
 }
 
 void cf_pem_block_release(struct cf_pem_block *blk)
@@ -106,6 +101,7 @@ static int decode_at(const char *begin, const char *end, struct cf_pem_block *bl
 	}
 	/* Go's pem.Decode drops spaces and tabs; the decoder skips CR and LF. */
 	struct cf_buf body = CF_BUF_INIT, der = CF_BUF_INIT;
+	cf_buf_reserve(&body, (size_t)(e - p));
 	for (const char *c = p; c < e; c++)
 		if (*c != ' ' && *c != '\t')
 			cf_buf_addc(&body, (unsigned char)*c);
@@ -183,16 +179,38 @@ static int is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
+/* cfssl's TrimSpace of a certificate file */
+static const char *trim(const unsigned char *data, size_t *len)
+{
+	const char *s = (const char *)data;
+	while (*len && is_space((unsigned char)*s)) {
+		s++;
+		(*len)--;
+	}
+	while (*len && is_space((unsigned char)s[*len - 1]))
+		(*len)--;
+	return s;
+}
+
+int cf_cert_pem_view(const unsigned char *data, size_t len, struct cf_pem_block *blk,
+		     struct cf_cert_view *v)
+{
+	const char *s = trim(data, &len);
+	const char *rest;
+	size_t restlen;
+	if (!cf_pem_decode(s, len, blk, &rest, &restlen))
+		return -1;
+	if (restlen > 0 || cf_cert_view_parse(blk->der, blk->len, v) < 0) {
+		cf_pem_block_release(blk);
+		return -1;
+	}
+	return 0;
+}
+
 int cf_parse_cert_pem(const unsigned char *data, size_t len, gnutls_x509_crt_t *crt,
 		      struct cf_error *err)
 {
-	const char *s = (const char *)data;
-	while (len && is_space((unsigned char)*s)) {
-		s++;
-		len--;
-	}
-	while (len && is_space((unsigned char)s[len - 1]))
-		len--;
+	const char *s = trim(data, &len);
 	struct cf_pem_block blk;
 	const char *rest;
 	size_t restlen;
@@ -241,6 +259,21 @@ int cf_crt_spki(gnutls_x509_crt_t crt, struct cf_buf *out)
 	return 0;
 }
 
+/* 0 when @der is a SEQUENCE whose first element is an INTEGER and whose second is not a
+ * SEQUENCE: not a PrivateKeyInfo. 1 otherwise (try it). */
+static int maybe_pkcs8(const unsigned char *der, size_t len)
+{
+	struct cf_der_reader r = {der, len}, in;
+	struct cf_der_tlv seq, version, second;
+	if (cf_der_next(&r, &seq) != 1 || seq.tag != CF_DER_SEQUENCE)
+		return 1;
+	in = (struct cf_der_reader){seq.content, seq.len};
+	if (cf_der_next(&in, &version) != 1 || version.tag != CF_DER_INTEGER ||
+	    cf_der_next(&in, &second) != 1)
+		return 1;
+	return second.tag == CF_DER_SEQUENCE;
+}
+
 int cf_parse_key_pem(const unsigned char *data, size_t len, const char *password,
 		     gnutls_x509_privkey_t *key, struct cf_error *err)
 {
@@ -282,8 +315,12 @@ int cf_parse_key_pem(const unsigned char *data, size_t len, const char *password
 			goto parse_err;
 	} else {
 		gnutls_datum_t d = {blk.der, (unsigned)blk.len};
-		if (gnutls_x509_privkey_import_pkcs8(k, &d, GNUTLS_X509_FMT_DER, NULL,
-						     GNUTLS_PKCS_PLAIN) < 0 &&
+		/* PKCS#8 first, unless the DER cannot be PKCS#8: its version INTEGER is followed by
+		 * an AlgorithmIdentifier SEQUENCE, PKCS#1's and SEC1's by an INTEGER and an OCTET
+		 * STRING (a failed attempt costs a libtasn1 decode). */
+		if ((!maybe_pkcs8(blk.der, blk.len) ||
+		     gnutls_x509_privkey_import_pkcs8(k, &d, GNUTLS_X509_FMT_DER, NULL,
+						      GNUTLS_PKCS_PLAIN) < 0) &&
 		    gnutls_x509_privkey_import(k, &d, GNUTLS_X509_FMT_DER) < 0)
 			goto parse_err;
 	}

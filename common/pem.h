@@ -9,6 +9,7 @@
 #include <gnutls/x509.h>
 
 #include "buf.h"
+#include "certview.h"
 #include "error.h"
 
 /* Appends "-----BEGIN @label-----\n", base64 in 64-column lines, "-----END @label-----\n". */
@@ -37,6 +38,13 @@ int cf_read_prefixed(const char *spec, struct cf_buf *out, struct cf_error *err)
  * PEM block, nothing after it. 1002 / 1003 errors as cfssl. *@crt is new. */
 int cf_parse_cert_pem(const unsigned char *data, size_t len, gnutls_x509_crt_t *crt,
 		      struct cf_error *err);
+
+/* The same file read without GnuTLS when it is plain: one PEM block, nothing after it, and DER
+ * that cf_cert_view_parse reads (@v points into @blk->der; release @blk after use). -1 with
+ * nothing to release otherwise: then cf_parse_cert_pem gives the certificate or cfssl's
+ * error. */
+int cf_cert_pem_view(const unsigned char *data, size_t len, struct cf_pem_block *blk,
+		     struct cf_cert_view *v);
 
 /* Appends the DER SubjectPublicKeyInfo of @crt. 0 / -1. */
 int cf_crt_spki(gnutls_x509_crt_t crt, struct cf_buf *out);

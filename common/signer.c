@@ -18,11 +18,73 @@ void cf_ca_release(struct cf_ca *ca)
 {
 	if (!ca)
 		return;
-	if (ca->crt)
-		gnutls_x509_crt_deinit(ca->crt);
 	cf_key_release(&ca->key);
 	cf_buf_release(&ca->subject);
 	memset(ca, 0, sizeof *ca);
+}
+
+/* The CA certificate's parts the signer uses, and its public key and notAfter for the checks:
+ * by the strict DER reader when the file is plain, else by GnuTLS, whose parser then also
+ * decides the errors (§4.3). */
+static int ca_cert_fields(const struct cf_buf *certdata, struct cf_ca *ca, struct cf_buf *spki,
+			  int64_t *not_after, struct cf_error *err)
+{
+	struct cf_pem_block blk;
+	struct cf_cert_view v;
+	if (cf_cert_pem_view(certdata->data, certdata->len, &blk, &v) == 0) {
+		cf_buf_add(&ca->subject, v.subject, v.subject_len);
+		if (v.ski && v.ski_len <= sizeof ca->ski) {
+			memcpy(ca->ski, v.ski, v.ski_len);
+			ca->ski_len = v.ski_len;
+		}
+		ca->has_bc = v.has_bc;
+		ca->bc_ca = v.bc_ca;
+		ca->bc_pathlen = v.bc_pathlen;
+		*not_after = v.not_after;
+		int r = 0;
+		if (cf_spki_is_canonical(v.spki, v.spki_len))
+			cf_buf_add(spki, v.spki, v.spki_len);
+		else
+			r = -2; /* GnuTLS re-encodes the key below */
+		cf_pem_block_release(&blk);
+		if (r == 0)
+			return 0;
+		cf_buf_release(&ca->subject);
+	}
+
+	gnutls_x509_crt_t crt = NULL;
+	if (cf_parse_cert_pem(certdata->data, certdata->len, &crt, err) < 0)
+		return -1;
+	int ret = -1;
+	gnutls_datum_t dn = {NULL, 0};
+	unsigned critical = 0, is_ca = 0;
+	int pathlen = -1;
+	if (gnutls_x509_crt_get_basic_constraints(crt, &critical, &is_ca, &pathlen) >= 0) {
+		ca->has_bc = 1;
+		ca->bc_ca = is_ca != 0;
+		ca->bc_pathlen = pathlen;
+	} else {
+		ca->has_bc = ca->bc_ca = 0;
+		ca->bc_pathlen = -1;
+	}
+	time_t na = gnutls_x509_crt_get_expiration_time(crt);
+	*not_after = na == (time_t)-1 ? INT64_MAX : (int64_t)na;
+	if (gnutls_x509_crt_get_raw_dn(crt, &dn) < 0) {
+		cf_error_set(err, CF_ERR_CERT_PARSE, "Failed to parse certificate");
+		goto out;
+	}
+	cf_buf_add(&ca->subject, dn.data, dn.size);
+	size_t sl = sizeof ca->ski;
+	ca->ski_len = 0;
+	if (gnutls_x509_crt_get_subject_key_id(crt, ca->ski, &sl, &critical) >= 0)
+		ca->ski_len = sl;
+	if (cf_crt_spki(crt, spki) < 0)
+		spki->len = 0; /* cannot match any key */
+	ret = 0;
+out:
+	gnutls_free(dn.data);
+	gnutls_x509_crt_deinit(crt);
+	return ret;
 }
 
 int cf_ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca, struct cf_error *err)
@@ -31,6 +93,7 @@ int cf_ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca, st
 	struct cf_buf certdata = CF_BUF_INIT, keydata = CF_BUF_INIT;
 	struct cf_buf a = CF_BUF_INIT, b = CF_BUF_INIT;
 	gnutls_x509_privkey_t xkey = NULL;
+	int64_t not_after = 0;
 	int ret = -1;
 
 	if (cf_read_prefixed(cert_spec, &certdata, err) < 0)
@@ -45,7 +108,7 @@ int cf_ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca, st
 		cf_error_set(err, CF_ERR_CERT_READ, "%s", kerr.msg);
 		goto out;
 	}
-	if (cf_parse_cert_pem(certdata.data, certdata.len, &ca->crt, err) < 0)
+	if (ca_cert_fields(&certdata, ca, &b, &not_after, err) < 0)
 		goto out;
 	if (cf_parse_key_pem(keydata.data, keydata.len, getenv("CFSSL_CA_PK_PASSWORD"), &xkey,
 			     err) < 0)
@@ -54,41 +117,29 @@ int cf_ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca, st
 		goto out;
 
 	/* Deviation 6: check the pair before anything is generated. */
-	if (cf_key_spki(&ca->key, &a, err) < 0 || cf_crt_spki(ca->crt, &b) < 0 || a.len != b.len ||
+	if (cf_key_spki(&ca->key, &a, err) < 0 || b.len == 0 || a.len != b.len ||
 	    memcmp(a.data, b.data, a.len) != 0) {
 		cf_error_clear(err);
 		cf_error_set(err, CF_ERR_CERT_UNKNOWN,
 			     "x509: provided PrivateKey doesn't match parent's PublicKey");
 		goto out;
 	}
-	unsigned critical = 0, is_ca;
-	int r = gnutls_x509_crt_get_basic_constraints(ca->crt, &critical, &is_ca, NULL);
-	if (r >= 0 && !is_ca) {
+	if (ca->has_bc && !ca->bc_ca) {
 		cf_error_set(err, CF_ERR_CERT_UNKNOWN,
 			     "x509: the CA certificate is not a CA (basicConstraints CA:FALSE)");
 		goto out;
 	}
 	/* An expired CA would issue certificates no verifier accepts. */
-	time_t not_after = gnutls_x509_crt_get_expiration_time(ca->crt);
-	if (not_after != (time_t)-1 && not_after < time(NULL)) {
+	if (not_after < (int64_t)time(NULL)) {
 		struct tm tm;
 		char when[32] = "?";
-		if (gmtime_r(&not_after, &tm))
+		time_t na = (time_t)not_after;
+		if (gmtime_r(&na, &tm))
 			strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 		cf_error_set(err, CF_ERR_CERT_UNKNOWN,
 			     "x509: the CA certificate has expired (notAfter %s)", when);
 		goto out;
 	}
-	gnutls_datum_t dn = {NULL, 0};
-	if (gnutls_x509_crt_get_raw_dn(ca->crt, &dn) < 0) {
-		cf_error_set(err, CF_ERR_CERT_PARSE, "Failed to parse certificate");
-		goto out;
-	}
-	cf_buf_add(&ca->subject, dn.data, dn.size);
-	gnutls_free(dn.data);
-	size_t sl = sizeof ca->ski;
-	if (gnutls_x509_crt_get_subject_key_id(ca->crt, ca->ski, &sl, &critical) >= 0)
-		ca->ski_len = sl;
 	ret = 0;
 out:
 	cf_buf_release(&certdata);

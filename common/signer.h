@@ -17,11 +17,13 @@
 /* An issuer: its key, its subject DER (copied into the issuer field) and
  * its subject key identifier (for the AKI; may be empty). */
 struct cf_ca {
-	gnutls_x509_crt_t crt; /* NULL for a self-signed issue */
 	struct cf_key key;
 	struct cf_buf subject;
 	unsigned char ski[64];
 	size_t ski_len;
+	/* the CA certificate's basicConstraints (none for a self-signed issue) */
+	int has_bc, bc_ca;
+	long bc_pathlen; /* -1 when absent */
 };
 
 /* Loads -ca and -ca-key in cfssl's order (read cert, read key, parse cert,

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gnutls/abstract.h>
 #include <gnutls/x509.h>
 
 #include "csr.h"
@@ -382,6 +383,150 @@ static void test_from_cert(void)
 	gnutls_x509_crt_deinit(crt);
 }
 
+/* Requests made by GnuTLS for each key type: they verify, the SPKI handed to the signer is the
+ * one GnuTLS exports for the key (taken as it is for EC and Ed25519 keys, re-encoded for RSA),
+ * and a broken signature, a signature over other data and a key that is not the signer's all
+ * give Go's verification error, whichever pass handles them. */
+static void test_verify(gnutls_pk_algorithm_t pk, unsigned bits, gnutls_digest_algorithm_t dig,
+			const char *name, const char *verr)
+{
+	char what[160];
+	gnutls_privkey_t key = NULL, other = NULL;
+	gnutls_pubkey_t pub = NULL;
+	gnutls_x509_crq_t crq = NULL;
+	gnutls_datum_t der = {NULL, 0}, spki = {NULL, 0};
+	if (gnutls_privkey_init(&key) < 0 ||
+	    gnutls_privkey_generate2(key, pk, bits, 0, NULL, 0) < 0 ||
+	    gnutls_privkey_init(&other) < 0 ||
+	    gnutls_privkey_generate2(other, pk, bits, 0, NULL, 0) < 0 ||
+	    gnutls_pubkey_init(&pub) < 0 || gnutls_pubkey_import_privkey(pub, key, 0, 0) < 0 ||
+	    gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &spki) < 0 ||
+	    gnutls_x509_crq_init(&crq) < 0 ||
+	    gnutls_x509_crq_set_dn_by_oid(crq, GNUTLS_OID_X520_COMMON_NAME, 0, name, strlen(name)) <
+		    0 ||
+	    gnutls_x509_crq_set_subject_alt_name(crq, GNUTLS_SAN_DNSNAME, "v.example", 9,
+						 GNUTLS_FSAN_SET) < 0 ||
+	    gnutls_x509_crq_set_pubkey(crq, pub) < 0 ||
+	    gnutls_x509_crq_privkey_sign(crq, key, dig, 0) < 0 ||
+	    gnutls_x509_crq_export2(crq, GNUTLS_X509_FMT_DER, &der) < 0) {
+		snprintf(what, sizeof what, "%s: GnuTLS makes the request", name);
+		check(0, what);
+		goto out;
+	}
+	struct cf_csr_info info;
+	struct cf_error e = {0};
+	int r = cf_csrparse_der(der.data, der.size, &info, &e);
+	snprintf(what, sizeof what, "%s: request verifies (%.80s)", name, e.msg);
+	check(r == 0, what);
+	if (r == 0) {
+		snprintf(what, sizeof what, "%s: SPKI as GnuTLS exports it", name);
+		check(info.spki.len == spki.size &&
+			      memcmp(info.spki.data, spki.data, spki.size) == 0,
+		      what);
+		snprintf(what, sizeof what, "%s: CN", name);
+		check(info.nattrs == 1 && info.attrs[0].value &&
+			      strcmp((const char *)info.attrs[0].value, name) == 0,
+		      what);
+		snprintf(what, sizeof what, "%s: SAN", name);
+		check(info.nhosts == 1 && strcmp(info.hosts[0].value, "v.example") == 0, what);
+	}
+	cf_csrparse_release(&info);
+
+	/* the last byte of the signature */
+	der.data[der.size - 1] ^= 0x01;
+	memset(&e, 0, sizeof e);
+	r = cf_csrparse_der(der.data, der.size, &info, &e);
+	snprintf(what, sizeof what, "%s: broken signature", name);
+	check_err(what, &e, 9300, verr);
+	check(r < 0, what);
+	cf_csrparse_release(&info);
+	der.data[der.size - 1] ^= 0x01;
+
+	/* the CN's first letter in upper case: the signature no longer covers the data */
+	unsigned char *cn = memmem(der.data, der.size, name, strlen(name));
+	if (cn) {
+		cn[0] ^= 0x20; /* p256 -> P256 */
+		memset(&e, 0, sizeof e);
+		r = cf_csrparse_der(der.data, der.size, &info, &e);
+		snprintf(what, sizeof what, "%s: altered subject", name);
+		check_err(what, &e, 9300, verr);
+		check(r < 0, what);
+		cf_csrparse_release(&info);
+		cn[0] ^= 0x20;
+	}
+
+	/* the same request signed by another key of the same type */
+	gnutls_free(der.data);
+	der.data = NULL;
+	if (gnutls_x509_crq_privkey_sign(crq, other, dig, 0) < 0 ||
+	    gnutls_x509_crq_export2(crq, GNUTLS_X509_FMT_DER, &der) < 0) {
+		check(0, "re-sign");
+		goto out;
+	}
+	memset(&e, 0, sizeof e);
+	r = cf_csrparse_der(der.data, der.size, &info, &e);
+	snprintf(what, sizeof what, "%s: signed by another key", name);
+	check_err(what, &e, 9300, verr);
+	check(r < 0, what);
+	cf_csrparse_release(&info);
+out:
+	gnutls_free(der.data);
+	gnutls_free(spki.data);
+	if (crq)
+		gnutls_x509_crq_deinit(crq);
+	if (pub)
+		gnutls_pubkey_deinit(pub);
+	if (key)
+		gnutls_privkey_deinit(key);
+	if (other)
+		gnutls_privkey_deinit(other);
+}
+
+/* A request whose version is not 0 is not the fast pass's shape: the full pass still takes it
+ * as GnuTLS and Go do (neither checks the version), with the same result. */
+static void test_odd_version(void)
+{
+	gnutls_privkey_t key = NULL;
+	gnutls_pubkey_t pub = NULL;
+	gnutls_x509_crq_t crq = NULL;
+	gnutls_datum_t der = {NULL, 0}, spki = {NULL, 0};
+	if (gnutls_privkey_init(&key) < 0 ||
+	    gnutls_privkey_generate2(key, GNUTLS_PK_ECDSA,
+				     GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0, NULL,
+				     0) < 0 ||
+	    gnutls_pubkey_init(&pub) < 0 || gnutls_pubkey_import_privkey(pub, key, 0, 0) < 0 ||
+	    gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &spki) < 0 ||
+	    gnutls_x509_crq_init(&crq) < 0 || gnutls_x509_crq_set_version(crq, 2) < 0 ||
+	    gnutls_x509_crq_set_dn_by_oid(crq, GNUTLS_OID_X520_COMMON_NAME, 0, "v2", 2) < 0 ||
+	    gnutls_x509_crq_set_pubkey(crq, pub) < 0 ||
+	    gnutls_x509_crq_privkey_sign(crq, key, GNUTLS_DIG_SHA256, 0) < 0 ||
+	    gnutls_x509_crq_export2(crq, GNUTLS_X509_FMT_DER, &der) < 0) {
+		check(0, "GnuTLS makes a version-2 request");
+		goto out;
+	}
+	/* SEQUENCE, SEQUENCE, then INTEGER 1 */
+	unsigned char *v = memmem(der.data, der.size, "\x02\x01\x01", 3);
+	check(v != NULL && v - der.data < 10, "the request says version 2 (INTEGER 1)");
+	struct cf_csr_info info;
+	struct cf_error e = {0};
+	int r = cf_csrparse_der(der.data, der.size, &info, &e);
+	check(r == 0, "version-2 request verifies (full pass)");
+	if (r == 0)
+		check(info.spki.len == spki.size &&
+			      memcmp(info.spki.data, spki.data, spki.size) == 0 && info.nattrs == 1,
+		      "version-2 request: SPKI and subject");
+	cf_csrparse_release(&info);
+out:
+	gnutls_free(der.data);
+	gnutls_free(spki.data);
+	if (crq)
+		gnutls_x509_crq_deinit(crq);
+	if (pub)
+		gnutls_pubkey_deinit(pub);
+	if (key)
+		gnutls_privkey_deinit(key);
+}
+
 int main(void)
 {
 	test_subject_reencoding();
@@ -389,6 +534,17 @@ int main(void)
 	test_request();
 	test_subject_json();
 	test_from_cert();
+	test_verify(GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1),
+		    GNUTLS_DIG_SHA256, "p256", "x509: ECDSA verification failure");
+	test_verify(GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP384R1),
+		    GNUTLS_DIG_SHA384, "p384", "x509: ECDSA verification failure");
+	test_verify(GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP521R1),
+		    GNUTLS_DIG_SHA512, "p521", "x509: ECDSA verification failure");
+	test_verify(GNUTLS_PK_EDDSA_ED25519, 0, GNUTLS_DIG_UNKNOWN, "ed25519",
+		    "x509: Ed25519 verification failure");
+	test_verify(GNUTLS_PK_RSA, 2048, GNUTLS_DIG_SHA256, "rsa",
+		    "crypto/rsa: verification error");
+	test_odd_version();
 	printf("test_csrparse: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
 
 #include "der.h"
@@ -93,6 +94,40 @@ static void check_sig_algid(const char *algo, long long size, const char *want_h
 	cf_key_release(&key);
 }
 
+/* cf_key_spki builds EC and Ed25519 SPKIs itself: the bytes must be GnuTLS's own export (and
+ * Go's), also when a coordinate has leading zero bytes (1 key in 128 on P-256). */
+static void check_spki(const char *algo, long long size, int rounds, int canonical)
+{
+	int bad = 0, shape = 0;
+	for (int i = 0; i < rounds; i++) {
+		struct cf_key key;
+		struct cf_error err = {0};
+		struct cf_buf ours = CF_BUF_INIT;
+		gnutls_pubkey_t pub = NULL;
+		gnutls_datum_t d = {NULL, 0};
+		if (cf_key_generate(algo, size, &key, &err) < 0) {
+			CHECK(0, "%s %lld: generate: %s", algo, size, err.msg);
+			return;
+		}
+		if (cf_key_spki(&key, &ours, &err) < 0 || gnutls_pubkey_init(&pub) < 0 ||
+		    gnutls_pubkey_import_privkey(pub, key.priv, 0, 0) < 0 ||
+		    gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &d) < 0 || ours.len != d.size ||
+		    memcmp(ours.data, d.data, d.size) != 0)
+			bad++;
+		if (cf_spki_is_canonical(ours.data, ours.len) != canonical)
+			shape++;
+		gnutls_free(d.data);
+		if (pub)
+			gnutls_pubkey_deinit(pub);
+		cf_buf_release(&ours);
+		cf_key_release(&key);
+	}
+	CHECK(bad == 0, "%s %lld: %d of %d SPKIs differ from GnuTLS's export", algo, size, bad,
+	      rounds);
+	CHECK(shape == 0, "%s %lld: canonical form %s expected", algo, size,
+	      canonical ? "" : "not");
+}
+
 int main(void)
 {
 	check_request("rsa", 2048, NULL);
@@ -116,6 +151,29 @@ int main(void)
 	check_ec_scalar_length(256, 32, 600);
 	check_ec_scalar_length(384, 48, 50);
 	check_ec_scalar_length(521, 66, 50);
+
+	check_spki("ecdsa", 256, 600, 1);
+	check_spki("ecdsa", 384, 50, 1);
+	check_spki("ecdsa", 521, 50, 1);
+	check_spki("ed25519", 0, 50, 1);
+	check_spki("rsa", 2048, 1, 0);
+	{
+		/* a truncated or altered prefix is not the canonical form */
+		struct cf_key key;
+		struct cf_error err = {0};
+		struct cf_buf b = CF_BUF_INIT;
+		if (cf_key_generate("ecdsa", 256, &key, &err) == 0 &&
+		    cf_key_spki(&key, &b, &err) == 0) {
+			CHECK(cf_spki_is_canonical(b.data, b.len - 1) == 0,
+			      "P-256 SPKI minus a byte");
+			b.data[26] = 0x02; /* compressed point marker */
+			CHECK(cf_spki_is_canonical(b.data, b.len) == 0, "P-256 SPKI, point not 04");
+			cf_key_release(&key);
+		} else {
+			CHECK(0, "P-256 key");
+		}
+		cf_buf_release(&b);
+	}
 
 	check_sig_algid("ecdsa", 256, "300A06082A8648CE3D040302");
 	check_sig_algid("ecdsa", 384, "300A06082A8648CE3D040303");

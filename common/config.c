@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "duration.h"
+#include "fileio.h"
 #include "gojson.h"
 #include "log.h"
 
@@ -1419,25 +1420,12 @@ static int validate(struct raw *r, struct cf_config *c, struct cf_error *err)
 
 /* ---- exported ---- */
 
-/* Not cf_read_file: cfssl reads "-" here as a file name, not stdin. Inputs
- * above the same 16 MiB limit are refused as unreadable. */
+/* cfssl reads "-" here as a file name, not stdin. Inputs above cf_read_file's 16 MiB limit are
+ * refused as unreadable. */
 static int read_all(const char *path, struct cf_buf *b)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		cf_buf_add(b, chunk, n);
-		if (b->len > 16u * 1024 * 1024) {
-			fclose(f);
-			return -1;
-		}
-	}
-	int bad = ferror(f);
-	fclose(f);
-	return bad ? -1 : 0;
+	struct cf_error e = {0};
+	return cf_read_file(strcmp(path, "-") == 0 ? "./-" : path, b, &e) < 0 ? -1 : 0;
 }
 
 int cf_config_load(const char *path, struct cf_config **out, struct cf_error *err)

@@ -1,6 +1,7 @@
 #include "fileio.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,10 +71,22 @@ int cf_read_file(const char *path, struct cf_buf *out, struct cf_error *err)
 	}
 
 	size_t start = out->len;
-	unsigned char chunk[16384];
 	int ret = 0;
+	/* Read straight into @out (which wipes what it leaves behind as it grows), so that no
+	 * other copy of a key file is made; one read for a regular file of known size. */
+	struct stat st;
+	size_t want = 4096;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size < READ_MAX)
+		want = (size_t)st.st_size + 1; /* + 1: the end of file in the same call */
+	cf_buf_reserve(out, want);
 	for (;;) {
-		ssize_t r = read(fd, chunk, sizeof chunk);
+		if (out->len + 1 >= out->cap)
+			cf_buf_reserve(out, 16384);
+		size_t room = out->cap - out->len - 1;
+		if (room > READ_MAX + 1 - (out->len - start))
+			room = READ_MAX + 1 - (out->len - start);
+		ssize_t r = read(fd, out->data + out->len, room);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -82,15 +95,14 @@ int cf_read_file(const char *path, struct cf_buf *out, struct cf_error *err)
 		}
 		if (r == 0)
 			break;
-		if ((size_t)r > READ_MAX - (out->len - start)) {
+		out->len += (size_t)r;
+		out->data[out->len] = '\0';
+		if (out->len - start > READ_MAX) {
 			ret = cf_error_set(err, CF_ERR_PLAIN, "read %s: input larger than 16 MiB",
 					   name);
 			break;
 		}
-		cf_buf_add(out, chunk, (size_t)r);
 	}
-	/* The file may be a private key. */
-	cf_wipe(chunk, sizeof chunk);
 	if (!is_stdin)
 		close(fd);
 	if (ret < 0 && out->data) {

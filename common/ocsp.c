@@ -108,9 +108,9 @@ static int date_error(struct cf_error *err, const char *value, const char *elem,
 	} else {
 		cf_buf_adds(&m, " as \"2006-01-02\": cannot parse ");
 		time_quote(&m, elem);
-		cf_buf_printf(&m, " as \"%s\"", layout_elem);
+		cf_buf_printf(&m, " as \"%s\"", layout_elem ? layout_elem : "");
 	}
-	cf_error_set(err, CF_ERR_PLAIN, "%s", (const char *)m.data);
+	cf_error_set(err, CF_ERR_PLAIN, "%s", m.data ? (const char *)m.data : "");
 	cf_buf_release(&m);
 	return -1;
 }

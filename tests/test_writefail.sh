@@ -18,11 +18,12 @@ check_eq "cfssl, stdout on a full device: reason" "write /dev/stdout: no space l
 t cfssl version >&- 2>closed.err
 check_eq "cfssl, closed stdout: exit 1" 1 "$?"
 check_eq "cfssl, closed stdout: reason" "write /dev/stdout: bad file descriptor" "$(cat closed.err)"
-# a reader that exits at once: cfssl must see EPIPE, not die of SIGPIPE
-cfssl gencert -initca ca.json 2>pipe.err | (exec 0<&-; exit 0)
+# a reader that has gone before anything is written (the writer starts a second later): cfssl
+# must see EPIPE, not die of SIGPIPE
+(sleep 1; exec cfssl gencert -initca ca.json) 2>pipe.err | (exec 0<&-; exit 0)
 check_eq "cfssl, reader gone: exit 1" 1 "${PIPESTATUS[0]}"
 check_eq "cfssl, reader gone: reason" "write /dev/stdout: broken pipe" "$(grep -v '\[INFO\]' pipe.err)"
-cfssljson -bare -stdout <ca.out 2>jpipe.err | (exec 0<&-; exit 0)
+(sleep 1; exec cfssljson -bare -stdout <ca.out) 2>jpipe.err | (exec 0<&-; exit 0)
 check_eq "cfssljson -stdout, reader gone: exit 1" 1 "${PIPESTATUS[0]}"
 
 # ---- file systems (root only: mounts a small tmpfs)

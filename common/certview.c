@@ -195,6 +195,7 @@ static int parse_ski(const struct cf_der_tlv *value, struct cf_cert_view *v)
 static int parse_extensions(const struct cf_der_tlv *wrapper, struct cf_cert_view *v)
 {
 	static const unsigned char oid_bc[] = {0x55, 0x1d, 0x13}, oid_ski[] = {0x55, 0x1d, 0x0e};
+	static const unsigned char oid_san[] = {0x55, 0x1d, 0x11}, oid_ian[] = {0x55, 0x1d, 0x12};
 	struct cf_der_reader r = {wrapper->content, wrapper->len}, list, e;
 	struct cf_der_tlv seq, ext, oid, crit, value;
 	if (next(&r, &seq, CF_DER_SEQUENCE) < 0 || r.len || seq.len == 0)
@@ -223,6 +224,11 @@ static int parse_extensions(const struct cf_der_tlv *wrapper, struct cf_cert_vie
 				return -1;
 		seen[nseen] = oid.content;
 		seen_len[nseen++] = oid.len;
+		/* GnuTLS decodes the alternative names as it imports a certificate and refuses
+		 * it when they do not decode: left to it */
+		if (oid.len == 3 &&
+		    (memcmp(oid.content, oid_san, 3) == 0 || memcmp(oid.content, oid_ian, 3) == 0))
+			return -1;
 		if (oid.len == 3 && memcmp(oid.content, oid_bc, 3) == 0) {
 			if (parse_bc(&value, v) < 0)
 				return -1;

@@ -26,7 +26,8 @@ struct cf_cert_view {
  * reader fully understands: minimal lengths, nothing after any element, well-formed algorithm
  * identifiers and key, names of UTF8String, PrintableString and IA5String values only, times in
  * the canonical "YYMMDDHHMMSSZ" / "YYYYMMDDHHMMSSZ" forms, well-formed extensions each present
- * at most once, and basicConstraints and subjectKeyIdentifier values that decode. -1 otherwise,
+ * at most once and no alternative names (GnuTLS decodes those on import), and basicConstraints
+ * and subjectKeyIdentifier values that decode. -1 otherwise,
  * which does not mean the certificate is invalid, only that it needs the full parser. */
 int cf_cert_view_parse(const unsigned char *der, size_t len, struct cf_cert_view *v);
 

@@ -59,6 +59,14 @@ static void view_vs_gnutls(const unsigned char *der, size_t len)
 	int bc = gnutls_x509_crt_get_basic_constraints(crt, &crit, &ca, &pathlen);
 	if ((bc >= 0) != v.has_bc || (bc >= 0 && ((ca != 0) != v.bc_ca || pathlen != v.bc_pathlen)))
 		abort();
+	unsigned char ski[64];
+	size_t sl = sizeof ski;
+	int s = gnutls_x509_crt_get_subject_key_id(crt, ski, &sl, &crit);
+	if (v.ski && v.ski_len <= sizeof ski &&
+	    (s < 0 || sl != v.ski_len || memcmp(ski, v.ski, sl) != 0))
+		abort();
+	if (!v.ski && s >= 0)
+		abort();
 	gnutls_x509_crt_deinit(crt);
 }
 

@@ -190,6 +190,11 @@ int main(void)
 	accept("leap day 2024",
 	       &(struct parts){3, "170d3234303232393132333435365a", NULL, NULL, 0, NULL});
 
+	refuse("subjectAltName (GnuTLS decodes it on import)",
+	       &(struct parts){3, NULL, NULL,
+			       "30130603551d11040c300a82086361"
+			       "2e6578616d70",
+			       0, NULL});
 	refuse("trailing byte", &(struct parts){3, NULL, NULL, BC_CA_2, 0, "00"});
 	refuse("inner and outer algorithms differ", &(struct parts){3, NULL, NULL, NULL, 1, NULL});
 	refuse("extensions in a v1 certificate", &(struct parts){0, NULL, NULL, BC_CA_2, 0, NULL});
@@ -284,7 +289,9 @@ int main(void)
 	}
 
 	/* the suite's fixtures, made by cfssl 1.2 and openssl */
+	/* the CA is read; the leaf has subjectAltNames, which are GnuTLS's to decode */
 	static const char *files[] = {"testdata/certinfo/ca.pem", "testdata/certinfo/leaf.pem"};
+	static const int want[] = {0, -1};
 	const char *src = getenv("SRCDIR");
 	for (size_t i = 0; src && i < sizeof files / sizeof files[0]; i++) {
 		char path[4096];
@@ -302,7 +309,7 @@ int main(void)
 		struct cf_pem_block blk;
 		struct cf_cert_view v;
 		int r = cf_cert_pem_view(pem.data, pem.len, &blk, &v);
-		CHECK(r == 0, "%s: read by the view", files[i]);
+		CHECK(r == want[i], "%s: %s by the view", files[i], want[i] ? "left" : "read");
 		if (r == 0) {
 			struct cf_buf der = CF_BUF_INIT;
 			cf_buf_add(&der, blk.der, blk.len);

@@ -634,6 +634,12 @@ int cf_csrparse_der(const unsigned char *der, size_t len, struct cf_csr_info *in
 	return parse_der(der, len, info, err, 0);
 }
 
+int cf_csrparse_der_full(const unsigned char *der, size_t len, struct cf_csr_info *info,
+			 struct cf_error *err)
+{
+	return parse_der(der, len, info, err, 0);
+}
+
 int cf_csrparse_pem(const unsigned char *data, size_t len, struct cf_csr_info *info,
 		    struct cf_error *err)
 {

@@ -57,6 +57,10 @@ int cf_csrparse_pem(const unsigned char *data, size_t len, struct cf_csr_info *i
 int cf_csrparse_der(const unsigned char *der, size_t len, struct cf_csr_info *info,
 		    struct cf_error *err);
 void cf_csrparse_release(struct cf_csr_info *info);
+/* cf_csrparse_der without its fast pass: GnuTLS's PKCS#10 parser always. For tests and fuzzers
+ * that hold the two to the same results. */
+int cf_csrparse_der_full(const unsigned char *der, size_t len, struct cf_csr_info *info,
+			 struct cf_error *err);
 
 /* Splits a DER Name into its attributes (every RDN, every member, in
  * order). String values (PrintableString, UTF8String, IA5String,

@@ -1,6 +1,7 @@
 /* PKCS#10 requests for sign: the PEM and the DER parser (self-signature,
- * extensions, SANs), the subject re-encoded as the signer writes it, and
- * the subject name reader on the raw input. */
+ * extensions, SANs), the subject re-encoded as the signer writes it, the
+ * subject name reader on the raw input, and the parser's fast pass held to
+ * the results of its full pass through GnuTLS. */
 #include <stdint.h>
 
 #include "csrparse.h"
@@ -36,10 +37,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&info, 0, sizeof info);
 	cf_error_clear(&err);
-	if (cf_csrparse_der(data, size, &info, &err) == 0)
+	int fast = cf_csrparse_der(data, size, &info, &err);
+	if (fast == 0)
 		use_info(&info);
 	else if (!err.set)
 		abort();
+	struct cf_csr_info full;
+	struct cf_error ferr = {0};
+	int slow = cf_csrparse_der_full(data, size, &full, &ferr);
+	if (fast != slow || (fast < 0 && (err.code != ferr.code || strcmp(err.msg, ferr.msg))))
+		abort(); /* the two passes disagree */
+	if (fast == 0 &&
+	    (info.spki.len != full.spki.len ||
+	     memcmp(info.spki.data, full.spki.data, info.spki.len) || info.nattrs != full.nattrs ||
+	     info.nhosts != full.nhosts || info.has_bc != full.has_bc || info.is_ca != full.is_ca ||
+	     info.pathlen != full.pathlen || info.delegation != full.delegation ||
+	     info.withheld != full.withheld || info.copy_all.len != full.copy_all.len ||
+	     (info.copy_all.len &&
+	      memcmp(info.copy_all.data, full.copy_all.data, info.copy_all.len))))
+		abort();
+	cf_csrparse_release(&full);
 	cf_csrparse_release(&info);
 
 	struct cf_name_attr *attrs = NULL;

@@ -423,6 +423,15 @@ static void test_verify(gnutls_pk_algorithm_t pk, unsigned bits, gnutls_digest_a
 		check(info.spki.len == spki.size &&
 			      memcmp(info.spki.data, spki.data, spki.size) == 0,
 		      what);
+		struct cf_csr_info full;
+		struct cf_error fe = {0};
+		snprintf(what, sizeof what, "%s: the full pass agrees", name);
+		check(cf_csrparse_der_full(der.data, der.size, &full, &fe) == 0 &&
+			      full.spki.len == info.spki.len &&
+			      memcmp(full.spki.data, info.spki.data, info.spki.len) == 0 &&
+			      full.nattrs == info.nattrs && full.nhosts == info.nhosts,
+		      what);
+		cf_csrparse_release(&full);
 		snprintf(what, sizeof what, "%s: CN", name);
 		check(info.nattrs == 1 && info.attrs[0].value &&
 			      strcmp((const char *)info.attrs[0].value, name) == 0,

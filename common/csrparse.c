@@ -518,9 +518,22 @@ static int fast_verify(const struct cf_der_tlv *tbs, const struct cf_der_tlv *sp
 	gnutls_datum_t signature = {(unsigned char *)sig->content + 1, (unsigned)sig->len - 1};
 	gnutls_datum_t exp = {NULL, 0};
 	int ret = -1;
-	if (gnutls_pubkey_init(&pub) < 0 ||
-	    gnutls_pubkey_import(pub, &key, GNUTLS_X509_FMT_DER) < 0)
+	int curve;
+	const unsigned char *px, *py;
+	size_t coord;
+	if (gnutls_pubkey_init(&pub) < 0)
 		goto out;
+	if (cf_spki_canonical_point(spki->raw, spki->rawlen, &curve, &px, &py, &coord) == 0) {
+		/* the point as it is (Nettle checks that it is on the curve when it verifies),
+		 * without GnuTLS's ASN.1 decoder */
+		gnutls_datum_t x = {(unsigned char *)px, (unsigned)coord};
+		gnutls_datum_t y = {(unsigned char *)py, py ? (unsigned)coord : 0};
+		if (gnutls_pubkey_import_ecc_raw(pub, (gnutls_ecc_curve_t)curve, &x,
+						 py ? &y : NULL) < 0)
+			goto out;
+	} else if (gnutls_pubkey_import(pub, &key, GNUTLS_X509_FMT_DER) < 0) {
+		goto out;
+	}
 	/* Go accepts SHA-1 signatures on requests */
 	if (gnutls_pubkey_verify_data2(pub, algo, GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1, &data,
 				       &signature) < 0)

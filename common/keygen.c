@@ -217,12 +217,30 @@ static size_t form_len(size_t i)
 	return spki_forms[i].prefix_len + points * spki_forms[i].coord;
 }
 
-int cf_spki_is_canonical(const unsigned char *spki, size_t len)
+static int canonical_form(const unsigned char *spki, size_t len)
 {
 	for (size_t i = 0; i < NFORMS; i++)
 		if (len == form_len(i) &&
 		    memcmp(spki, spki_forms[i].prefix, spki_forms[i].prefix_len) == 0)
-			return 1;
+			return (int)i;
+	return -1;
+}
+
+int cf_spki_is_canonical(const unsigned char *spki, size_t len)
+{
+	return canonical_form(spki, len) >= 0;
+}
+
+int cf_spki_canonical_point(const unsigned char *spki, size_t len, int *curve,
+			    const unsigned char **x, const unsigned char **y, size_t *coord)
+{
+	int i = canonical_form(spki, len);
+	if (i < 0)
+		return -1;
+	*curve = spki_forms[i].curve;
+	*coord = spki_forms[i].coord;
+	*x = spki + spki_forms[i].prefix_len;
+	*y = *curve == GNUTLS_ECC_CURVE_ED25519 ? NULL : *x + *coord;
 	return 0;
 }
 

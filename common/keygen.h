@@ -40,6 +40,10 @@ int cf_key_spki(const struct cf_key *key, struct cf_buf *out, struct cf_error *e
  * key, in the one DER form such keys have (the form Go marshals and GnuTLS exports): such an
  * SPKI can be used as it is, without a round trip through GnuTLS. */
 int cf_spki_is_canonical(const unsigned char *spki, size_t len);
+/* For such an SPKI: its curve (gnutls_ecc_curve_t) and the coordinates' bytes in @spki (@y NULL
+ * for Ed25519), each @coord bytes long. 0, or -1 when @spki is not of that form. */
+int cf_spki_canonical_point(const unsigned char *spki, size_t len, int *curve,
+			    const unsigned char **x, const unsigned char **y, size_t *coord);
 /* SHA-1 over the subjectPublicKey BIT STRING contents of @spki (RFC 5280
  * method 1, as cfssl computes SubjectKeyId). */
 int cf_spki_key_id(const unsigned char *spki, size_t len, unsigned char id[20]);

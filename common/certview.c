@@ -4,6 +4,7 @@
 
 #include "buf.h"
 #include "der.h"
+#include "duration.h"
 
 /* cf_der_next, and the length in its minimal form (DER) */
 static int next(struct cf_der_reader *r, struct cf_der_tlv *t, unsigned tag)
@@ -28,17 +29,6 @@ static int digits(const unsigned char *p, size_t n, int *out)
 	return 0;
 }
 
-/* days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil) */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static int read_time(struct cf_der_reader *r, int64_t *out)
 {
 	struct cf_der_tlv t;
@@ -61,12 +51,10 @@ static int read_time(struct cf_der_reader *r, int64_t *out)
 	if (digits(p, 2, &mon) < 0 || digits(p + 2, 2, &day) < 0 || digits(p + 4, 2, &h) < 0 ||
 	    digits(p + 6, 2, &m) < 0 || digits(p + 8, 2, &s) < 0)
 		return -1;
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-	if (mon < 1 || mon > 12 || day < 1 || day > mdays[mon - 1] ||
-	    (mon == 2 && day == 29 && !leap) || h > 23 || m > 59 || s > 59)
+	if (mon < 1 || mon > 12 || day < 1 || day > cf_days_in_month(mon, year) || h > 23 ||
+	    m > 59 || s > 59)
 		return -1;
-	*out = days_from_civil(year, mon, day) * 86400 + h * 3600 + m * 60 + s;
+	*out = cf_days_from_civil(year, mon, day) * 86400 + h * 3600 + m * 60 + s;
 	return 0;
 }
 

@@ -389,24 +389,6 @@ static int getnum(const char **s, size_t *n, int fixed, int *out)
 	return 0;
 }
 
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static int days_in(int m, int y)
-{
-	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
-		return 29;
-	return dm[m - 1];
-}
-
 enum { TP_OK, TP_BAD, TP_RANGE, TP_EXTRA, TP_DAY };
 
 /* Go 1.19's Time.UnmarshalJSON: time.Parse(`"`+RFC3339+`"`, raw JSON text). */
@@ -536,7 +518,7 @@ static int parse_time_json(const char *raw, size_t rawlen, int64_t *sec, long *n
 		st = TP_EXTRA;
 		goto out;
 	}
-	if (day < 1 || day > days_in(mon, year)) {
+	if (day < 1 || day > cf_days_in_month(mon, year)) {
 		st = TP_DAY;
 		goto out;
 	}
@@ -546,7 +528,8 @@ out:;
 	if (range)
 		st = TP_RANGE;
 	if (st == TP_OK) {
-		*sec = days_from_civil(year, mon, day) * 86400 + hour * 3600 + min * 60 + s - off;
+		*sec = cf_days_from_civil(year, mon, day) * 86400 + hour * 3600 + min * 60 + s -
+		       off;
 		*nsec = ns;
 		return 0;
 	}
@@ -587,7 +570,7 @@ static int get_time(struct dec *d, const json_t *v, int *has, time_t *t, long *n
 	cf_buf_release(&raw);
 	if (rc)
 		return -1;
-	*has = !(sec == days_from_civil(1, 1, 1) * 86400 && ns == 0);
+	*has = !(sec == cf_days_from_civil(1, 1, 1) * 86400 && ns == 0);
 	*t = (time_t)sec;
 	*nsec = ns;
 	return 0;

@@ -17,4 +17,9 @@ int cf_duration_parse(const char *s, int64_t *ns, struct cf_error *err);
 /* Go's Duration.String(): "168h0m0s", "1.5s", "0s", "-1h0m0s", "1ms". */
 void cf_duration_format(int64_t ns, char *out, size_t n);
 
+/* The proleptic Gregorian calendar, for the parsers of dates (config, OCSP, certificates): days
+ * from 1970-01-01 to @y-@m-@d (negative before it), and the days of month @m (1-12) of @y. */
+int64_t cf_days_from_civil(int64_t y, int m, int d);
+int cf_days_in_month(int m, int64_t y);
+
 #endif

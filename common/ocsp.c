@@ -12,6 +12,7 @@
 
 #include "crl.h"
 #include "der.h"
+#include "duration.h"
 #include "goquote.h"
 
 int cf_ocsp_status_code(const char *status)
@@ -130,16 +131,6 @@ static int getnum2(const char **s, int *v)
 	return 0;
 }
 
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
 int cf_ocsp_parse_date(const char *value, int64_t *out, struct cf_error *err)
 {
 	const char *s = value;
@@ -175,12 +166,10 @@ int cf_ocsp_parse_date(const char *value, int64_t *out, struct cf_error *err)
 		cf_buf_release(&m);
 		return -1;
 	}
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-	int dim = mdays[month - 1] + (month == 2 && leap);
+	int dim = cf_days_in_month(month, year);
 	if (day < 1 || day > dim)
 		return date_error(err, value, NULL, NULL, ": day out of range");
-	*out = days_from_civil(year, (unsigned)month, (unsigned)day) * 86400;
+	*out = cf_days_from_civil(year, month, day) * 86400;
 	return 0;
 }
 

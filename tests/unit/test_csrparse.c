@@ -383,6 +383,68 @@ static void test_from_cert(void)
 	gnutls_x509_crt_deinit(crt);
 }
 
+/* A request made by GnuTLS: a fresh key, CN @name, a DNS SAN when @san, the PKCS#10 @version
+ * (1 is the usual INTEGER 0), signed with @dig. */
+struct req {
+	gnutls_privkey_t key;
+	gnutls_pubkey_t pub;
+	gnutls_x509_crq_t crq;
+	gnutls_datum_t der, spki;
+};
+
+static int make_req(struct req *q, gnutls_pk_algorithm_t pk, unsigned bits,
+		    gnutls_digest_algorithm_t dig, const char *name, int version, int san)
+{
+	memset(q, 0, sizeof *q);
+	if (gnutls_privkey_init(&q->key) < 0 ||
+	    gnutls_privkey_generate2(q->key, pk, bits, 0, NULL, 0) < 0 ||
+	    gnutls_pubkey_init(&q->pub) < 0 ||
+	    gnutls_pubkey_import_privkey(q->pub, q->key, 0, 0) < 0 ||
+	    gnutls_pubkey_export2(q->pub, GNUTLS_X509_FMT_DER, &q->spki) < 0)
+		return -1;
+	if (gnutls_x509_crq_init(&q->crq) < 0 || gnutls_x509_crq_set_version(q->crq, version) < 0 ||
+	    gnutls_x509_crq_set_dn_by_oid(q->crq, GNUTLS_OID_X520_COMMON_NAME, 0, name,
+					  strlen(name)) < 0)
+		return -1;
+	if (san && gnutls_x509_crq_set_subject_alt_name(q->crq, GNUTLS_SAN_DNSNAME, "v.example", 9,
+							GNUTLS_FSAN_SET) < 0)
+		return -1;
+	if (gnutls_x509_crq_set_pubkey(q->crq, q->pub) < 0 ||
+	    gnutls_x509_crq_privkey_sign(q->crq, q->key, dig, 0) < 0 ||
+	    gnutls_x509_crq_export2(q->crq, GNUTLS_X509_FMT_DER, &q->der) < 0)
+		return -1;
+	return 0;
+}
+
+static void free_req(struct req *q)
+{
+	gnutls_free(q->der.data);
+	gnutls_free(q->spki.data);
+	if (q->crq)
+		gnutls_x509_crq_deinit(q->crq);
+	if (q->pub)
+		gnutls_pubkey_deinit(q->pub);
+	if (q->key)
+		gnutls_privkey_deinit(q->key);
+}
+
+/* cf_csrparse_der on @q's request gives @verr (9300), or succeeds when @verr is NULL */
+static void expect(const char *what, const struct req *q, const char *verr)
+{
+	struct cf_csr_info info;
+	struct cf_error e = {0};
+	int r = cf_csrparse_der(q->der.data, q->der.size, &info, &e);
+	if (verr) {
+		check_err(what, &e, 9300, verr);
+		check(r < 0, what);
+	} else {
+		check(r == 0 && info.spki.len == q->spki.size &&
+			      memcmp(info.spki.data, q->spki.data, q->spki.size) == 0,
+		      what);
+	}
+	cf_csrparse_release(&info);
+}
+
 /* Requests made by GnuTLS for each key type: they verify, the SPKI handed to the signer is the
  * one GnuTLS exports for the key (taken as it is for EC and Ed25519 keys, re-encoded for RSA),
  * and a broken signature, a signature over other data and a key that is not the signer's all
@@ -391,42 +453,27 @@ static void test_verify(gnutls_pk_algorithm_t pk, unsigned bits, gnutls_digest_a
 			const char *name, const char *verr)
 {
 	char what[160];
-	gnutls_privkey_t key = NULL, other = NULL;
-	gnutls_pubkey_t pub = NULL;
-	gnutls_x509_crq_t crq = NULL;
-	gnutls_datum_t der = {NULL, 0}, spki = {NULL, 0};
-	if (gnutls_privkey_init(&key) < 0 ||
-	    gnutls_privkey_generate2(key, pk, bits, 0, NULL, 0) < 0 ||
-	    gnutls_privkey_init(&other) < 0 ||
-	    gnutls_privkey_generate2(other, pk, bits, 0, NULL, 0) < 0 ||
-	    gnutls_pubkey_init(&pub) < 0 || gnutls_pubkey_import_privkey(pub, key, 0, 0) < 0 ||
-	    gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &spki) < 0 ||
-	    gnutls_x509_crq_init(&crq) < 0 ||
-	    gnutls_x509_crq_set_dn_by_oid(crq, GNUTLS_OID_X520_COMMON_NAME, 0, name, strlen(name)) <
-		    0 ||
-	    gnutls_x509_crq_set_subject_alt_name(crq, GNUTLS_SAN_DNSNAME, "v.example", 9,
-						 GNUTLS_FSAN_SET) < 0 ||
-	    gnutls_x509_crq_set_pubkey(crq, pub) < 0 ||
-	    gnutls_x509_crq_privkey_sign(crq, key, dig, 0) < 0 ||
-	    gnutls_x509_crq_export2(crq, GNUTLS_X509_FMT_DER, &der) < 0) {
-		snprintf(what, sizeof what, "%s: GnuTLS makes the request", name);
+	struct req q, other;
+	if (make_req(&q, pk, bits, dig, name, 1, 1) < 0 ||
+	    make_req(&other, pk, bits, dig, name, 1, 1) < 0) {
+		snprintf(what, sizeof what, "%s: GnuTLS makes the requests", name);
 		check(0, what);
 		goto out;
 	}
 	struct cf_csr_info info;
 	struct cf_error e = {0};
-	int r = cf_csrparse_der(der.data, der.size, &info, &e);
+	int r = cf_csrparse_der(q.der.data, q.der.size, &info, &e);
 	snprintf(what, sizeof what, "%s: request verifies (%.80s)", name, e.msg);
 	check(r == 0, what);
 	if (r == 0) {
 		snprintf(what, sizeof what, "%s: SPKI as GnuTLS exports it", name);
-		check(info.spki.len == spki.size &&
-			      memcmp(info.spki.data, spki.data, spki.size) == 0,
+		check(info.spki.len == q.spki.size &&
+			      memcmp(info.spki.data, q.spki.data, q.spki.size) == 0,
 		      what);
 		struct cf_csr_info full;
 		struct cf_error fe = {0};
 		snprintf(what, sizeof what, "%s: the full pass agrees", name);
-		check(cf_csrparse_der_full(der.data, der.size, &full, &fe) == 0 &&
+		check(cf_csrparse_der_full(q.der.data, q.der.size, &full, &fe) == 0 &&
 			      full.spki.len == info.spki.len &&
 			      memcmp(full.spki.data, info.spki.data, info.spki.len) == 0 &&
 			      full.nattrs == info.nattrs && full.nhosts == info.nhosts,
@@ -442,98 +489,51 @@ static void test_verify(gnutls_pk_algorithm_t pk, unsigned bits, gnutls_digest_a
 	cf_csrparse_release(&info);
 
 	/* the last byte of the signature */
-	der.data[der.size - 1] ^= 0x01;
-	memset(&e, 0, sizeof e);
-	r = cf_csrparse_der(der.data, der.size, &info, &e);
+	q.der.data[q.der.size - 1] ^= 0x01;
 	snprintf(what, sizeof what, "%s: broken signature", name);
-	check_err(what, &e, 9300, verr);
-	check(r < 0, what);
-	cf_csrparse_release(&info);
-	der.data[der.size - 1] ^= 0x01;
+	expect(what, &q, verr);
+	q.der.data[q.der.size - 1] ^= 0x01;
 
 	/* the CN's first letter in upper case: the signature no longer covers the data */
-	unsigned char *cn = memmem(der.data, der.size, name, strlen(name));
+	unsigned char *cn = memmem(q.der.data, q.der.size, name, strlen(name));
 	if (cn) {
 		cn[0] ^= 0x20; /* p256 -> P256 */
-		memset(&e, 0, sizeof e);
-		r = cf_csrparse_der(der.data, der.size, &info, &e);
 		snprintf(what, sizeof what, "%s: altered subject", name);
-		check_err(what, &e, 9300, verr);
-		check(r < 0, what);
-		cf_csrparse_release(&info);
+		expect(what, &q, verr);
 		cn[0] ^= 0x20;
 	}
 
-	/* the same request signed by another key of the same type */
-	gnutls_free(der.data);
-	der.data = NULL;
-	if (gnutls_x509_crq_privkey_sign(crq, other, dig, 0) < 0 ||
-	    gnutls_x509_crq_export2(crq, GNUTLS_X509_FMT_DER, &der) < 0) {
+	/* the request's body under another key's signature */
+	gnutls_free(q.der.data);
+	q.der.data = NULL;
+	if (gnutls_x509_crq_privkey_sign(q.crq, other.key, dig, 0) < 0 ||
+	    gnutls_x509_crq_export2(q.crq, GNUTLS_X509_FMT_DER, &q.der) < 0) {
 		check(0, "re-sign");
 		goto out;
 	}
-	memset(&e, 0, sizeof e);
-	r = cf_csrparse_der(der.data, der.size, &info, &e);
 	snprintf(what, sizeof what, "%s: signed by another key", name);
-	check_err(what, &e, 9300, verr);
-	check(r < 0, what);
-	cf_csrparse_release(&info);
+	expect(what, &q, verr);
 out:
-	gnutls_free(der.data);
-	gnutls_free(spki.data);
-	if (crq)
-		gnutls_x509_crq_deinit(crq);
-	if (pub)
-		gnutls_pubkey_deinit(pub);
-	if (key)
-		gnutls_privkey_deinit(key);
-	if (other)
-		gnutls_privkey_deinit(other);
+	free_req(&q);
+	free_req(&other);
 }
 
 /* A request whose version is not 0 is not the fast pass's shape: the full pass still takes it
  * as GnuTLS and Go do (neither checks the version), with the same result. */
 static void test_odd_version(void)
 {
-	gnutls_privkey_t key = NULL;
-	gnutls_pubkey_t pub = NULL;
-	gnutls_x509_crq_t crq = NULL;
-	gnutls_datum_t der = {NULL, 0}, spki = {NULL, 0};
-	if (gnutls_privkey_init(&key) < 0 ||
-	    gnutls_privkey_generate2(key, GNUTLS_PK_ECDSA,
-				     GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0, NULL,
-				     0) < 0 ||
-	    gnutls_pubkey_init(&pub) < 0 || gnutls_pubkey_import_privkey(pub, key, 0, 0) < 0 ||
-	    gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &spki) < 0 ||
-	    gnutls_x509_crq_init(&crq) < 0 || gnutls_x509_crq_set_version(crq, 2) < 0 ||
-	    gnutls_x509_crq_set_dn_by_oid(crq, GNUTLS_OID_X520_COMMON_NAME, 0, "v2", 2) < 0 ||
-	    gnutls_x509_crq_set_pubkey(crq, pub) < 0 ||
-	    gnutls_x509_crq_privkey_sign(crq, key, GNUTLS_DIG_SHA256, 0) < 0 ||
-	    gnutls_x509_crq_export2(crq, GNUTLS_X509_FMT_DER, &der) < 0) {
+	struct req q;
+	if (make_req(&q, GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1),
+		     GNUTLS_DIG_SHA256, "v2", 2, 0) < 0) {
 		check(0, "GnuTLS makes a version-2 request");
-		goto out;
+		free_req(&q);
+		return;
 	}
 	/* SEQUENCE, SEQUENCE, then INTEGER 1 */
-	unsigned char *v = memmem(der.data, der.size, "\x02\x01\x01", 3);
-	check(v != NULL && v - der.data < 10, "the request says version 2 (INTEGER 1)");
-	struct cf_csr_info info;
-	struct cf_error e = {0};
-	int r = cf_csrparse_der(der.data, der.size, &info, &e);
-	check(r == 0, "version-2 request verifies (full pass)");
-	if (r == 0)
-		check(info.spki.len == spki.size &&
-			      memcmp(info.spki.data, spki.data, spki.size) == 0 && info.nattrs == 1,
-		      "version-2 request: SPKI and subject");
-	cf_csrparse_release(&info);
-out:
-	gnutls_free(der.data);
-	gnutls_free(spki.data);
-	if (crq)
-		gnutls_x509_crq_deinit(crq);
-	if (pub)
-		gnutls_pubkey_deinit(pub);
-	if (key)
-		gnutls_privkey_deinit(key);
+	unsigned char *v = memmem(q.der.data, q.der.size, "\x02\x01\x01", 3);
+	check(v != NULL && v - q.der.data < 10, "the request says version 2 (INTEGER 1)");
+	expect("version-2 request verifies (full pass), same SPKI", &q, NULL);
+	free_req(&q);
 }
 
 int main(void)

@@ -5,8 +5,11 @@
 # usage: bench/run.sh
 #
 # Builds cfssl-c in release mode in $BENCH_BUILD (default /tmp/cfssl-c-bench-build, outside the
-# repository), installs the tools it needs when run as root and one is missing (apt-get), then
-# measures, alternating the tools run by run:
+# repository) the way release binaries are built, with -Dstatic_crypto=true (GnuTLS and the
+# libraries under it linked statically, as cfssl's Go binaries carry their crypto), and a second
+# release build with the default shared libraries (what a distribution ships) for reference rows.
+# Installs the tools it needs when run as root and one is missing (apt-get), then measures,
+# alternating the tools run by run:
 #   1. process start (`version`): wall time (hyperfine) and instructions (callgrind, Ir)
 #   2. an ECDSA P-256 leaf, `gencert -ca ... | cfssljson -bare`: Ir of both processes, wall time;
 #      certtool --generate-privkey + --generate-certificate as the floor
@@ -25,6 +28,9 @@
 #   BENCH_BUILD     build directory (default /tmp/cfssl-c-bench-build)
 #   BENCH_KEEP=1    keep the work directory (callgrind files, generated certificates)
 #   CFSSL_GO, CFSSLJSON_GO   the reference binaries (default /usr/bin/cfssl, /usr/bin/cfssljson)
+#   CFSSL_MASTER, CFSSLJSON_MASTER   optional: cfssl master (1.6.5 and later) binaries, built by
+#                   hand outside this repository; when given, every row also runs them, and the
+#                   targets are checked against them too (the issue's figures are cfssl master's)
 #
 # Go binaries run under valgrind with GODEBUG=cpu.rdtscp=off,asyncpreemptoff=1: valgrind 3.19 does
 # not decode the RDTSCP instruction that Go's runtime uses for cputicks, and callgrind can trip an
@@ -44,8 +50,13 @@ mode=full
 
 GC=${CFSSL_GO:-/usr/bin/cfssl}
 GJ=${CFSSLJSON_GO:-/usr/bin/cfssljson}
+GM=${CFSSL_MASTER:-}
+GMJ=${CFSSLJSON_MASTER:-}
 CC=$build/cfssl-c/cfssl-c
 CJ=$build/cfssljson-c/cfssljson-c
+shared=$build-shared
+SC=$shared/cfssl-c/cfssl-c
+SJ=$shared/cfssljson-c/cfssljson-c
 
 if [ -n "$quick" ]; then
 	ver_rounds=3 ver_runs=10 pipe_rounds=3 pipe_runs=4 cg_runs=1 rsa_runs=8 rss_runs=3
@@ -75,38 +86,52 @@ for p in $need; do command -v "$p" >/dev/null 2>&1 || missing="$missing $p"; don
 [ -x "$GC" ] && [ -x "$GJ" ] || missing="$missing $GC $GJ"
 command -v certtool >/dev/null 2>&1 || missing="$missing certtool"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
+# the static release build links libunistring.a (Debian's libunistring-dev)
+compgen -G "/usr/lib/*/libunistring.a" >/dev/null || missing="$missing libunistring.a"
 if [ -n "$missing" ]; then
 	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
 		note "installing the missing tools:$missing"
 		export DEBIAN_FRONTEND=noninteractive
 		apt-get update >/dev/null || die "apt-get update failed"
 		apt-get install -y hyperfine valgrind golang-cfssl gnuplot-nox time gnutls-bin openssl \
-			>/dev/null || die "apt-get install failed"
+			libunistring-dev >/dev/null || die "apt-get install failed"
 	else
 		die "missing:$missing (run as root to install them, or install hyperfine valgrind" \
-			"golang-cfssl gnuplot-nox time gnutls-bin openssl)"
+			"golang-cfssl gnuplot-nox time gnutls-bin openssl libunistring-dev)"
 	fi
 fi
 for p in hyperfine valgrind gnuplot certtool openssl; do
 	command -v "$p" >/dev/null 2>&1 || die "$p not found"
 done
 [ -x "$GC" ] && [ -x "$GJ" ] || die "cfssl 1.2 not found ($GC, $GJ)"
+has_m=
+if [ -n "$GM$GMJ" ]; then
+	[ -x "$GM" ] && [ -x "$GMJ" ] || die "CFSSL_MASTER/CFSSLJSON_MASTER: not executable ($GM, $GMJ)"
+	has_m=1
+fi
 
 # ---- build
 
 # Warnings are the test suite's business; a warning in a file being edited must not stop this.
-if [ -f "$build/build.ninja" ]; then
-	meson configure "$build" -Dbuildtype=release -Dwerror=false -Dtests=false >/dev/null ||
-		die "meson configure $build failed"
-else
-	meson setup --buildtype=release -Dwerror=false -Dtests=false "$build" "$repo" \
-		>"$build.setup.log" 2>&1 || die "meson setup failed (see $build.setup.log)"
-fi
-meson compile -C "$build" >"$build.compile.log" 2>&1 || {
-	tail -n 30 "$build.compile.log" >&2
-	die "build failed (log: $build.compile.log)"
+# build_release DIR STATIC: a release build of the working tree in DIR.
+build_release()
+{
+	local dir=$1 static=$2
+	# --reconfigure also picks up options added since the folder was set up
+	local again=
+	[ -f "$dir/build.ninja" ] && again=--reconfigure
+	meson setup $again --buildtype=release -Dwerror=false -Dtests=false \
+		-Dstatic_crypto="$static" "$dir" "$repo" >"$dir.setup.log" 2>&1 ||
+		die "meson setup failed (see $dir.setup.log)"
+	meson compile -C "$dir" >"$dir.compile.log" 2>&1 || {
+		tail -n 30 "$dir.compile.log" >&2
+		die "build failed (log: $dir.compile.log)"
+	}
+	[ -x "$dir/cfssl-c/cfssl-c" ] && [ -x "$dir/cfssljson-c/cfssljson-c" ] ||
+		die "built binaries not found in $dir"
 }
-[ -x "$CC" ] && [ -x "$CJ" ] || die "built binaries not found in $build"
+build_release "$build" true
+build_release "$shared" false
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/cfssl-c-bench.XXXXXX") || exit 1
 if [ -n "${BENCH_KEEP:-}" ]; then
@@ -249,10 +274,24 @@ ms_spread()
 # Result rows: measure | cfssl-c | cfssl 1.2 | floor | ratio (cfssl / cfssl-c)
 US=$'\x1f'
 rows=()
+# row MEASURE CFSSL-C CFSSL-1.2 FLOOR RATIO [CFSSL-MASTER MASTER-RATIO]
 row()
 {
-	rows+=("$1$US$2$US$3$US$4$US$5")
+	rows+=("$1$US$2$US$3$US$4$US$5$US${6:-}$US${7:-}")
 }
+# bins T: cf and cj = the cfssl and cfssljson of tool T (c: cfssl-c, s: cfssl-c with shared
+# libraries, go: cfssl 1.2, m: cfssl master)
+bins()
+{
+	case $1 in
+	c) cf=$CC cj=$CJ ;;
+	s) cf=$SC cj=$SJ ;;
+	go) cf=$GC cj=$GJ ;;
+	m) cf=$GM cj=$GMJ ;;
+	esac
+}
+# the reference tools measured in this run
+refs="go${has_m:+ m}"
 targets=()
 target()
 {
@@ -331,6 +370,7 @@ EOF
 
 echo "cfssl-c:   $CC ($("$CC" version 2>/dev/null | tr '\n' ' '))"
 echo "cfssl 1.2: $GC ($("$GC" version 2>/dev/null | tr '\n' ' '))"
+[ -n "$has_m" ] && echo "cfssl master: $GM ($("$GM" version 2>/dev/null | tr '\n' ' '))"
 load_start=$(cut -d' ' -f1 /proc/loadavg)
 echo "mode:      $mode, $(nproc) CPUs, load average $load_start"
 if awk -v l="$load_start" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
@@ -345,28 +385,34 @@ note "1/7 process start (version)"
 for r in $(seq "$ver_rounds"); do
 	hf ver-c "$ver_runs" none "$CC version"
 	hf ver-go "$ver_runs" none "$GC version"
+	[ -n "$has_m" ] && hf ver-m "$ver_runs" none "$GM version"
 	hf ver-openssl "$ver_runs" none "openssl version"
 	hf ver-certtool "$ver_runs" none "certtool --version"
 done
 ir_ver_c=$(ir ver-c /dev/null /dev/null "$CC" version) || exit 1
+ir_ver_s=$(ir ver-s /dev/null /dev/null "$SC" version) || exit 1
 ir_ver_go=$(ir ver-go /dev/null /dev/null "$GC" version) || exit 1
+ir_ver_m=nan
+if [ -n "$has_m" ]; then ir_ver_m=$(ir ver-m /dev/null /dev/null "$GM" version) || exit 1; fi
 ir_ver_os=$(ir ver-openssl /dev/null /dev/null openssl version) || exit 1
 ir_ver_ct=$(ir ver-certtool /dev/null /dev/null certtool --version) || exit 1
 floor_w="$(ms_spread ver-openssl) (openssl), $(ms_spread ver-certtool) (certtool)"
 floor_i="$(mir "$ir_ver_os") (openssl), $(mir "$ir_ver_ct") (certtool)"
 row "version: wall, median ± σ" "$(ms_spread ver-c)" "$(ms_spread ver-go)" "$floor_w" \
-	"$(ratio "$(median "$W/t/ver-go")" "$(median "$W/t/ver-c")")"
+	"$(ratio "$(median "$W/t/ver-go")" "$(median "$W/t/ver-c")")" \
+	"${has_m:+$(ms_spread ver-m)}" "$(ratio "$(median "$W/t/ver-m")" "$(median "$W/t/ver-c")")"
 row "version: instructions" "$(mir "$ir_ver_c")" "$(mir "$ir_ver_go")" "$floor_i" \
-	"$(ratio "$ir_ver_go" "$ir_ver_c")"
+	"$(ratio "$ir_ver_go" "$ir_ver_c")" "$(mir "$ir_ver_m")" "$(ratio "$ir_ver_m" "$ir_ver_c")"
+row "  cfssl-c with shared libraries" "$(mir "$ir_ver_s")" "" "" "$(ratio "$ir_ver_go" "$ir_ver_s")" \
+	"" "$(ratio "$ir_ver_m" "$ir_ver_s")"
 
 # ---- 2. ECDSA P-256 leaf: gencert -ca | cfssljson -bare
 
 note "2/7 ECDSA P-256 leaf (gencert -ca | cfssljson -bare)"
 E=$W/ec
-mkdir -p "$E/c" "$E/go" "$E/ct"
+mkdir -p "$E/c" "$E/s" "$E/go" "$E/m" "$E/ct"
 cp "$D"/ec-ca.pem "$D"/ec-ca-key.pem "$D"/ca-config.json "$D"/leaf-csr.json "$D"/leaf.cfg "$E/c/"
-cp "$E"/c/* "$E/go/"
-cp "$E"/c/* "$E/ct/"
+for t in s go m ct; do cp "$E"/c/* "$E/$t/"; done
 gencert_args="-ca=ec-ca.pem -ca-key=ec-ca-key.pem -config=ca-config.json -profile=kubernetes leaf-csr.json"
 ct_leaf_cmd="certtool --generate-privkey --key-type ecdsa --curve secp256r1 --no-text \
 --outfile leaf-key.pem 2>/dev/null && certtool --generate-certificate --load-privkey leaf-key.pem \
@@ -375,12 +421,14 @@ ct_leaf_cmd="certtool --generate-privkey --key-type ecdsa --curve secp256r1 --no
 for r in $(seq "$pipe_rounds"); do
 	hf ec-c "$pipe_runs" sh "cd $E/c && $CC gencert $gencert_args 2>/dev/null | $CJ -bare leaf"
 	hf ec-go "$pipe_runs" sh "cd $E/go && $GC gencert $gencert_args 2>/dev/null | $GJ -bare leaf"
+	[ -n "$has_m" ] &&
+		hf ec-m "$pipe_runs" sh "cd $E/m && $GM gencert $gencert_args 2>/dev/null | $GMJ -bare leaf"
 	hf ec-ct "$pipe_runs" sh "cd $E/ct && $ct_leaf_cmd"
 done
 # Instructions: each process of the pipeline separately, with the same inputs.
 for r in $(seq "$cg_runs"); do
-	for t in c go; do
-		if [ "$t" = c ]; then cf=$CC cj=$CJ; else cf=$GC cj=$GJ; fi
+	for t in c s $refs; do
+		bins "$t"
 		a=$(cd "$E/$t" && ir "ec-gencert-$t" /dev/null "$E/$t/out.json" "$cf" gencert \
 			-ca=ec-ca.pem -ca-key=ec-ca-key.pem -config=ca-config.json -profile=kubernetes \
 			leaf-csr.json) || exit 1
@@ -397,26 +445,43 @@ for r in $(seq "$cg_runs"); do
 		--load-ca-privkey ec-ca-key.pem --template leaf.cfg --no-text --outfile leaf.pem) || exit 1
 	echo "$((a + b))" >>"$W/ir/ec-ct"
 done
-for t in c go; do
+for t in c s $refs; do
 	openssl verify -CAfile "$E/$t/ec-ca.pem" "$E/$t/leaf.pem" >/dev/null 2>&1 ||
 		die "the ECDSA leaf of $t does not verify"
 done
-ir_ec_c=$(median "$W/ir/ec-c")
-ir_ec_go=$(median "$W/ir/ec-go")
-ir_ec_ct=$(median "$W/ir/ec-ct")
-row "ECDSA leaf gencert | cfssljson: instructions" "$(mir "$ir_ec_c")" "$(mir "$ir_ec_go")" \
-	"$(mir "$ir_ec_ct") (certtool)" "$(ratio "$ir_ec_go" "$ir_ec_c")"
-row "  of which gencert" "$(mir "$(median "$W/ir/ec-gencert-c")")" \
-	"$(mir "$(median "$W/ir/ec-gencert-go")")" "" \
-	"$(ratio "$(median "$W/ir/ec-gencert-go")" "$(median "$W/ir/ec-gencert-c")")"
-row "  of which cfssljson" "$(mir "$(median "$W/ir/ec-cfssljson-c")")" \
-	"$(mir "$(median "$W/ir/ec-cfssljson-go")")" "" \
-	"$(ratio "$(median "$W/ir/ec-cfssljson-go")" "$(median "$W/ir/ec-cfssljson-c")")"
-floor_w="$(ms "$(median "$W/t/ec-ct")") (certtool)"
-row "ECDSA leaf gencert | cfssljson: wall" "$(ms "$(median "$W/t/ec-c")")" \
-	"$(ms "$(median "$W/t/ec-go")")" "$floor_w" \
-	"$(ratio "$(median "$W/t/ec-go")" "$(median "$W/t/ec-c")")"
-target "ECDSA gencert | cfssljson: ≥3x fewer instructions" "$(ratio "$ir_ec_go" "$ir_ec_c")" 3
+# mrow MEASURE KIND LABEL FORMAT FLOOR: a row of the medians in $W/KIND/LABEL-{c,go,m} (KIND: ir
+# instructions, t wall times, rss peak RSS), shown with FORMAT (mir, ms, mb)
+mrow()
+{
+	local c go m
+	c=$(median "$W/$2/$3-c")
+	go=$(median "$W/$2/$3-go")
+	m=$(median "$W/$2/$3-m")
+	row "$1" "$($4 "$c")" "$($4 "$go")" "$5" "$(ratio "$go" "$c")" "$($4 "$m")" "$(ratio "$m" "$c")"
+}
+# shared_row LABEL: cfssl-c with shared libraries on the same work (instructions)
+shared_row()
+{
+	local s
+	s=$(median "$W/ir/$1-s")
+	row "  cfssl-c with shared libraries" "$(mir "$s")" "" "" \
+		"$(ratio "$(median "$W/ir/$1-go")" "$s")" "" "$(ratio "$(median "$W/ir/$1-m")" "$s")"
+}
+# targets3 NAME LABEL THRESHOLD: the target against cfssl 1.2, and against cfssl master if run
+targets3()
+{
+	local c
+	c=$(median "$W/ir/$2-c")
+	target "$1 (vs cfssl 1.2)" "$(ratio "$(median "$W/ir/$2-go")" "$c")" "$3"
+	[ -n "$has_m" ] && target "$1 (vs cfssl master)" "$(ratio "$(median "$W/ir/$2-m")" "$c")" "$3"
+	return 0
+}
+mrow "ECDSA leaf gencert | cfssljson: instructions" ir ec mir "$(mir "$(median "$W/ir/ec-ct")") (certtool)"
+shared_row ec
+mrow "  of which gencert" ir ec-gencert mir ""
+mrow "  of which cfssljson" ir ec-cfssljson mir ""
+mrow "ECDSA leaf gencert | cfssljson: wall" t ec ms "$(ms "$(median "$W/t/ec-ct")") (certtool)"
+targets3 "ECDSA gencert | cfssljson: ≥3x fewer instructions" ec 3
 
 # ---- 3. sign
 
@@ -424,6 +489,7 @@ note "3/7 sign of an existing CSR"
 S=$W/sign
 mkdir -p "$S"
 cp "$D"/ec-ca.pem "$D"/ec-ca-key.pem "$D"/ca-config.json "$D"/leaf.csr "$S/"
+
 sign_ok=
 if "$CC" sign -h >/dev/null 2>&1 &&
 	(cd "$S" && "$CC" sign -ca ec-ca.pem -ca-key ec-ca-key.pem -config ca-config.json \
@@ -438,10 +504,12 @@ if [ -n "$sign_ok" ]; then
 	for r in $(seq "$pipe_rounds"); do
 		hf sign-c "$pipe_runs" sh "cd $S && $CC sign $sign_args 2>/dev/null | $CJ -bare signed"
 		hf sign-go "$pipe_runs" sh "cd $S && $GC sign $sign_args 2>/dev/null | $GJ -bare signed"
+		[ -n "$has_m" ] &&
+			hf sign-m "$pipe_runs" sh "cd $S && $GM sign $sign_args 2>/dev/null | $GMJ -bare signed"
 	done
 	for r in $(seq "$cg_runs"); do
-		for t in c go; do
-			if [ "$t" = c ]; then cf=$CC cj=$CJ; else cf=$GC cj=$GJ; fi
+		for t in c s $refs; do
+			bins "$t"
 			# shellcheck disable=SC2086
 			a=$(cd "$S" && ir "sign-$t" /dev/null "$S/sign-$t.json" "$cf" sign $sign_args) ||
 				exit 1
@@ -451,17 +519,11 @@ if [ -n "$sign_ok" ]; then
 			echo "$((a + b))" >>"$W/ir/sign-pipe-$t"
 		done
 	done
-	ir_s_c=$(median "$W/ir/sign-c")
-	ir_s_go=$(median "$W/ir/sign-go")
-	row "sign: instructions" "$(mir "$ir_s_c")" "$(mir "$ir_s_go")" "" \
-		"$(ratio "$ir_s_go" "$ir_s_c")"
-	row "sign | cfssljson: instructions" "$(mir "$(median "$W/ir/sign-pipe-c")")" \
-		"$(mir "$(median "$W/ir/sign-pipe-go")")" "" \
-		"$(ratio "$(median "$W/ir/sign-pipe-go")" "$(median "$W/ir/sign-pipe-c")")"
-	row "sign | cfssljson: wall" "$(ms "$(median "$W/t/sign-c")")" \
-		"$(ms "$(median "$W/t/sign-go")")" "" \
-		"$(ratio "$(median "$W/t/sign-go")" "$(median "$W/t/sign-c")")"
-	target "sign: ≥3x fewer instructions" "$(ratio "$ir_s_go" "$ir_s_c")" 3
+	mrow "sign: instructions" ir sign mir ""
+	shared_row sign
+	mrow "sign | cfssljson: instructions" ir sign-pipe mir ""
+	mrow "sign | cfssljson: wall" t sign ms ""
+	targets3 "sign: ≥3x fewer instructions" sign 3
 else
 	echo "sign: n/a (sign not implemented)"
 	row "sign: instructions" "n/a (sign not implemented)" "" "" "-"
@@ -476,6 +538,7 @@ mkdir -p "$R"
 cp "$D/rsa-ca-csr.json" "$D/rsa-ca.cfg" "$R/"
 rsa_c() { "$CC" gencert -initca "$R/rsa-ca-csr.json" >"$R/c.json" 2>/dev/null; }
 rsa_go() { "$GC" gencert -initca "$R/rsa-ca-csr.json" >"$R/go.json" 2>/dev/null; }
+rsa_m() { "$GM" gencert -initca "$R/rsa-ca-csr.json" >"$R/m.json" 2>/dev/null; }
 rsa_ct()
 {
 	certtool --generate-privkey --key-type rsa --bits 2048 --no-text \
@@ -496,17 +559,17 @@ for r in $(seq "$rsa_runs"); do
 		tm rsa-go rsa_go
 		tm rsa-c rsa_c
 	fi
+	[ -n "$has_m" ] && tm rsa-m rsa_m
 	tm rsa-ct rsa_ct
 	tm rsa-os rsa_os
 done
 floor="$(ms "$(median "$W/t/rsa-ct")") (certtool), $(ms "$(median "$W/t/rsa-os")") (openssl)"
-row "RSA-2048 gencert -initca: wall" "$(ms "$(median "$W/t/rsa-c")")" \
-	"$(ms "$(median "$W/t/rsa-go")")" "$floor" \
-	"$(ratio "$(median "$W/t/rsa-go")" "$(median "$W/t/rsa-c")")"
+mrow "RSA-2048 gencert -initca: wall" t rsa ms "$floor"
 floor="$(ms "$(median "$W/c/rsa-ct")") (certtool), $(ms "$(median "$W/c/rsa-os")") (openssl)"
 row "RSA-2048 gencert -initca: CPU (user + sys)" "$(ms "$(median "$W/c/rsa-c")")" \
 	"$(ms "$(median "$W/c/rsa-go")")" "$floor" \
-	"$(ratio "$(median "$W/c/rsa-go")" "$(median "$W/c/rsa-c")")"
+	"$(ratio "$(median "$W/c/rsa-go")" "$(median "$W/c/rsa-c")")" \
+	"$(ms "$(median "$W/c/rsa-m")")" "$(ratio "$(median "$W/c/rsa-m")" "$(median "$W/c/rsa-c")")"
 
 # ---- 5. and 6. the guide's certificates and clusters of N nodes
 
@@ -634,25 +697,26 @@ cluster_verify()
 cluster_bench()
 {
 	local n=$1 runs=$2 ct=$3 r t
-	for t in c go ct; do
-		[ "$t" = ct ] && [ -z "$ct" ] && continue
+	local all="c $refs${ct:+ ct}"
+	for t in $all; do
 		cluster_prepare "$W/cl-$n-$t" "$n"
 	done
 	for r in $(seq "$runs"); do
-		local order="c go"
-		[ $((r % 2)) -eq 0 ] && order="go c"
+		local order="c $refs"
+		[ $((r % 2)) -eq 0 ] && order="$refs c"
 		[ -n "$ct" ] && order="$order ct"
 		for t in $order; do
 			cluster_clean "$W/cl-$n-$t"
 			case $t in
-			c) tm "cl-$n-c" cluster_cfssl "$CC" "$CJ" "$W/cl-$n-c" ;;
-			go) tm "cl-$n-go" cluster_cfssl "$GC" "$GJ" "$W/cl-$n-go" ;;
 			ct) tm "cl-$n-ct" cluster_certtool "$W/cl-$n-ct" ;;
+			*)
+				bins "$t"
+				tm "cl-$n-$t" cluster_cfssl "$cf" "$cj" "$W/cl-$n-$t"
+				;;
 			esac
 		done
 	done
-	for t in c go ct; do
-		[ "$t" = ct ] && [ -z "$ct" ] && continue
+	for t in $all; do
 		cluster_verify "$W/cl-$n-$t"
 	done
 }
@@ -677,32 +741,48 @@ g_c=$(median "$W/t/cl-3-c")
 g_go=$(median "$W/t/cl-3-go")
 gc_c=$(median "$W/c/cl-3-c")
 gc_go=$(median "$W/c/cl-3-go")
+g_m=$(median "$W/t/cl-3-m")
+gc_m=$(median "$W/c/cl-3-m")
 row "guide, 10 RSA certificates: wall" "$(sec "$g_c")" "$(sec "$g_go")" \
-	"$(sec "$(median "$W/t/cl-3-ct")") (certtool)" "$(ratio "$g_go" "$g_c")"
+	"$(sec "$(median "$W/t/cl-3-ct")") (certtool)" "$(ratio "$g_go" "$g_c")" \
+	"$(sec "$g_m")" "$(ratio "$g_m" "$g_c")"
 row "guide, 10 RSA certificates: CPU (user + sys)" "$(sec "$gc_c")" "$(sec "$gc_go")" \
-	"$(sec "$(median "$W/c/cl-3-ct")") (certtool)" "$(ratio "$gc_go" "$gc_c")"
-target "10 RSA certificates: ≥2x faster (wall; CPU time $(ratio "$gc_go" "$gc_c")x)" \
+	"$(sec "$(median "$W/c/cl-3-ct")") (certtool)" "$(ratio "$gc_go" "$gc_c")" \
+	"$(sec "$gc_m")" "$(ratio "$gc_m" "$gc_c")"
+target "10 RSA certificates: ≥2x faster (vs cfssl 1.2; wall; CPU time $(ratio "$gc_go" "$gc_c")x)" \
 	"$(ratio "$g_go" "$g_c")" 2
+[ -n "$has_m" ] &&
+	target "10 RSA certificates: ≥2x faster (vs cfssl master; wall; CPU time $(ratio "$gc_m" "$gc_c")x)" \
+		"$(ratio "$g_m" "$g_c")" 2
 k_c=$(median "$W/t/cl-100-c")
 k_go=$(median "$W/t/cl-100-go")
 kc_c=$(median "$W/c/cl-100-c")
 kc_go=$(median "$W/c/cl-100-go")
+k_m=$(median "$W/t/cl-100-m")
+kc_m=$(median "$W/c/cl-100-m")
 row "100-node cluster, 107 certificates: wall" "$(sec "$k_c")" "$(sec "$k_go")" "" \
-	"$(ratio "$k_go" "$k_c")"
+	"$(ratio "$k_go" "$k_c")" "$(sec "$k_m")" "$(ratio "$k_m" "$k_c")"
 row "100-node cluster, 107 certificates: CPU (user + sys)" "$(sec "$kc_c")" "$(sec "$kc_go")" "" \
-	"$(ratio "$kc_go" "$kc_c")"
-target "100-node cluster: ≥2x faster (wall; CPU time $(ratio "$kc_go" "$kc_c")x)" \
+	"$(ratio "$kc_go" "$kc_c")" "$(sec "$kc_m")" "$(ratio "$kc_m" "$kc_c")"
+target "100-node cluster: ≥2x faster (vs cfssl 1.2; wall; CPU time $(ratio "$kc_go" "$kc_c")x)" \
 	"$(ratio "$k_go" "$k_c")" 2
+[ -n "$has_m" ] &&
+	target "100-node cluster: ≥2x faster (vs cfssl master; wall; CPU time $(ratio "$kc_m" "$kc_c")x)" \
+		"$(ratio "$k_m" "$k_c")" 2
 
 {
-	echo "# cfssl-c vs cfssl 1.2: wall time of a cluster's certificates (medians)"
+	echo "# cfssl-c vs cfssl 1.2 (and cfssl master when measured, else nan): wall time of a"
+	echo "# cluster's certificates (medians)"
 	echo "# nodes certificates cfssl-c_s cfssl_s cfssl-c_ms_per_node cfssl_ms_per_node ratio" \
-		"cfssl-c_cpu_s cfssl_cpu_s cpu_ratio"
+		"cfssl-c_cpu_s cfssl_cpu_s cpu_ratio master_s master_ms_per_node master_ratio"
 	for n in $scale_nodes; do
 		awk -v n="$n" -v a="$(median "$W/t/cl-$n-c")" -v b="$(median "$W/t/cl-$n-go")" \
-			-v ca="$(median "$W/c/cl-$n-c")" -v cb="$(median "$W/c/cl-$n-go")" 'BEGIN {
-			printf "%d %d %.3f %.3f %.1f %.1f %.2f %.3f %.3f %.2f\n", n, n + 7, a, b,
-				a / n * 1000, b / n * 1000, b / a, ca, cb, cb / ca }'
+			-v ca="$(median "$W/c/cl-$n-c")" -v cb="$(median "$W/c/cl-$n-go")" \
+			-v m="$(median "$W/t/cl-$n-m")" 'BEGIN {
+			printf "%d %d %.3f %.3f %.1f %.1f %.2f %.3f %.3f %.2f", n, n + 7, a, b,
+				a / n * 1000, b / n * 1000, b / a, ca, cb, cb / ca
+			if (m == "nan") print " nan nan nan"
+			else printf " %.3f %.1f %.2f\n", m, m / n * 1000, m / a }'
 	done
 } >"$here/scaling.dat"
 
@@ -718,31 +798,37 @@ for r in $(seq "$rss_runs"); do
 	rss rsa-go "$GC" gencert -initca "$R/rsa-ca-csr.json" || exit 1
 	(cd "$E/c" && rss json-c "$CJ" -bare leaf <"$E/c/out.json") || exit 1
 	(cd "$E/go" && rss json-go "$GJ" -bare leaf <"$E/go/out.json") || exit 1
+	if [ -n "$has_m" ]; then
+		(cd "$E/m" && rss ec-m "$GM" gencert -ca=ec-ca.pem -ca-key=ec-ca-key.pem \
+			-config=ca-config.json -profile=kubernetes leaf-csr.json) || exit 1
+		rss rsa-m "$GM" gencert -initca "$R/rsa-ca-csr.json" || exit 1
+		(cd "$E/m" && rss json-m "$GMJ" -bare leaf <"$E/m/out.json") || exit 1
+	fi
 done
-for k in ec rsa json; do
-	eval "rss_${k}_c=\$(median \"\$W/rss/$k-c\")"
-	eval "rss_${k}_go=\$(median \"\$W/rss/$k-go\")"
-done
-# shellcheck disable=SC2154
-{
-	row "gencert -ca ECDSA leaf: peak RSS" "$(mb "$rss_ec_c")" "$(mb "$rss_ec_go")" "" \
-		"$(ratio "$rss_ec_go" "$rss_ec_c")"
-	row "gencert -initca RSA-2048: peak RSS" "$(mb "$rss_rsa_c")" "$(mb "$rss_rsa_go")" "" \
-		"$(ratio "$rss_rsa_go" "$rss_rsa_c")"
-	row "cfssljson -bare: peak RSS" "$(mb "$rss_json_c")" "$(mb "$rss_json_go")" "" \
-		"$(ratio "$rss_json_go" "$rss_json_c")"
-	# The smaller of the two gencert ratios decides.
-	rss_min=$(awk -v a="$(ratio "$rss_ec_go" "$rss_ec_c")" -v b="$(ratio "$rss_rsa_go" "$rss_rsa_c")" \
+mrow "gencert -ca ECDSA leaf: peak RSS" rss ec mb ""
+mrow "gencert -initca RSA-2048: peak RSS" rss rsa mb ""
+mrow "cfssljson -bare: peak RSS" rss json mb ""
+# The smaller of the two gencert ratios decides.
+for t in $refs; do
+	rss_min=$(awk -v a="$(ratio "$(median "$W/rss/ec-$t")" "$(median "$W/rss/ec-c")")" \
+		-v b="$(ratio "$(median "$W/rss/rsa-$t")" "$(median "$W/rss/rsa-c")")" \
 		'BEGIN { printf "%.2f\n", (a + 0 < b + 0 ? a : b) }')
-	target "gencert: ≥2x less peak memory (smaller of ECDSA leaf, RSA CA)" "$rss_min" 2
-}
+	name="cfssl 1.2"
+	[ "$t" = m ] && name="cfssl master"
+	target "gencert: ≥2x less peak memory (vs $name; smaller of ECDSA leaf, RSA CA)" "$rss_min" 2
+done
 
-# ---- cfssljson-c without GnuTLS
+# ---- cfssljson-c without GnuTLS: no GnuTLS code in the release binary (GnuTLS's constructor
+# would initialise it), and no libgnutls in the shared-library build
 
-if ldd "$CJ" | grep -q libgnutls; then
-	targets+=("MISS${US}cfssljson-c does not load GnuTLS (ldd shows libgnutls)$US-")
+if nm "$CJ" 2>/dev/null | grep -q ' gnutls_'; then
+	targets+=("MISS${US}cfssljson-c does not carry GnuTLS (nm shows gnutls_ symbols)$US-")
+elif ldd "$SJ" | grep -q libgnutls; then
+	targets+=("MISS${US}cfssljson-c does not load GnuTLS (ldd of the shared build shows libgnutls)$US-")
+elif ! nm "$CJ" >/dev/null 2>&1; then
+	targets+=("n/a${US}cfssljson-c does not carry GnuTLS (nm cannot read $CJ)$US-")
 else
-	targets+=("PASS${US}cfssljson-c does not load GnuTLS (no libgnutls in ldd)$US-")
+	targets+=("PASS${US}cfssljson-c neither carries nor loads GnuTLS (nm, ldd)$US-")
 fi
 
 # ---- report
@@ -750,11 +836,20 @@ fi
 load_end=$(cut -d' ' -f1 /proc/loadavg)
 
 echo
-printf '%-48s %-22s %-22s %-30s %s\n' MEASURE cfssl-c "cfssl 1.2" "certtool / openssl" \
-	"cfssl / cfssl-c"
+if [ -n "$has_m" ]; then
+	printf '%-48s %-20s %-20s %-20s %-28s %-10s %s\n' MEASURE cfssl-c "cfssl 1.2" "cfssl master" \
+		"certtool / openssl" "1.2 / c" "master / c"
+else
+	printf '%-48s %-20s %-20s %-28s %s\n' MEASURE cfssl-c "cfssl 1.2" "certtool / openssl" \
+		"cfssl / cfssl-c"
+fi
 for r in "${rows[@]}"; do
-	IFS=$US read -r a b c d e <<<"$r"
-	printf '%-48s %-22s %-22s %-30s %s\n' "$a" "$b" "$c" "$d" "$e"
+	IFS=$US read -r a b c d e f g <<<"$r"
+	if [ -n "$has_m" ]; then
+		printf '%-48s %-20s %-20s %-20s %-28s %-10s %s\n' "$a" "$b" "$c" "$f" "$d" "$e" "$g"
+	else
+		printf '%-48s %-20s %-20s %-28s %s\n' "$a" "$b" "$c" "$d" "$e"
+	fi
 done
 echo
 echo "targets:"
@@ -769,6 +864,14 @@ for t in "${targets[@]}"; do
 	[ "$v" = MISS ] && misses=$((misses + 1))
 done
 
+gc_version=$("$GC" version 2>/dev/null | sed -n 's/^Version: //p')
+gc_runtime=$("$GC" version 2>/dev/null | sed -n 's/^Runtime: //p')
+against="Debian's cfssl $gc_version ($gc_runtime)"
+if [ -n "$has_m" ]; then
+	against="$against and cfssl master $("$GM" version 2>/dev/null | sed -n 's/^Version: //p')"
+	against="$against ($("$GM" version 2>/dev/null | sed -n 's/^Runtime: //p'), built by hand"
+	against="$against from the cfssl repository, outside this one)"
+fi
 {
 	echo "# cfssl-c benchmarks"
 	echo
@@ -777,30 +880,51 @@ done
 		"$(nproc) CPUs, Linux $(uname -r), load average $load_start at the start and" \
 		"$load_end at the end."
 	echo "cfssl-c $(git -C "$repo" --no-optional-locks rev-parse --short HEAD 2>/dev/null || echo '?')" \
-		"(release build, GnuTLS $(pkg-config --modversion gnutls 2>/dev/null || echo '?')," \
-		"Jansson $(pkg-config --modversion jansson 2>/dev/null || echo '?'))" \
-		"against Debian's cfssl $("$GC" version 2>/dev/null | sed -n 's/^Version: //p')" \
-		"($("$GC" version 2>/dev/null | sed -n 's/^Runtime: //p'))."
+		"(release build with \`-Dstatic_crypto=true\`: GnuTLS" \
+		"$(pkg-config --modversion gnutls 2>/dev/null || echo '?'), Nettle, GMP, libtasn1," \
+		"libidn2, libunistring and Jansson $(pkg-config --modversion jansson 2>/dev/null || echo '?')" \
+		"linked statically; p11-kit and libc shared) against $against."
+	echo "The rows \"cfssl-c with shared libraries\" are the default build (\`meson setup build\`," \
+		"as a distribution builds it) on the same work."
 	echo "Wall times are medians of runs that alternate the tools; instructions are callgrind's Ir"
-	echo "for every process of the command added up. The last column is cfssl / cfssl-c: above 1"
+	echo "for every process of the command added up. The ratio columns are cfssl / cfssl-c: above 1"
 	echo "means cfssl-c is faster or smaller."
 	echo
-	echo "| measure | cfssl-c | cfssl 1.2 | certtool / openssl | cfssl / cfssl-c |"
-	echo "|---|---:|---:|---:|---:|"
+	if [ -n "$has_m" ]; then
+		echo "| measure | cfssl-c | cfssl 1.2 | cfssl master | certtool / openssl |" \
+			"cfssl 1.2 / cfssl-c | cfssl master / cfssl-c |"
+		echo "|---|---:|---:|---:|---:|---:|---:|"
+	else
+		echo "| measure | cfssl-c | cfssl 1.2 | certtool / openssl | cfssl / cfssl-c |"
+		echo "|---|---:|---:|---:|---:|"
+	fi
 	for r in "${rows[@]}"; do
-		IFS=$US read -r a b c d e <<<"$r"
+		IFS=$US read -r a b c d e f g <<<"$r"
 		a=${a//|/\\|}
 		a=${a#  }
-		echo "| $a | $b | $c | ${d:--} | $e |"
+		if [ -n "$has_m" ]; then
+			echo "| $a | ${b:--} | ${c:--} | ${f:--} | ${d:--} | ${e:--} | ${g:--} |"
+		else
+			echo "| $a | ${b:--} | ${c:--} | ${d:--} | ${e:--} |"
+		fi
 	done
 	echo
 	echo "Cluster scaling (\`scaling.dat\`, \`scaling.svg\`):"
 	echo
-	echo "| nodes | certificates | cfssl-c wall | cfssl 1.2 wall | cfssl-c per node | cfssl per node" \
-		"| cfssl / cfssl-c, wall | cfssl / cfssl-c, CPU |"
-	echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
-	awk '!/^#/ { printf "| %d | %d | %.2f s | %.2f s | %.0f ms | %.0f ms | %.2f | %.2f |\n",
-		$1, $2, $3, $4, $5, $6, $7, $10 }' "$here/scaling.dat"
+	if [ -n "$has_m" ]; then
+		echo "| nodes | certificates | cfssl-c wall | cfssl 1.2 wall | cfssl master wall |" \
+			"cfssl-c per node | cfssl 1.2 / cfssl-c, wall | cfssl 1.2 / cfssl-c, CPU |" \
+			"cfssl master / cfssl-c, wall |"
+		echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+		awk '!/^#/ { printf "| %d | %d | %.2f s | %.2f s | %.2f s | %.0f ms | %.2f | %.2f | %.2f |\n",
+			$1, $2, $3, $4, $11, $5, $7, $10, $13 }' "$here/scaling.dat"
+	else
+		echo "| nodes | certificates | cfssl-c wall | cfssl 1.2 wall | cfssl-c per node |" \
+			"cfssl per node | cfssl / cfssl-c, wall | cfssl / cfssl-c, CPU |"
+		echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+		awk '!/^#/ { printf "| %d | %d | %.2f s | %.2f s | %.0f ms | %.0f ms | %.2f | %.2f |\n",
+			$1, $2, $3, $4, $5, $6, $7, $10 }' "$here/scaling.dat"
+	fi
 	echo
 	echo "Targets:"
 	echo
@@ -814,10 +938,17 @@ done
 	done
 } >"$here/results.md"
 
+master_plot1=
+master_plot2=
+if [ -n "$has_m" ]; then
+	master_plot1=", '' using 1:11 with linespoints lw 2 pt 9 title 'cfssl master'"
+	master_plot2=", '' using 1:12 with linespoints lw 2 pt 9 title 'cfssl master'"
+fi
 gnuplot <<EOF || note "gnuplot failed; scaling.svg not written"
 set terminal svg size 900,420 dynamic enhanced font 'sans,12' background rgb 'white'
 set output '$here/scaling.svg'
 set datafile commentschars '#'
+set datafile missing 'nan'
 set multiplot layout 1,2 title 'Certificates of a Kubernetes cluster (CA + 6 + one kubelet per node), RSA-2048'
 set key top left
 set grid
@@ -828,13 +959,14 @@ set xlabel 'nodes'
 set ylabel 'wall time, seconds (median)'
 set title 'total'
 plot '$here/scaling.dat' using 1:4 with linespoints lw 2 pt 7 title 'cfssl 1.2', \
-     '' using 1:3 with linespoints lw 2 pt 5 title 'cfssl-c'
+     '' using 1:3 with linespoints lw 2 pt 5 title 'cfssl-c'$master_plot1
 unset logscale y
 set yrange [0:*]
+set key top right
 set ylabel 'milliseconds per node (median)'
 set title 'per node'
 plot '$here/scaling.dat' using 1:6 with linespoints lw 2 pt 7 title 'cfssl 1.2', \
-     '' using 1:5 with linespoints lw 2 pt 5 title 'cfssl-c'
+     '' using 1:5 with linespoints lw 2 pt 5 title 'cfssl-c'$master_plot2
 unset multiplot
 EOF
 

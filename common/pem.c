@@ -23,7 +23,8 @@ void cf_pem_encode(struct cf_buf *out, const char *label, const unsigned char *d
 
 static const char *memfind(const char *h, size_t hl, const char *n)
 {
-	return memmem(h, hl, n, strlen(n));
+	/* an empty input may come with no buffer at all, which memmem must not see */
+	return hl ? memmem(h, hl, n, strlen(n)) : NULL;
 }
 
 void cf_pem_block_release(struct cf_pem_block *blk)

@@ -25,12 +25,13 @@ static void warn_unknown(const char *where, const char *member)
 	cf_warning("unknown member \"%s\" in %s ignored", member, where);
 }
 
-static int parse_name(const json_t *obj, struct cf_name *n, struct cf_error *err)
+int cf_csr_name_decode(const json_t *obj, struct cf_name *n, const char *outer,
+		       struct cf_error *err)
 {
 	if (json_is_null(obj))
 		return 0;
 	if (!json_is_object(obj))
-		return cf_gojson_type_error(err, obj, "CertificateRequest", "names", "csr.Name");
+		return cf_gojson_type_error(err, obj, outer, "names", "csr.Name");
 	const char *k;
 	json_t *v;
 	json_object_foreach((json_t *)obj, k, v) {
@@ -230,7 +231,7 @@ static void free_hosts_list(struct cf_csr_request *req)
 	req->nhosts = 0;
 }
 
-static void free_names(struct cf_csr_request *req)
+void cf_csr_names_free(struct cf_csr_request *req)
 {
 	for (size_t i = 0; i < req->nnames; i++) {
 		struct cf_name *n = &req->names[i];
@@ -269,18 +270,19 @@ static int parse_request(const json_t *root, struct cf_csr_request *req, struct 
 			r = cf_gojson_dup_string(v, &req->cn, err, "CertificateRequest", "CN");
 		} else if (cf_gojson_key_eq(k, "names")) {
 			if (json_is_null(v)) {
-				free_names(req);
+				cf_csr_names_free(req);
 				continue;
 			}
 			if (!json_is_array(v))
 				return cf_gojson_type_error(err, v, "CertificateRequest", "names",
 							    "[]csr.Name");
-			free_names(req);
+			cf_csr_names_free(req);
 			size_t n = json_array_size(v);
 			req->names = cf_xcalloc(n ? n : 1, sizeof *req->names);
 			req->nnames = n;
 			for (size_t i = 0; i < n; i++)
-				if (parse_name(json_array_get(v, i), &req->names[i], err) < 0)
+				if (cf_csr_name_decode(json_array_get(v, i), &req->names[i],
+						       "CertificateRequest", err) < 0)
 					return -1;
 		} else if (cf_gojson_key_eq(k, "hosts")) {
 			if (json_is_null(v)) {
@@ -363,7 +365,7 @@ void cf_csr_request_release(struct cf_csr_request *req)
 	if (!req)
 		return;
 	free(req->cn);
-	free_names(req);
+	cf_csr_names_free(req);
 	free_hosts_list(req);
 	free(req->algo);
 	free(req->ca_expiry);

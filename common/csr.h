@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "buf.h"
 #include "error.h"
 #include "hosts.h"
@@ -58,6 +60,13 @@ struct cf_csr_request {
 int cf_csr_request_parse(const char *data, size_t len, struct cf_csr_request *req,
 			 struct cf_error *err);
 void cf_csr_request_release(struct cf_csr_request *req);
+/* One csr.Name from JSON as Go decodes it (case-insensitive members, OID map, unknown members
+ * warned about); @outer names the enclosing Go struct in a type error ("CertificateRequest" for
+ * the CSR JSON, "Subject" for sign's -subject). */
+int cf_csr_name_decode(const json_t *obj, struct cf_name *n, const char *outer,
+		       struct cf_error *err);
+/* Frees @req's names and leaves it with none. */
+void cf_csr_names_free(struct cf_csr_request *req);
 /* Reads @path ("-" = stdin, cf_read_file's errors) and decodes it as above.
  * @req is always initialised, so it can be released after a failure. */
 int cf_csr_request_load(const char *path, struct cf_csr_request *req, struct cf_error *err);

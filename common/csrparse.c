@@ -675,73 +675,6 @@ int cf_csrparse_pem(const unsigned char *data, size_t len, struct cf_csr_info *i
 
 /* ---- cfssl sign's SUBJECT ---- */
 
-static int subject_name(const json_t *obj, struct cf_name *n, struct cf_error *err)
-{
-	if (json_is_null(obj))
-		return 0;
-	if (!json_is_object(obj))
-		return cf_gojson_type_error(err, obj, "Subject", "names", "csr.Name");
-	static const struct {
-		const char *field, *path;
-		size_t off;
-	} fields[] = {
-		{"C", "names.C", offsetof(struct cf_name, c)},
-		{"ST", "names.ST", offsetof(struct cf_name, st)},
-		{"L", "names.L", offsetof(struct cf_name, l)},
-		{"O", "names.O", offsetof(struct cf_name, o)},
-		{"OU", "names.OU", offsetof(struct cf_name, ou)},
-		{"E", "names.E", offsetof(struct cf_name, e)},
-		{"SerialNumber", "names.SerialNumber", offsetof(struct cf_name, serialnumber)},
-	};
-	const char *k;
-	json_t *v;
-	json_object_foreach((json_t *)obj, k, v) {
-		size_t i;
-		for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
-			if (cf_gojson_key_eq(k, fields[i].field))
-				break;
-		if (i < sizeof fields / sizeof fields[0]) {
-			char **dst = (char **)((char *)n + fields[i].off);
-			if (cf_gojson_dup_string(v, dst, err, "Name", fields[i].path) < 0)
-				return -1;
-		} else if (cf_gojson_key_eq(k, "OID")) {
-			/* decoded for its type errors only: Subject.Name() ignores it */
-			if (json_is_null(v))
-				continue;
-			if (!json_is_object(v))
-				return cf_gojson_type_error(err, v, "Name", "names.OID",
-							    "map[string]string");
-			const char *ok;
-			json_t *ov;
-			json_object_foreach(v, ok, ov) {
-				if (!json_is_null(ov) && !json_is_string(ov))
-					return cf_gojson_type_error(err, ov, "Name", "names.OID",
-								    "string");
-			}
-		} else {
-			cf_warning("unknown member \"%s\" in names ignored", k);
-		}
-	}
-	return 0;
-}
-
-static void free_names(struct cf_csr_request *req)
-{
-	for (size_t i = 0; i < req->nnames; i++) {
-		struct cf_name *n = &req->names[i];
-		free(n->c);
-		free(n->st);
-		free(n->l);
-		free(n->o);
-		free(n->ou);
-		free(n->e);
-		free(n->serialnumber);
-	}
-	free(req->names);
-	req->names = NULL;
-	req->nnames = 0;
-}
-
 int cf_csrparse_subject_json(const char *data, size_t len, struct cf_csr_request *req,
 			     struct cf_error *err)
 {
@@ -772,19 +705,20 @@ int cf_csrparse_subject_json(const char *data, size_t len, struct cf_csr_request
 				goto out;
 		} else if (cf_gojson_key_eq(k, "names")) {
 			if (json_is_null(v)) {
-				free_names(req);
+				cf_csr_names_free(req);
 				continue;
 			}
 			if (!json_is_array(v)) {
 				cf_gojson_type_error(err, v, "Subject", "names", "[]csr.Name");
 				goto out;
 			}
-			free_names(req);
+			cf_csr_names_free(req);
 			size_t n = json_array_size(v);
 			req->names = cf_xcalloc(n ? n : 1, sizeof *req->names);
 			req->nnames = n;
 			for (size_t i = 0; i < n; i++)
-				if (subject_name(json_array_get(v, i), &req->names[i], err) < 0)
+				if (cf_csr_name_decode(json_array_get(v, i), &req->names[i],
+						       "Subject", err) < 0)
 					goto out;
 		} else {
 			cf_warning("unknown member \"%s\" in the subject ignored", k);

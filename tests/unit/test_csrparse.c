@@ -11,27 +11,7 @@
 #include "error.h"
 #include "pem.h"
 
-static int passed, failed;
-
-static void check(int cond, const char *what)
-{
-	if (cond) {
-		passed++;
-	} else {
-		failed++;
-		printf("FAIL %s\n", what);
-	}
-}
-
-static void check_str(const char *what, const char *want, const char *got)
-{
-	if (got && strcmp(want, got) == 0) {
-		passed++;
-	} else {
-		failed++;
-		printf("FAIL %s:\n  got  %s\n  want %s\n", what, got ? got : "(null)", want);
-	}
-}
+#include "check.h"
 
 static void hex(const unsigned char *p, size_t n, char *out, size_t cap)
 {
@@ -323,6 +303,8 @@ static void test_subject_json(void)
 		{"{\"names\":{}}",
 		 "json: cannot unmarshal object into Go struct field Subject.names "
 		 "of type []csr.Name"},
+		{"{\"names\":[5]}", "json: cannot unmarshal number into Go struct field "
+				    "Subject.names of type csr.Name"},
 		{"{\"names\":[{\"C\":1}]}",
 		 "json: cannot unmarshal number into Go struct field Name.names.C of type string"},
 		{"{\"SerialNumber\":true}", "json: cannot unmarshal bool into Go struct field "

@@ -11,27 +11,7 @@
 
 #include "bundle.h"
 
-static int passed, failed;
-
-static void check(int cond, const char *what)
-{
-	if (cond) {
-		passed++;
-	} else {
-		failed++;
-		printf("FAIL %s\n", what);
-	}
-}
-
-static void check_str(const char *what, const char *want, const char *got)
-{
-	if (got && strcmp(want, got) == 0) {
-		passed++;
-	} else {
-		failed++;
-		printf("FAIL %s:\n  want %s\n  got  %s\n", what, want, got ? got : "(null)");
-	}
-}
+#include "check.h"
 
 struct ca {
 	gnutls_x509_crt_t crt;

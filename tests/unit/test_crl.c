@@ -12,17 +12,7 @@
 #include "der.h"
 #include "keygen.h"
 
-static int passed, failed;
-
-static void check(int cond, const char *what)
-{
-	if (cond) {
-		passed++;
-	} else {
-		failed++;
-		printf("FAIL %s\n", what);
-	}
-}
+#include "check.h"
 
 static void hex(const unsigned char *p, size_t n, char *out, size_t cap)
 {

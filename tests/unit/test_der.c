@@ -8,7 +8,7 @@
 #include "der.h"
 #include "signer.h"
 
-static int passed, failed;
+#include "check.h"
 
 static void hex(const struct cf_buf *b, char *out, size_t n)
 {
@@ -28,16 +28,6 @@ static void expect(const char *what, struct cf_buf *b, const char *want)
 		printf("FAIL %s:\n  got  %s\n  want %s\n", what, got, want);
 	}
 	cf_buf_release(b);
-}
-
-static void check(int cond, const char *what)
-{
-	if (cond) {
-		passed++;
-	} else {
-		failed++;
-		printf("FAIL %s\n", what);
-	}
 }
 
 int main(void)

@@ -7,17 +7,7 @@
 
 #include "ocsp.h"
 
-static int passed, failed;
-
-static void check(int cond, const char *what)
-{
-	if (cond) {
-		passed++;
-	} else {
-		failed++;
-		printf("FAIL %s\n", what);
-	}
-}
+#include "check.h"
 
 static void test_status(void)
 {

@@ -516,14 +516,15 @@ static int fast_verify(const struct cf_der_tlv *tbs, const struct cf_der_tlv *sp
 	gnutls_datum_t key = {(unsigned char *)spki->raw, (unsigned)spki->rawlen};
 	gnutls_datum_t data = {(unsigned char *)tbs->raw, (unsigned)tbs->rawlen};
 	gnutls_datum_t signature = {(unsigned char *)sig->content + 1, (unsigned)sig->len - 1};
-	gnutls_datum_t exp = {NULL, 0};
 	int ret = -1;
 	int curve;
 	const unsigned char *px, *py;
 	size_t coord;
+	int canonical =
+		cf_spki_canonical_point(spki->raw, spki->rawlen, &curve, &px, &py, &coord) == 0;
 	if (gnutls_pubkey_init(&pub) < 0)
 		goto out;
-	if (cf_spki_canonical_point(spki->raw, spki->rawlen, &curve, &px, &py, &coord) == 0) {
+	if (canonical) {
 		/* the point as it is (Nettle checks that it is on the curve when it verifies),
 		 * without GnuTLS's ASN.1 decoder */
 		gnutls_datum_t x = {(unsigned char *)px, (unsigned)coord};
@@ -538,9 +539,10 @@ static int fast_verify(const struct cf_der_tlv *tbs, const struct cf_der_tlv *sp
 	if (gnutls_pubkey_verify_data2(pub, algo, GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1, &data,
 				       &signature) < 0)
 		goto out;
-	if (cf_spki_is_canonical(spki->raw, spki->rawlen)) {
+	if (canonical) {
 		cf_buf_add(spki_out, spki->raw, spki->rawlen);
 	} else {
+		gnutls_datum_t exp = {NULL, 0};
 		if (gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &exp) < 0)
 			goto out;
 		cf_buf_add(spki_out, exp.data, exp.size);

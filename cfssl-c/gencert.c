@@ -117,8 +117,13 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 		cf_errorlog("failed to generate a CSR: %s", msg);
 		goto out;
 	}
-	if (cf_csr_generate(req, hosts, nhosts, &key, &csr, err) < 0 ||
-	    cf_key_export_pem(&key, &keypem, err) < 0)
+	if (cf_csr_generate(req, hosts, nhosts, &key, &csr, err) < 0) {
+		/* cfssl logs the underlying text before wrapping it as 9300 */
+		if (err->code == CF_ERR_CSR_BAD)
+			cf_errorlog("failed to generate a CSR: %s", err->msg);
+		goto out;
+	}
+	if (cf_key_export_pem(&key, &keypem, err) < 0)
 		goto out;
 	cf_info("encoded CSR");
 	if (cf_csr_cert_subject_der(req, &subject, err) < 0 || cf_key_spki(&key, &spki, err) < 0)

@@ -84,8 +84,12 @@ int cmd_gencsr(struct cfssl_ctx *ctx)
 		cf_error_set(err, CF_ERR_CSR_BAD, "%s", msg);
 		goto out;
 	}
-	if (cf_csr_generate(&req, hosts, nhosts, &key, &csr, err) < 0)
+	if (cf_csr_generate(&req, hosts, nhosts, &key, &csr, err) < 0) {
+		/* csr.Generate hands the subject's Go error back unwrapped */
+		if (err->code == CF_ERR_CSR_BAD)
+			err->code = CF_ERR_PLAIN;
 		goto out;
+	}
 	cf_info("encoded CSR");
 
 	cf_buf_adds(ctx->out, "{\"csr\":");

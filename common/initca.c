@@ -127,8 +127,14 @@ int cf_initca_new(const struct cf_csr_request *req, struct cf_buf *cert, struct 
 		log_error("failed to generate a CSR: ", err);
 		goto out;
 	}
-	if (cf_csr_generate(req, hosts, nhosts, &key, csr, err) < 0 ||
-	    cf_key_export_pem(&key, keypem, err) < 0 ||
+	if (cf_csr_generate(req, hosts, nhosts, &key, csr, err) < 0) {
+		/* cfssl's ProcessRequest logs the request error before initca wraps it */
+		if (err->code == CF_ERR_CSR_BAD)
+			cf_errorlog("failed to generate a CSR: %s", err->msg);
+		log_error("failed to process request: ", err);
+		goto out;
+	}
+	if (cf_key_export_pem(&key, keypem, err) < 0 ||
 	    cf_csr_cert_subject_der(req, &subject, err) < 0) {
 		log_error("failed to process request: ", err);
 		goto out;

@@ -162,6 +162,21 @@ check_eq "OID override: certificate subject re-normalised" "subject=O = Org, CN 
 printf '{"CN":"x","names":[{"OID":{"1.abc":"v"}}]}' >badoid.json
 t cfssl gencert -ca ca.pem -ca-key ca-key.pem badoid.json >/dev/null 2>badoid.err
 check_eq "bad OID part" '{"code":9300,"message":"invalid OID part abc"}' "$(tail -n1 badoid.err)"
+# issue 11 item 7: cfssl's csr.ParseRequest logs the subject error before the
+# final line, in every command that generates a key and CSR (stderr as cfssl master)
+check_eq "bad OID: gencert -ca logs the CSR error" "[ERROR] failed to generate a CSR: invalid OID part abc
+{\"code\":9300,\"message\":\"invalid OID part abc\"}" "$(strip_ts <badoid.err | tail -n2)"
+printf '{"CN":"x","key":{"algo":"ecdsa","size":256},"names":[{"C":"US","OID":{"abc":"abc"}}]}' >badoid-ca.json
+for cmd in "gencert -initca" "genkey -initca"; do
+	t cfssl $cmd badoid-ca.json >badoid-ca.out 2>badoid-ca.err
+	check_eq "bad OID: $cmd stderr as cfssl" "[INFO] generate received request
+[INFO] received CSR
+[INFO] generating key: ecdsa-256
+[ERROR] failed to generate a CSR: invalid OID part abc
+[ERROR] failed to process request: {\"code\":9300,\"message\":\"invalid OID part abc\"}
+{\"code\":9300,\"message\":\"invalid OID part abc\"}" "$(strip_ts <badoid-ca.err | grep -v 'generating a new CA key')"
+	check_eq "bad OID: $cmd writes nothing" 0 "$(wc -c <badoid-ca.out)"
+done
 
 # CA-managed extensions are never taken from a request, even with copy_extensions
 printf '{"CN":"ku","key":{"algo":"ecdsa","size":256},"extensions":[{"id":[2,5,29,15],"critical":true,"value":"AwIBBg=="},{"id":[1,2,3,5],"value":"BQA="}]}' >kuext.json

@@ -1,5 +1,6 @@
 #include "buf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,16 @@ void *cf_xrealloc(void *p, size_t n)
 	if (!p)
 		oom();
 	return p;
+}
+
+void *cf_xgrow(void *v, size_t n, size_t size)
+{
+	if (n & (n - 1))
+		return v;
+	size_t cap = n ? 2 * n : 1;
+	if (cap < n || (size && cap > SIZE_MAX / size))
+		oom();
+	return cf_xrealloc(v, cap * size);
 }
 
 char *cf_xmemdup(const void *p, size_t n)

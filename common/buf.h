@@ -47,6 +47,10 @@ unsigned char *cf_buf_detach(struct cf_buf *b, size_t *len);
 void *cf_xmalloc(size_t n);
 void *cf_xcalloc(size_t n, size_t m);
 void *cf_xrealloc(void *p, size_t n);
+/* Makes room for element @n (0-based) of an array of @size-byte elements that only ever grew
+ * through this call, doubling its length when @n is a power of two: appending n elements costs
+ * O(log n) reallocations. Returns the array (@v when no growth was needed). */
+void *cf_xgrow(void *v, size_t n, size_t size);
 char *cf_xstrdup(const char *s);
 char *cf_xmemdup(const void *p, size_t n); /* adds a NUL */
 /* Wipes @n bytes at @p (not optimised away), then frees @p. Accepts NULL. */

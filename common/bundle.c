@@ -1559,7 +1559,7 @@ static void hostnames(const struct cf_bundle_cert *c, struct cf_buf *out)
 		if (a[i].std && a[i].arc3 == 3 && a[i].is_string)
 			cn = &a[i];
 	if (cn && cn->value.len) {
-		v = cf_xrealloc(v, (n + 1) * sizeof *v);
+		v = cf_xgrow(v, n, sizeof *v);
 		v[n++] = cf_xmemdup(cn->value.data, cn->value.len);
 	}
 	free_atvs(a, na);
@@ -1577,7 +1577,7 @@ static void hostnames(const struct cf_bundle_cert *c, struct cf_buf *out)
 				dup = 1;
 		if (dup)
 			continue;
-		v = cf_xrealloc(v, (n + 1) * sizeof *v);
+		v = cf_xgrow(v, n, sizeof *v);
 		v[n++] = cf_xmemdup(buf, sz);
 	}
 	json_str_list(out, v, n, 0);

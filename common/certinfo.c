@@ -575,7 +575,8 @@ void cf_certinfo_ip_string(struct cf_buf *out, const unsigned char *ip, size_t n
 
 struct sans {
 	struct cf_buf dns, email, ip,
-		uri; /* NUL-separated entries (ip: raw bytes, 1 length byte) */
+		uri; /* entries, each a length byte prefix (a size_t; ip: 1 byte) and its bytes:
+		      * a name may hold a NUL, and Go prints it as one string */
 	int ndns, nemail, nip, nuri;
 };
 
@@ -605,8 +606,8 @@ static int sans_parse(const unsigned char *p, size_t n, struct sans *s)
 			struct cf_buf *b = gn.tag == 0x81   ? &s->email
 					   : gn.tag == 0x82 ? &s->dns
 							    : &s->uri;
+			cf_buf_add(b, &gn.len, sizeof gn.len);
 			cf_buf_add(b, gn.content, gn.len);
-			cf_buf_addc(b, 0);
 			if (gn.tag == 0x81)
 				s->nemail++;
 			else if (gn.tag == 0x82)
@@ -627,13 +628,14 @@ static int sans_parse(const unsigned char *p, size_t n, struct sans *s)
 	return k;
 }
 
-/* Walks NUL-separated entries. */
-static const char *next_entry(const struct cf_buf *b, size_t *off)
+/* Walks length-prefixed entries; *@n is the entry's length. */
+static const char *next_entry(const struct cf_buf *b, size_t *off, size_t *n)
 {
 	if (*off >= b->len)
 		return NULL;
-	const char *e = (const char *)b->data + *off;
-	*off += strlen(e) + 1;
+	memcpy(n, b->data + *off, sizeof *n);
+	const char *e = (const char *)b->data + *off + sizeof *n;
+	*off += sizeof *n + *n;
 	return e;
 }
 
@@ -899,8 +901,8 @@ int cf_certinfo_cert(const unsigned char *der, size_t len, struct cf_buf *out, s
 		const char *e;
 		const unsigned char *ip;
 		jw_open(&w, "sans", '[');
-		while ((e = next_entry(&c.sans.dns, &off)))
-			jw_cstr(&w, NULL, e);
+		while ((e = next_entry(&c.sans.dns, &off, &n)))
+			jw_str(&w, NULL, e, n);
 		off = 0;
 		while ((ip = next_ip(&c.sans.ip, &off, &n))) {
 			cf_certinfo_ip_string(&tmp, ip, n);
@@ -1347,18 +1349,21 @@ static void jw_url(struct jw *w, const char *u)
 
 static void jw_strlist(struct jw *w, const char *key, const struct cf_buf *b, int n, int urls)
 {
-	size_t off = 0;
+	size_t off = 0, len;
 	const char *e;
 	if (!n) {
 		jw_raw(w, key, "null");
 		return;
 	}
 	jw_open(w, key, '[');
-	while ((e = next_entry(b, &off))) {
-		if (urls)
-			jw_url(w, e);
-		else
-			jw_cstr(w, NULL, e);
+	while ((e = next_entry(b, &off, &len))) {
+		if (urls) {
+			char *u = cf_xmemdup(e, len);
+			jw_url(w, u);
+			free(u);
+		} else {
+			jw_str(w, NULL, e, len);
+		}
 	}
 	jw_close(w, ']');
 }

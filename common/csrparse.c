@@ -272,7 +272,7 @@ out:
 static void hosts_add(struct cf_host **hosts, size_t *n, enum cf_host_kind kind,
 		      const unsigned char *p, size_t len)
 {
-	*hosts = cf_xrealloc(*hosts, (*n + 1) * sizeof **hosts);
+	*hosts = cf_xgrow(*hosts, *n, sizeof **hosts);
 	struct cf_host *h = &(*hosts)[(*n)++];
 	memset(h, 0, sizeof *h);
 	h->kind = kind;
@@ -778,7 +778,7 @@ void cf_csrparse_override_subject(const struct cf_csr_request *subject,
 
 static void add_host(struct cf_csr_request *req, const char *s)
 {
-	req->hosts = cf_xrealloc(req->hosts, (req->nhosts + 1) * sizeof *req->hosts);
+	req->hosts = cf_xgrow(req->hosts, req->nhosts, sizeof *req->hosts);
 	req->hosts[req->nhosts++] = cf_xstrdup(s);
 }
 

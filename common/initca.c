@@ -262,7 +262,7 @@ static void request_from_cert(gnutls_x509_crt_t crt, struct cf_csr_request *req)
 		}
 		if (!value)
 			continue;
-		req->hosts = cf_xrealloc(req->hosts, (req->nhosts + 1) * sizeof *req->hosts);
+		req->hosts = cf_xgrow(req->hosts, req->nhosts, sizeof *req->hosts);
 		req->hosts[req->nhosts++] = cf_xstrdup(value);
 	}
 	unsigned critical = 0, ca = 0;

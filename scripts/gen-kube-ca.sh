@@ -396,6 +396,7 @@ check_match()
 	die "$2 does not match $1 (different public keys); nothing was changed"
 }
 
+NO_STORES=
 # not_issued CAFILE CRT...: print the CRTs that CAFILE did not sign (expiry is not this test's
 # business), one a line; one openssl run for all of them.
 not_issued()
@@ -403,7 +404,17 @@ not_issued()
 	local ca=$1 ok f
 	shift
 	[ $# -gt 0 ] || return 0
-	ok=$'\n'$(ossl verify -no_check_time -CAfile "$ca" "$@")$'\n' || true
+	# CAFILE alone is trusted: without -no-CApath and -no-CAstore, openssl also trusts the
+	# system's roots, and a public root copied in as NAME.crt would pass as issued by CAFILE.
+	# OpenSSL 1.1 has no certificate stores, nor their option.
+	if [ -z "$NO_STORES" ]; then
+		NO_STORES=-no-CApath
+		case $(openssl verify -help 2>&1) in
+		*-no-CAstore*) NO_STORES="-no-CApath -no-CAstore" ;;
+		esac
+	fi
+	# shellcheck disable=SC2086 # NO_STORES is a list of options
+	ok=$'\n'$(ossl verify -no_check_time $NO_STORES -CAfile "$ca" "$@")$'\n' || true
 	for f in "$@"; do
 		case $ok in
 		*$'\n'"$f: OK"$'\n'*) ;;

@@ -15,6 +15,7 @@
 #include "crypto.h"
 #include "fileio.h"
 #include "log.h"
+#include "process.h"
 
 /* GnuTLS is initialised by main (cf_crypto_init) for the commands that use it, not by its
  * constructor in every run; nor is it torn down at exit. */
@@ -93,6 +94,10 @@ static int print_error(const struct cf_error *err)
 
 int main(int argc, char **argv)
 {
+	struct cf_error herr = {0};
+	/* Before any key is read: no core dump, no ptrace by the same user. */
+	if (cf_process_harden(&herr) < 0)
+		return print_error(&herr);
 	json_set_alloc_funcs(zalloc, zfree);
 	/* A reader that went away is a failed write (exit 1), not a silent death. */
 	signal(SIGPIPE, SIG_IGN);

@@ -18,6 +18,7 @@
 #include "fileio.h"
 #include "flags.h"
 #include "gojson.h"
+#include "process.h"
 
 enum { F_BARE, F_F, F_STDOUT, F_VERSION, F_COUNT };
 
@@ -342,6 +343,12 @@ static int finish_stdout(void)
 
 int main(int argc, char **argv)
 {
+	struct cf_error herr = {0};
+	/* Before any key is read: no core dump, no ptrace by the same user. */
+	if (cf_process_harden(&herr) < 0) {
+		print_err(&herr);
+		return 1;
+	}
 	/* A reader that went away is a failed write (exit 1), not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 	struct cf_flag_value vals[F_COUNT];

@@ -1058,6 +1058,19 @@ static int hash_priority(const struct cf_bundle_cert *c)
 	return u == 100 ? 10 : u == 70 ? 100 : 0;
 }
 
+/* The curve's size as Go's elliptic.CurveParams.BitSize gives it: GnuTLS counts P-521 in whole
+ * bytes (528). */
+static unsigned curve_bits(int curve)
+{
+	switch (curve) {
+	case GNUTLS_ECC_CURVE_SECP224R1: return 224;
+	case GNUTLS_ECC_CURVE_SECP256R1: return 256;
+	case GNUTLS_ECC_CURVE_SECP384R1: return 384;
+	case GNUTLS_ECC_CURVE_SECP521R1: return 521;
+	}
+	return 0;
+}
+
 static int key_algo_ubiquity(const struct cf_bundle_cert *c)
 {
 	switch (c->pk) {
@@ -1655,6 +1668,7 @@ void cf_bundle_json(const struct cf_bundle *b, const char *key_pem, struct cf_bu
 	cf_gojson_quote(out, key_pem ? key_pem : "", key_pem ? strlen(key_pem) : 0);
 	unsigned size = leaf->pk == GNUTLS_PK_EDDSA_ED25519 ? 32
 			: leaf->pk == GNUTLS_PK_DSA         ? 0
+			: leaf->pk == GNUTLS_PK_ECDSA       ? curve_bits(leaf->curve)
 							    : leaf->bits;
 	cf_buf_printf(out, ",\"key_size\":%u,\"key_type\":", size);
 	if (leaf->pk == GNUTLS_PK_ECDSA)

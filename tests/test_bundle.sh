@@ -269,6 +269,14 @@ check_eq "cfssljson -bare: exit status" 0 $?
 check_eq "cfssljson -bare: no files written" "" "$(ls jdir)"
 check_eq "cfssljson -bare: silent" "" "$(cat json.out)"
 
+# A P-521 key is 521 bits, as Go's curve parameters say (GnuTLS counts 66 bytes: 528).
+printf '{"CN":"p521.example.com","hosts":["p521.example.com"],"key":{"algo":"ecdsa","size":521}}\n' \
+	>p521.json
+mk -ca int.pem -ca-key int-key.pem -config config.json -profile server p521.json
+t cfssl bundle -cert p521.pem -ca-bundle root.pem -int-bundle int.pem >p521b.json 2>/dev/null
+check_eq "bundle: P-521 key_size" 521 "$(j p521b.json 'd["key_size"]')"
+check_eq "bundle: P-521 key_type" "521-bit ECDSA" "$(j p521b.json 'd["key_type"]')"
+
 # ---- interop with Debian's cfssl 1.2 ----
 if [ -x /usr/bin/cfssl ] && /usr/bin/cfssl version 2>/dev/null | grep -q '^Version: 1\.2'; then
 	same_as_debian()

@@ -352,52 +352,152 @@ struct raw_ext {
 	size_t len;
 };
 
-/* Walks the extensionRequest attributes: the SAN is decoded, the
- * basicConstraints value kept for later (cfssl checks it after the
- * signature), the others kept raw for copying. */
+/* One pkix.Extension {Id, Critical optional, Value}: its OID (dotted into
+ * @text) and value. -1 when malformed. */
+static int ext_fields(const struct cf_der_tlv *ext, struct cf_der_tlv *oid, struct cf_der_tlv *val,
+		      struct cf_buf *text)
+{
+	struct cf_der_reader x = {ext->content, ext->len};
+	if (ext->tag != CF_DER_SEQUENCE || next_tag(&x, oid, CF_DER_OID) < 0 ||
+	    cf_der_next(&x, val) != 1)
+		return -1;
+	if (val->tag == CF_DER_BOOLEAN && cf_der_next(&x, val) != 1)
+		return -1;
+	if (val->tag != CF_DER_OCTET_STRING || x.len || oid_text(oid->content, oid->len, text) < 0)
+		return -1;
+	return 0;
+}
+
+/* The Extensions list of an attribute that is an extensionRequest; 0 when
+ * @attr is another attribute or does not parse (Go ignores those). */
+static int ext_request_list(const struct cf_der_tlv *attr, struct cf_der_tlv *exts)
+{
+	struct cf_der_reader a = {attr->content, attr->len};
+	struct cf_der_tlv oid, set;
+	struct cf_buf text = CF_BUF_INIT;
+	int is_req = attr->tag == CF_DER_SEQUENCE && next_tag(&a, &oid, CF_DER_OID) == 0 &&
+		     next_tag(&a, &set, CF_DER_SET) == 0 && !a.len && set.len &&
+		     oid_text(oid.content, oid.len, &text) == 0 &&
+		     strcmp((const char *)text.data, OID_EXT_REQUEST) == 0;
+	cf_buf_release(&text);
+	if (!is_req)
+		return 0;
+	struct cf_der_reader s = {set.content, set.len};
+	if (cf_der_next(&s, exts) != 1)
+		return -1;
+	return 1;
+}
+
+/* A requested extension's OID, the extensionRequest attribute it came in
+ * and its position, for finding duplicates by sorting. */
+struct ext_id {
+	const unsigned char *oid;
+	size_t len, attr, pos;
+};
+
+static int ext_id_cmp(const void *a, const void *b)
+{
+	const struct ext_id *x = a, *y = b;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	int c = memcmp(x->oid, y->oid, x->len);
+	if (c)
+		return c;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Go's parseCSRExtensions reads each extensionRequest attribute's list whole,
+ * then refuses an extension OID seen before. The first failure in that order:
+ * 1 for a duplicate, -1 for a malformed list, 0 for none. Sorting keeps a
+ * request with many extensions from costing quadratic time. */
+static int ext_requests_check(const struct cf_der_tlv *attrs)
+{
+	struct cf_der_reader r = {attrs->content, attrs->len};
+	struct cf_der_tlv attr, exts, ext, oid, f;
+	struct ext_id *ids = NULL;
+	size_t n = 0, cap = 0, nattr = 0;
+	size_t malformed = (size_t)-1; /* the first attribute whose list does not parse */
+	while (malformed == (size_t)-1 && cf_der_next(&r, &attr) == 1) {
+		int k = ext_request_list(&attr, &exts);
+		if (k == 0)
+			continue;
+		if (k < 0 || exts.tag != CF_DER_SEQUENCE) {
+			malformed = nattr;
+			break;
+		}
+		struct cf_der_reader e = {exts.content, exts.len};
+		size_t first = n;
+		int erc;
+		while ((erc = cf_der_next(&e, &ext)) == 1) {
+			struct cf_buf text = CF_BUF_INIT;
+			int bad = ext_fields(&ext, &oid, &f, &text);
+			cf_buf_release(&text);
+			if (bad)
+				break;
+			if (n == cap) {
+				cap = cap ? 2 * cap : 16;
+				ids = cf_xrealloc(ids, cap * sizeof *ids);
+			}
+			ids[n] = (struct ext_id){oid.content, oid.len, nattr, n};
+			n++;
+		}
+		if (erc != 0) {
+			n = first; /* Go reads none of a list that does not parse */
+			malformed = nattr;
+		}
+		nattr++;
+	}
+	/* the earliest attribute in which a duplicate shows */
+	size_t dup = (size_t)-1;
+	if (n > 1) {
+		qsort(ids, n, sizeof *ids, ext_id_cmp);
+		for (size_t i = 1; i < n; i++)
+			if (ids[i].len == ids[i - 1].len &&
+			    memcmp(ids[i].oid, ids[i - 1].oid, ids[i].len) == 0 &&
+			    ids[i].attr < dup)
+				dup = ids[i].attr;
+	}
+	free(ids);
+	if (dup != (size_t)-1 && dup < malformed)
+		return 1;
+	return malformed != (size_t)-1 ? -1 : 0;
+}
+
+/* Walks the extensionRequest attributes: duplicates and malformed lists
+ * refused first as Go does, then the SAN is decoded, the basicConstraints
+ * value kept for later (cfssl checks it after the signature), the others
+ * kept raw for copying. */
 static int parse_attributes(const struct cf_der_tlv *attrs, struct cf_csr_info *info,
 			    struct raw_ext *bc, struct cf_error *err)
 {
+	/* Go reads the attribute list itself before any attribute */
 	struct cf_der_reader r = {attrs->content, attrs->len};
-	struct cf_der_tlv attr, oid, set, exts, ext, f;
+	struct cf_der_tlv attr, exts, ext, oid, f;
 	int rc;
-	while ((rc = cf_der_next(&r, &attr)) == 1) {
-		struct cf_der_reader a = {attr.content, attr.len};
-		struct cf_buf text = CF_BUF_INIT;
-		/* Go ignores attributes that do not parse */
-		if (attr.tag != CF_DER_SEQUENCE || next_tag(&a, &oid, CF_DER_OID) < 0 ||
-		    next_tag(&a, &set, CF_DER_SET) < 0 || a.len || !set.len ||
-		    oid_text(oid.content, oid.len, &text) < 0 ||
-		    strcmp((const char *)text.data, OID_EXT_REQUEST) != 0) {
-			cf_buf_release(&text);
+	while ((rc = cf_der_next(&r, &attr)) == 1)
+		;
+	if (rc < 0)
+		return cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
+	int c = ext_requests_check(attrs);
+	if (c > 0)
+		return cf_error_set(err, CF_ERR_CSR_PARSE,
+				    "x509: certificate request contains duplicate requested "
+				    "extensions");
+	if (c < 0)
+		return cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
+	struct raw_ext san = {NULL, 0};
+	r = (struct cf_der_reader){attrs->content, attrs->len};
+	while (cf_der_next(&r, &attr) == 1) {
+		if (ext_request_list(&attr, &exts) != 1)
 			continue;
-		}
-		cf_buf_release(&text);
-		struct cf_der_reader s = {set.content, set.len};
-		if (next_tag(&s, &exts, CF_DER_SEQUENCE) < 0)
-			return cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
 		struct cf_der_reader e = {exts.content, exts.len};
-		int erc;
-		while ((erc = cf_der_next(&e, &ext)) == 1) {
-			struct cf_der_reader x = {ext.content, ext.len};
-			if (ext.tag != CF_DER_SEQUENCE || next_tag(&x, &oid, CF_DER_OID) < 0 ||
-			    cf_der_next(&x, &f) != 1)
-				return cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
-			if (f.tag == CF_DER_BOOLEAN && cf_der_next(&x, &f) != 1)
-				return cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
-			if (f.tag != CF_DER_OCTET_STRING || x.len ||
-			    oid_text(oid.content, oid.len, &text) < 0) {
-				cf_buf_release(&text);
-				return cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
-			}
+		while (cf_der_next(&e, &ext) == 1) {
+			struct cf_buf text = CF_BUF_INIT;
+			ext_fields(&ext, &oid, &f, &text);
 			const char *id = (const char *)text.data;
-			int r2 = 0;
 			if (strcmp(id, OID_SAN) == 0) {
-				/* the last SAN extension wins, as in Go */
-				cf_hosts_free(info->hosts, info->nhosts);
-				info->hosts = NULL;
-				info->nhosts = 0;
-				r2 = parse_san(f.content, f.len, &info->hosts, &info->nhosts, err);
+				san.value = f.content;
+				san.len = f.len;
 			} else if (strcmp(id, OID_BC) == 0) {
 				bc->value = f.content;
 				bc->len = f.len;
@@ -410,14 +510,11 @@ static int parse_attributes(const struct cf_der_tlv *attrs, struct cf_csr_info *
 			else if (strcmp(id, OID_BC) != 0)
 				info->withheld++;
 			cf_buf_release(&text);
-			if (r2 < 0)
-				return -1;
 		}
-		if (erc < 0)
-			return cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
 	}
-	if (rc < 0)
-		return cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
+	/* at most one SAN now; Go decodes it after reading every extension */
+	if (san.value && parse_san(san.value, san.len, &info->hosts, &info->nhosts, err) < 0)
+		return -1;
 	return 0;
 }
 

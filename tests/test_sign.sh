@@ -290,6 +290,19 @@ with open(sys.argv[2], 'w') as f:
 EOF
 neg "self-signature does not verify" 1 '{"code":9300,"message":"x509: ECDSA verification failure"}' \
 	sign "${CA[@]}" bad-sig.csr
+# issue 11 item 13: Go's x509 refuses a request that asks for any extension twice
+# (cfssl-c used to sign the last SAN and copy both); openssl writes the second SAN raw
+printf '%s\n' '[req]' 'distinguished_name=dn' 'req_extensions=ext' 'prompt=no' '[dn]' 'CN=dup' \
+	'[ext]' 'subjectAltName=DNS:a.example' '2.5.29.17=DER:300b82096576696c2e74657374' >dup.cnf
+t openssl req -new -key o-key.pem -config dup.cnf -out dup.csr 2>/dev/null
+check_eq "setup: a request with two SAN extensions" 2 \
+	"$(openssl req -in dup.csr -noout -text | grep -c 'Subject Alternative Name')"
+neg "two SAN extensions" 1 \
+	'{"code":9003,"message":"x509: certificate request contains duplicate requested extensions"}' \
+	sign "${CA[@]}" dup.csr
+neg "two SAN extensions, copy_extensions" 1 \
+	'{"code":9003,"message":"x509: certificate request contains duplicate requested extensions"}' \
+	sign "${CA[@]}" -config ca-config.json -profile copy dup.csr
 neg "-remote is not supported" 1 "remote signing (-remote) is not supported by cfssl-c yet" \
 	sign -remote 127.0.0.1:1 o.csr
 

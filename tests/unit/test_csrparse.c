@@ -8,6 +8,7 @@
 
 #include "csr.h"
 #include "csrparse.h"
+#include "der.h"
 #include "error.h"
 #include "pem.h"
 
@@ -518,6 +519,153 @@ static void test_odd_version(void)
 	free_req(&q);
 }
 
+/* ---- duplicate requested extensions (issue 11 item 13) ----
+ * Requests built by hand: the checks come before the signature, so the
+ * signature is a stub. Expected results are cfssl master's (Go 1.19). */
+
+/* Extension {oid, value}; a NULL @value leaves the value out (malformed). */
+static void add_ext(struct cf_buf *list, const char *oid, const unsigned char *value, size_t len)
+{
+	struct cf_buf e = CF_BUF_INIT;
+	cf_der_oid(&e, oid);
+	if (value)
+		cf_der_tlv(&e, CF_DER_OCTET_STRING, value, len);
+	cf_der_wrap(list, CF_DER_SEQUENCE, &e);
+}
+
+/* Attribute {extensionRequest, SET {@list wrapped as SEQUENCE, or as an
+ * OCTET STRING when @not_seq}}; takes @list. */
+static void add_ext_request(struct cf_buf *attrs, struct cf_buf *list, int not_seq)
+{
+	struct cf_buf a = CF_BUF_INIT, set = CF_BUF_INIT;
+	cf_der_oid(&a, "1.2.840.113549.1.9.14");
+	cf_der_wrap(&set, not_seq ? CF_DER_OCTET_STRING : CF_DER_SEQUENCE, list);
+	cf_der_wrap(&a, CF_DER_SET, &set);
+	cf_der_wrap(attrs, CF_DER_SEQUENCE, &a);
+}
+
+/* A CertificationRequest around @attrs (taken) with a stub ECDSA signature. */
+static void build_csr(struct cf_buf *attrs, struct cf_buf *out)
+{
+	static const char spki_hex[] =
+		"3059301306072A8648CE3D020106082A8648CE3D03010703420004D797BF8FB33FE0663BB8B0D31F93"
+		"3CFC31503C2580B0438AB9AD1B680D8C23E41B545F7D5B86666618B3BF70F03DF8794BC242170D01"
+		"3D2EC8891B1A6DBBE7A9";
+	unsigned char spki[128];
+	size_t spki_len = unhex(spki_hex, spki);
+	struct cf_buf info = CF_BUF_INIT, body = CF_BUF_INIT, tmp = CF_BUF_INIT;
+	cf_der_int(&info, 0);
+	cf_der_oid(&tmp, "2.5.4.3");
+	cf_der_tlv(&tmp, 0x0c, "d", 1);
+	struct cf_buf rdn = CF_BUF_INIT, name = CF_BUF_INIT;
+	cf_der_wrap(&rdn, CF_DER_SEQUENCE, &tmp);
+	cf_der_wrap(&name, CF_DER_SET, &rdn);
+	cf_der_wrap(&info, CF_DER_SEQUENCE, &name);
+	cf_buf_add(&info, spki, spki_len);
+	cf_der_wrap(&info, 0xa0, attrs);
+	cf_der_wrap(&body, CF_DER_SEQUENCE, &info);
+	cf_der_oid(&tmp, "1.2.840.10045.4.3.2");
+	cf_der_wrap(&body, CF_DER_SEQUENCE, &tmp);
+	static const unsigned char sig[] = {0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01};
+	cf_der_bit_string(&body, sig, sizeof sig, 0);
+	cf_der_wrap(out, CF_DER_SEQUENCE, &body);
+}
+
+static void expect_parse_error(const char *what, struct cf_buf *attrs, const char *msg)
+{
+	struct cf_buf der = CF_BUF_INIT;
+	build_csr(attrs, &der);
+	struct cf_csr_info info;
+	struct cf_error e = {0};
+	check(cf_csrparse_der(der.data, der.len, &info, &e) < 0, what);
+	check_err(what, &e, 9003, msg);
+	cf_csrparse_release(&info);
+	cf_buf_release(&der);
+}
+
+static void test_duplicate_extensions(void)
+{
+	static const char dup[] =
+		"x509: certificate request contains duplicate requested extensions";
+	static const unsigned char null_der[] = {0x05, 0x00};
+	static const unsigned char san[] = {0x30, 0x0b, 0x82, 0x09, 'a', '.', 'e',
+					    'x',  'a',  'm',  'p',  'l', 'e'};
+	static const unsigned char bad_san[] = {0x30, 0x06, 0x82, 0x04, 0xff, 'b', 'a', 'd'};
+	struct cf_buf attrs = CF_BUF_INIT, l = CF_BUF_INIT;
+
+	add_ext(&l, "2.5.29.17", san, sizeof san);
+	add_ext(&l, "2.5.29.17", san, sizeof san);
+	add_ext_request(&attrs, &l, 0);
+	expect_parse_error("two SAN extensions", &attrs, dup);
+
+	add_ext(&l, "2.5.29.17", san, sizeof san);
+	add_ext(&l, "1.2.3.4", null_der, 2);
+	add_ext(&l, "2.5.29.19", san, sizeof san);
+	add_ext(&l, "1.2.3.4", null_der, 2);
+	add_ext_request(&attrs, &l, 0);
+	expect_parse_error("any extension twice", &attrs, dup);
+
+	add_ext(&l, "1.2.3.4", null_der, 2);
+	add_ext_request(&attrs, &l, 0);
+	add_ext(&l, "1.2.3.4", null_der, 2);
+	add_ext_request(&attrs, &l, 0);
+	expect_parse_error("the same extension in two extensionRequest attributes", &attrs, dup);
+
+	/* a duplicate shows before a later attribute fails to parse */
+	add_ext(&l, "1.2.3.4", null_der, 2);
+	add_ext(&l, "1.2.3.4", null_der, 2);
+	add_ext_request(&attrs, &l, 0);
+	add_ext(&l, "1.2.3.4", null_der, 2);
+	add_ext_request(&attrs, &l, 1);
+	expect_parse_error("duplicate, then a malformed attribute", &attrs, dup);
+
+	/* Go reads an attribute's whole list before it looks for duplicates */
+	add_ext(&l, "1.2.3.4", null_der, 2);
+	add_ext(&l, "1.2.3.4", null_der, 2);
+	add_ext(&l, "1.2.3.5", NULL, 0);
+	add_ext_request(&attrs, &l, 0);
+	expect_parse_error("malformed extension after a duplicate in one list", &attrs,
+			   "CSR Parsing failed");
+
+	add_ext(&l, "1.2.3.4", null_der, 2);
+	add_ext_request(&attrs, &l, 0);
+	add_ext(&l, "1.2.3.4", null_der, 2);
+	add_ext(&l, "1.2.3.5", NULL, 0);
+	add_ext_request(&attrs, &l, 0);
+	expect_parse_error("malformed list holding the duplicate", &attrs, "CSR Parsing failed");
+
+	/* the SAN is decoded only once every extension was read */
+	add_ext(&l, "2.5.29.17", bad_san, sizeof bad_san);
+	add_ext_request(&attrs, &l, 0);
+	add_ext(&l, "1.2.3.4", null_der, 2);
+	add_ext(&l, "1.2.3.4", null_der, 2);
+	add_ext_request(&attrs, &l, 0);
+	expect_parse_error("malformed SAN, then a duplicate", &attrs, dup);
+
+	add_ext(&l, "2.5.29.17", bad_san, sizeof bad_san);
+	add_ext(&l, "1.2.3.4", null_der, 2);
+	add_ext_request(&attrs, &l, 0);
+	expect_parse_error("malformed SAN alone", &attrs, "x509: SAN dNSName is malformed");
+
+	/* many distinct extensions are no duplicate (and cost linear time) */
+	for (int i = 0; i < 20000; i++) {
+		char oid[32];
+		snprintf(oid, sizeof oid, "1.2.3.%d", i);
+		add_ext(&l, oid, null_der, 2);
+	}
+	add_ext_request(&attrs, &l, 0);
+	struct cf_buf der = CF_BUF_INIT;
+	build_csr(&attrs, &der);
+	struct cf_csr_info info;
+	struct cf_error e = {0};
+	check(cf_csrparse_der(der.data, der.len, &info, &e) < 0,
+	      "20000 extensions: stub signature");
+	check_err("20000 distinct extensions are no duplicate", &e, 9300,
+		  "x509: ECDSA verification failure");
+	cf_csrparse_release(&info);
+	cf_buf_release(&der);
+}
+
 int main(void)
 {
 	test_subject_reencoding();
@@ -525,6 +673,7 @@ int main(void)
 	test_request();
 	test_subject_json();
 	test_from_cert();
+	test_duplicate_extensions();
 	test_verify(GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1),
 		    GNUTLS_DIG_SHA256, "p256", "x509: ECDSA verification failure");
 	test_verify(GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP384R1),

@@ -143,6 +143,7 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 		.extra_exts = extra.data,
 		.extra_exts_len = extra.len,
 		.cn = req->cn,
+		.cn_len = req->cn ? cf_csr_cn_len(req) : 0,
 	};
 	if (cf_config_lint_check(conf, profile, err) < 0 ||
 	    cf_sign_certificate(&t, &ca, &der, &serial, err) < 0)
@@ -192,6 +193,7 @@ int cmd_gencert(struct cfssl_ctx *ctx)
 	if (*f[F_CN].str) {
 		free(req.cn);
 		req.cn = cf_xstrdup(f[F_CN].str);
+		req.cn_len = 0;
 	}
 	if (f[F_INITCA].b)
 		r = initca(ctx, &req);

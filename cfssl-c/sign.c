@@ -82,12 +82,12 @@ static int cert_hosts(const char *hostname, const struct cf_csr_info *info, stru
 	size_t n = 0, skipped = 0;
 	for (size_t i = 0; i < info->nhosts; i++) {
 		const struct cf_host *src = &info->hosts[i];
-		if (src->kind == CF_HOST_DNS && !*src->value) {
+		if (src->kind == CF_HOST_DNS && !cf_host_len(src)) {
 			skipped++;
 			continue;
 		}
 		h[n] = *src;
-		h[n].value = cf_xstrdup(src->value);
+		h[n].value = cf_xmemdup(src->value, cf_host_len(src));
 		n++;
 	}
 	if (skipped)
@@ -186,6 +186,9 @@ int cmd_sign(struct cfssl_ctx *ctx)
 	if (profile->copy_extensions && info.withheld)
 		cf_warning("%zu extension(s) of the request not copied: the CA sets them",
 			   info.withheld);
+	size_t cn_len;
+	const char *cn = cf_name_attrs_last_len(subject_file ? attrs : info.attrs,
+						subject_file ? nattrs : info.nattrs, "2.5.4.3", &cn_len);
 	struct cf_cert_template t = {
 		.subject = name.data,
 		.subject_len = name.len,
@@ -198,8 +201,8 @@ int cmd_sign(struct cfssl_ctx *ctx)
 		 * other one but basicConstraints with copy_extensions (§8.5) */
 		.extra_exts = copy->data,
 		.extra_exts_len = copy->len,
-		.cn = cf_name_attrs_last(subject_file ? attrs : info.attrs,
-					 subject_file ? nattrs : info.nattrs, "2.5.4.3"),
+		.cn = cn,
+		.cn_len = cn_len,
 	};
 	if (cf_sign_certificate(&t, &ca, &der, &serial, err) < 0)
 		goto out;

@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +7,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "cfregex.h"
 #include "duration.h"
 #include "fileio.h"
 #include "gojson.h"
@@ -1300,12 +1300,11 @@ static int populate(struct prof *pp, const struct raw *r, struct cf_error *err)
 	if (pp->bad_qualifier)
 		return cf_error_set(err, CF_ERR_POLICY_INVALID, "invalid policy qualifier type");
 	if (p->name_whitelist && *p->name_whitelist) {
-		/* cfssl compiles RE2 syntax; POSIX extended syntax is the close native match. */
-		regex_t re;
-		if (regcomp(&re, p->name_whitelist, REG_EXTENDED | REG_NOSUB) != 0)
+		struct cf_regex *re = cf_regex_compile(p->name_whitelist);
+		if (!re)
 			return cf_error_set(err, CF_ERR_POLICY_INVALID,
 					    "failed to compile name whitelist section");
-		regfree(&re);
+		cf_regex_free(re);
 	}
 	return 0;
 }

@@ -268,6 +268,7 @@ static int parse_request(const json_t *root, struct cf_csr_request *req, struct 
 		int r = 0;
 		if (cf_gojson_key_eq(k, "CN")) {
 			r = cf_gojson_dup_string(v, &req->cn, err, "CertificateRequest", "CN");
+			req->cn_len = json_is_string(v) ? json_string_length(v) : 0;
 		} else if (cf_gojson_key_eq(k, "names")) {
 			if (json_is_null(v)) {
 				cf_csr_names_free(req);
@@ -523,6 +524,11 @@ static void rdn_multi(struct cf_buf *out, const char *oid, const char **vals, si
 	cf_der_wrap(out, CF_DER_SET, &set);
 }
 
+size_t cf_csr_cn_len(const struct cf_csr_request *req)
+{
+	return req->cn_len ? req->cn_len : strlen(req->cn);
+}
+
 static void rdn_single(struct cf_buf *out, const char *oid, const char *val)
 {
 	rdn_multi(out, oid, &val, 1);
@@ -600,8 +606,12 @@ int cf_csr_subject_der(const struct cf_csr_request *req, struct cf_buf *out, str
 		rdn_multi(&seq, std[t].oid, vals, n);
 	}
 	free(vals);
-	if (req->cn && *req->cn && !oid_overridden(req, "2.5.4.3"))
-		rdn_single(&seq, "2.5.4.3", req->cn);
+	if (req->cn && *req->cn && !oid_overridden(req, "2.5.4.3")) {
+		/* the CN's own length: a NUL in it is kept, as Go keeps it */
+		struct cf_buf one = CF_BUF_INIT;
+		atv(&one, "2.5.4.3", req->cn, cf_csr_cn_len(req));
+		cf_der_wrap(&seq, CF_DER_SET, &one);
+	}
 	if (req->serialnumber && *req->serialnumber && !oid_overridden(req, "2.5.4.5"))
 		rdn_single(&seq, "2.5.4.5", req->serialnumber);
 	for (size_t i = 0; i < req->nnames; i++) {
@@ -646,7 +656,7 @@ size_t cf_san_der(const struct cf_host *hosts, size_t n, int ca_only_ip, struct 
 				cf_der_tlv(&c, order[k].tag, hosts[i].ip, (size_t)hosts[i].iplen);
 			else
 				cf_der_tlv(&c, order[k].tag, hosts[i].value,
-					   strlen(hosts[i].value));
+					   cf_host_len(&hosts[i]));
 			count++;
 		}
 	}

@@ -33,6 +33,7 @@ struct cf_csr_extension {
 
 struct cf_csr_request {
 	char *cn;
+	size_t cn_len; /* with the NULs a JSON \u0000 puts in; 0: strlen(cn) */
 	struct cf_name *names;
 	size_t nnames;
 	char **hosts;
@@ -118,5 +119,8 @@ void cf_csr_copied_extensions(const struct cf_csr_request *req, const struct cf_
  * basicConstraints of a "ca" block, then the delegation-usage extension. */
 int cf_csr_generate(const struct cf_csr_request *req, const struct cf_host *hosts, size_t nhosts,
 		    const struct cf_key *key, struct cf_buf *pem, struct cf_error *err);
+
+/* The length of @req->cn, NULs from the JSON included. */
+size_t cf_csr_cn_len(const struct cf_csr_request *req);
 
 #endif

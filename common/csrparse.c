@@ -165,13 +165,23 @@ bad:
 	return cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);
 }
 
-const char *cf_name_attrs_last(const struct cf_name_attr *attrs, size_t n, const char *oid)
+const char *cf_name_attrs_last_len(const struct cf_name_attr *attrs, size_t n, const char *oid,
+				   size_t *len)
 {
 	const char *v = NULL;
+	*len = 0;
 	for (size_t i = 0; i < n; i++)
-		if (attrs[i].is_string && strcmp(attrs[i].oid, oid) == 0)
+		if (attrs[i].is_string && strcmp(attrs[i].oid, oid) == 0) {
 			v = (const char *)attrs[i].value;
+			*len = attrs[i].len;
+		}
 	return v;
+}
+
+const char *cf_name_attrs_last(const struct cf_name_attr *attrs, size_t n, const char *oid)
+{
+	size_t len;
+	return cf_name_attrs_last_len(attrs, n, oid, &len);
 }
 
 /* Go's isCommonAttr: the types pkix.Name keeps in its own fields. */
@@ -278,6 +288,7 @@ static void hosts_add(struct cf_host **hosts, size_t *n, enum cf_host_kind kind,
 	h->kind = kind;
 	if (kind != CF_HOST_IP) {
 		h->value = cf_xmemdup(p, len);
+		h->len = len;
 		return;
 	}
 	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};

@@ -85,6 +85,9 @@ int cf_name_der(const struct cf_name_attr *attrs, size_t n, struct cf_buf *out,
 
 /* The value of the last string attribute @oid in @attrs, or NULL. Borrowed. */
 const char *cf_name_attrs_last(const struct cf_name_attr *attrs, size_t n, const char *oid);
+/* The same, with the value's length (NULs included) in @len. */
+const char *cf_name_attrs_last_len(const struct cf_name_attr *attrs, size_t n, const char *oid,
+				   size_t *len);
 
 /* cfssl sign's SUBJECT file (signer.Subject: CN, names[] with C/ST/L/O/OU,
  * SerialNumber; member names case-insensitive, unknown ones warned about as

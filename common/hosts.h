@@ -5,6 +5,7 @@
 #define CF_HOSTS_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "error.h"
 
@@ -16,7 +17,14 @@ struct cf_host {
 			       * IP the input verbatim */
 	unsigned char ip[16]; /* CF_HOST_IP */
 	int iplen;            /* 4 (IPv4 and IPv4-mapped IPv6) or 16 */
+	size_t len;           /* of value, when a request's SAN put NULs in it; 0: strlen */
 };
+
+/* The length of @h->value, NULs from a request's SAN included. */
+static inline size_t cf_host_len(const struct cf_host *h)
+{
+	return h->len ? h->len : strlen(h->value);
+}
 
 /* Classifies @s. Always succeeds for ASCII input; returns -1 with @err set
  * for a value that cannot be encoded as an IA5String (non-ASCII DNS name,

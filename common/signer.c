@@ -1,12 +1,12 @@
 #include "signer.h"
 
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <gnutls/crypto.h>
 
+#include "cfregex.h"
 #include "csr.h"
 #include "der.h"
 #include "pem.h"
@@ -287,20 +287,56 @@ int cf_policies_der(const struct cf_profile *p, struct cf_buf *out, struct cf_er
 	return 0;
 }
 
-int cf_profile_check_names(const struct cf_profile *p, const char *cn, const struct cf_host *hosts,
-			   size_t nhosts, struct cf_error *err)
+/* The dNSName, rfc822Name and URI entries of the subjectAltName extensions
+ * among @exts (DER Extension elements), each matched at its full length. */
+static int copied_names_match(const struct cf_regex *re, const unsigned char *exts, size_t len)
+{
+	struct cf_buf o = CF_BUF_INIT;
+	cf_der_oid(&o, "2.5.29.17");
+	struct cf_der_reader r = {exts, len};
+	struct cf_der_tlv ext, f;
+	int ok = 1;
+	while (ok && cf_der_next(&r, &ext) == 1) {
+		struct cf_der_reader in = {ext.content, ext.len};
+		if (cf_der_next(&in, &f) != 1 || f.rawlen != o.len || memcmp(f.raw, o.data, o.len))
+			continue;
+		int rc;
+		while ((rc = cf_der_next(&in, &f)) == 1 && f.tag != CF_DER_OCTET_STRING)
+			;
+		if (rc != 1)
+			continue;
+		struct cf_der_reader v = {f.content, f.len};
+		struct cf_der_tlv seq, gn;
+		if (cf_der_next(&v, &seq) != 1 || seq.tag != CF_DER_SEQUENCE)
+			continue;
+		struct cf_der_reader names = {seq.content, seq.len};
+		while (ok && cf_der_next(&names, &gn) == 1)
+			if (gn.tag == 0x81 || gn.tag == 0x82 || gn.tag == 0x86)
+				ok = cf_regex_match(re, (const char *)gn.content, gn.len);
+	}
+	cf_buf_release(&o);
+	return ok;
+}
+
+int cf_profile_check_names(const struct cf_profile *p, const char *cn, size_t cn_len,
+			   const struct cf_host *hosts, size_t nhosts, const unsigned char *exts,
+			   size_t exts_len, struct cf_error *err)
 {
 	if (!p->name_whitelist || !*p->name_whitelist)
 		return 0;
-	regex_t re;
-	if (regcomp(&re, p->name_whitelist, REG_EXTENDED | REG_NOSUB) != 0)
+	struct cf_regex *re = cf_regex_compile(p->name_whitelist);
+	if (!re)
 		return cf_error_set(err, CF_ERR_POLICY_INVALID,
 				    "failed to compile name whitelist section");
-	int ok = !cn || !*cn || regexec(&re, cn, 0, NULL, 0) == 0;
+	if (cn && !cn_len)
+		cn_len = strlen(cn);
+	int ok = !cn_len || cf_regex_match(re, cn, cn_len);
 	for (size_t i = 0; ok && i < nhosts; i++)
 		if (hosts[i].kind != CF_HOST_IP)
-			ok = regexec(&re, hosts[i].value, 0, NULL, 0) == 0;
-	regfree(&re);
+			ok = cf_regex_match(re, hosts[i].value, cf_host_len(&hosts[i]));
+	if (ok && exts_len)
+		ok = copied_names_match(re, exts, exts_len);
+	cf_regex_free(re);
 	if (!ok)
 		return cf_error_set(err, CF_ERR_POLICY_WHITELIST,
 				    "Request does not match policy whitelist");
@@ -317,7 +353,8 @@ int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca
 	if (!ku && !neku)
 		return cf_error_set(err, CF_ERR_POLICY_NO_USAGE,
 				    "Invalid policy: no key usage available");
-	if (cf_profile_check_names(p, t->cn, t->hosts, t->nhosts, err) < 0)
+	if (cf_profile_check_names(p, t->cn, t->cn_len, t->hosts, t->nhosts, t->extra_exts,
+				   t->extra_exts_len, err) < 0)
 		return -1;
 
 	int ret = -1;

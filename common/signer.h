@@ -56,6 +56,7 @@ struct cf_cert_template {
 	const unsigned char *extra_exts;
 	size_t extra_exts_len;
 	const char *cn; /* the subject's CN, for the profile's name_whitelist (NULL: none) */
+	size_t cn_len;  /* its length, NULs included (0: up to the first NUL) */
 };
 
 /* Validity per §8.3: now rounded to the minute, minus the backdate (0 =
@@ -74,9 +75,13 @@ int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca
 int cf_policies_der(const struct cf_profile *p, struct cf_buf *out, struct cf_error *err);
 
 /* cfssl's name_whitelist rule: a non-empty CN and every DNS, e-mail and URI
- * SAN must contain a match of the profile's expression (5500 otherwise). */
-int cf_profile_check_names(const struct cf_profile *p, const char *cn, const struct cf_host *hosts,
-			   size_t nhosts, struct cf_error *err);
+ * SAN must contain a match of the profile's expression (5500 otherwise),
+ * matched as Go's regexp matches (RE2). Beyond cfssl (deviation 13), so must
+ * the names of any subjectAltName extension among @exts, the request
+ * extensions copied into the certificate. @cn_len 0: up to the first NUL. */
+int cf_profile_check_names(const struct cf_profile *p, const char *cn, size_t cn_len,
+			   const struct cf_host *hosts, size_t nhosts, const unsigned char *exts,
+			   size_t exts_len, struct cf_error *err);
 
 /* Extensions the CA and the profile decide, never taken from a request even
  * under copy_extensions: basicConstraints (as cfssl), and beyond cfssl the

@@ -190,19 +190,64 @@ int main(void)
 	/* name_whitelist: CN and every non-IP SAN must contain a match */
 	struct cf_profile wl = {0};
 	wl.name_whitelist = "\\.example\\.com$";
-	struct cf_host hs[2] = {{CF_HOST_DNS, "a.example.com", {0}, 0},
-				{CF_HOST_IP, NULL, {10, 0, 0, 1}, 4}};
+	struct cf_host hs[2] = {{CF_HOST_DNS, "a.example.com", {0}, 0, 0},
+				{CF_HOST_IP, NULL, {10, 0, 0, 1}, 4, 0}};
 	struct cf_error werr = {0};
-	check(cf_profile_check_names(&wl, "www.example.com", hs, 2, &werr) == 0, "whitelist match");
+	check(cf_profile_check_names(&wl, "www.example.com", 0, hs, 2, NULL, 0, &werr) == 0, "whitelist match");
 	hs[0].value = "a.example.org";
-	check(cf_profile_check_names(&wl, "www.example.com", hs, 2, &werr) < 0 && werr.code == 5500,
+	check(cf_profile_check_names(&wl, "www.example.com", 0, hs, 2, NULL, 0, &werr) < 0 && werr.code == 5500,
 	      "whitelist mismatch of a SAN: 5500");
 	hs[0].value = "a.example.com";
 	cf_error_clear(&werr);
-	check(cf_profile_check_names(&wl, "evil.org", hs, 1, &werr) < 0,
+	check(cf_profile_check_names(&wl, "evil.org", 0, hs, 1, NULL, 0, &werr) < 0,
 	      "whitelist mismatch of CN");
 	cf_error_clear(&werr);
-	check(cf_profile_check_names(&wl, "", hs, 1, &werr) == 0, "an empty CN is not checked");
+	check(cf_profile_check_names(&wl, "", 0, hs, 1, NULL, 0, &werr) == 0,
+	      "an empty CN is not checked");
+
+	/* RE2's rules, as Go's regexp: a NUL is part of the name, '.' is not a newline */
+	static const char nul_cn[] = "a.example.com\0.evil.org";
+	cf_error_clear(&werr);
+	check(cf_profile_check_names(&wl, nul_cn, sizeof nul_cn - 1, hs, 1, NULL, 0, &werr) < 0 &&
+		      werr.code == 5500,
+	      "a CN with a NUL before .evil.org does not end in .example.com");
+	cf_error_clear(&werr);
+	wl.name_whitelist = "^a.b$";
+	check(cf_profile_check_names(&wl, "a\nb", 0, NULL, 0, NULL, 0, &werr) < 0,
+	      "'.' does not match a newline");
+	cf_error_clear(&werr);
+	check(cf_profile_check_names(&wl, "a-b", 0, NULL, 0, NULL, 0, &werr) == 0, "'.' matches '-'");
+	wl.name_whitelist = "^h\\d+\\.\\w+$";
+	check(cf_profile_check_names(&wl, "h12.ab_c", 0, NULL, 0, NULL, 0, &werr) == 0,
+	      "Perl classes \\d and \\w");
+	check(cf_profile_check_names(&wl, "hd.ab_c", 0, NULL, 0, NULL, 0, &werr) < 0,
+	      "\\d needs a digit");
+	cf_error_clear(&werr);
+	wl.name_whitelist = "(?i)^WWW\\.";
+	check(cf_profile_check_names(&wl, "www.example.com", 0, NULL, 0, NULL, 0, &werr) == 0,
+	      "(?i) flag");
+	static const char *const bad_re[] = {"(", "a{1001}", "\\C", "x**", "(?<n>a)"};
+	for (size_t i = 0; i < sizeof bad_re / sizeof bad_re[0]; i++) {
+		wl.name_whitelist = (char *)bad_re[i];
+		cf_error_clear(&werr);
+		check(cf_profile_check_names(&wl, "x", 0, NULL, 0, NULL, 0, &werr) < 0 &&
+			      werr.code == 5200,
+		      "a pattern Go's regexp refuses is a policy error");
+	}
+	/* a copied subjectAltName: Extension{2.5.29.17, OCTET STRING{SEQUENCE{[2] name}}} */
+	static const unsigned char san[] = {0x30, 0x1b, 0x06, 0x03, 0x55, 0x1d, 0x11, 0x04, 0x14,
+					    0x30, 0x12, 0x82, 0x10, 'x', '.', 'e', 'x', 'a',
+					    'm',  'p',  'l',  'e',  '.', 'c', 'o', 'm', 0,
+					    'z',  'z'};
+	wl.name_whitelist = "\\.example\\.com$";
+	cf_error_clear(&werr);
+	check(cf_profile_check_names(&wl, "", 0, NULL, 0, san, sizeof san, &werr) < 0 &&
+		      werr.code == 5500,
+	      "a copied SAN is checked at its full length");
+	wl.name_whitelist = "\\.example\\.com";
+	cf_error_clear(&werr);
+	check(cf_profile_check_names(&wl, "", 0, NULL, 0, san, sizeof san, &werr) == 0,
+	      "a copied SAN that contains a match passes, as a CN would");
 
 	printf("test_der: %d passed, %d failed\n", passed, failed);
 	return failed != 0;

@@ -27,9 +27,9 @@ esac
 command -v clang >/dev/null || { echo "clang not found (apt-get install clang)" >&2; exit 1; }
 
 if [ ! -f "$build/build.ninja" ]; then
-	CC=clang meson setup "$build" "$root" -Dfuzzers=true -Dtests=false \
+	CC=clang CXX=clang++ meson setup "$build" "$root" -Dfuzzers=true -Dtests=false \
 		-Db_sanitize=address,undefined -Db_lundef=false \
-		-Dc_args=-fsanitize=fuzzer-no-link >/dev/null ||
+		-Dc_args=-fsanitize=fuzzer-no-link -Dcpp_args=-fsanitize=fuzzer-no-link >/dev/null ||
 		{ echo "meson setup failed" >&2; exit 1; }
 fi
 ninja -C "$build" "${targets[@]/#/fuzz/fuzz_}" >/dev/null ||

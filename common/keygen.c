@@ -37,31 +37,44 @@ void cf_key_release(struct cf_key *key)
 	memset(key, 0, sizeof *key);
 }
 
+/* The curve of an ECDSA key, or -1. */
+static int ec_curve(gnutls_x509_privkey_t x509)
+{
+	gnutls_ecc_curve_t curve;
+	if (gnutls_x509_privkey_export_ecc_raw(x509, &curve, NULL, NULL, NULL) < 0)
+		return -1;
+	return (int)curve;
+}
+
+int cf_key_go_parses(gnutls_x509_privkey_t x509)
+{
+	/* Go's PKCS#8 parser knows no DSA, Ed448 or RSA-PSS key, returns X25519 keys that cfssl
+	 * then refuses, and its SEC1 parser knows only the NIST curves. */
+	switch (gnutls_x509_privkey_get_pk_algorithm2(x509, NULL)) {
+	case GNUTLS_PK_RSA:
+	case GNUTLS_PK_EDDSA_ED25519: return 1;
+	case GNUTLS_PK_ECDSA:
+		switch (ec_curve(x509)) {
+		case GNUTLS_ECC_CURVE_SECP256R1:
+		case GNUTLS_ECC_CURVE_SECP384R1:
+		case GNUTLS_ECC_CURVE_SECP521R1: return 1;
+		}
+		return 0;
+	}
+	return 0;
+}
+
 int cf_key_from_x509(gnutls_x509_privkey_t x509, struct cf_key *key, struct cf_error *err)
 {
 	memset(key, 0, sizeof *key);
 	key->x509 = x509;
-	int pk = gnutls_x509_privkey_get_pk_algorithm2(x509, &key->bits);
-	if (pk != GNUTLS_PK_RSA && pk != GNUTLS_PK_ECDSA && pk != GNUTLS_PK_EDDSA_ED25519) {
+	if (!cf_key_go_parses(x509)) {
 		cf_key_release(key);
-		return cf_error_set(err, CF_ERR_KEY_ALGO,
-				    "Private key algorithm is not RSA or ECC or Ed25519");
+		return cf_error_set(err, CF_ERR_KEY_PARSE, "Failed to parse private key");
 	}
-	key->pk = pk;
-	if (pk == GNUTLS_PK_ECDSA) {
-		gnutls_ecc_curve_t curve;
-		if (gnutls_x509_privkey_export_ecc_raw(x509, &curve, NULL, NULL, NULL) < 0) {
-			cf_key_release(key);
-			return cf_error_set(err, CF_ERR_KEY_PARSE, "Failed to parse private key");
-		}
-		key->curve = curve;
-		if (curve != GNUTLS_ECC_CURVE_SECP256R1 && curve != GNUTLS_ECC_CURVE_SECP384R1 &&
-		    curve != GNUTLS_ECC_CURVE_SECP521R1) {
-			cf_key_release(key);
-			return cf_error_set(err, CF_ERR_KEY_ALGO,
-					    "Private key algorithm is not RSA or ECC or Ed25519");
-		}
-	}
+	key->pk = gnutls_x509_privkey_get_pk_algorithm2(x509, &key->bits);
+	if (key->pk == GNUTLS_PK_ECDSA)
+		key->curve = ec_curve(x509);
 	if (gnutls_privkey_init(&key->priv) < 0 ||
 	    gnutls_privkey_import_x509(key->priv, x509, GNUTLS_PRIVKEY_IMPORT_AUTO_RELEASE) < 0) {
 		if (key->priv) {

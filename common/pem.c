@@ -6,6 +6,7 @@
 #include "base64.h"
 #include "der.h"
 #include "fileio.h"
+#include "keygen.h"
 
 void cf_pem_encode(struct cf_buf *out, const char *label, const unsigned char *der, size_t len)
 {
@@ -325,6 +326,8 @@ int cf_parse_key_pem(const unsigned char *data, size_t len, const char *password
 		    gnutls_x509_privkey_import(k, &d, GNUTLS_X509_FMT_DER) < 0)
 			goto parse_err;
 	}
+	if (!cf_key_go_parses(k))
+		goto parse_err;
 	*key = k;
 	k = NULL;
 	ret = 0;

@@ -51,7 +51,9 @@ int cf_crt_spki(gnutls_x509_crt_t crt, struct cf_buf *out);
 
 /* Parses a private key file's content (§4.4): EC PARAMETERS blocks skipped,
  * label ignored, PKCS#8, PKCS#1, SEC1 tried; legacy-encrypted PEM decrypted
- * with @password when non-NULL and non-empty, else 2100. *@key is new. */
+ * with @password when non-NULL and non-empty, else 2100. A key Go's parsers refuse (DSA,
+ * X25519, Ed448, RSA-PSS, an unsupported curve; see cf_key_go_parses) is 2003 "Failed to parse
+ * private key", as cfssl says it. *@key is new. */
 int cf_parse_key_pem(const unsigned char *data, size_t len, const char *password,
 		     gnutls_x509_privkey_t *key, struct cf_error *err);
 

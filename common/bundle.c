@@ -1290,13 +1290,32 @@ static void stash(const char *dir, const struct cf_bundle_cert *c)
 			cf_buf_printf(&name, "%02x", serial[k]);
 	}
 	cf_buf_adds(&name, ".crt");
-	cf_buf_printf(&path, "%s/%s", dir, (const char *)name.data);
-	cf_pem_encode(&pem, "CERTIFICATE", c->der, c->len);
+	cf_buf_printf(&path, "%s/", dir);
+	cf_buf_add(&path, name.data, name.len);
 	struct cf_error e = {0};
+	if (memchr(name.data, '\0', name.len)) {
+		/* Go refuses a path holding a NUL (cfssl's record, the NUL as it is) */
+		struct cf_buf msg = CF_BUF_INIT;
+		cf_buf_adds(&msg, "failed to write new intermediate: open ");
+		cf_buf_add(&msg, path.data, path.len);
+		cf_buf_adds(&msg, ": invalid argument");
+		cf_log_bytes(CF_LOG_ERROR, msg.data, msg.len);
+		cf_buf_release(&msg);
+		goto out;
+	}
+	if (strchr((const char *)name.data, '/')) {
+		/* cfssl would write into a subfolder named by the CN: the stash stays flat */
+		cf_errorlog(
+			"failed to write new intermediate: open %s: the CN puts a / in the name",
+			(const char *)path.data);
+		goto out;
+	}
+	cf_pem_encode(&pem, "CERTIFICATE", c->der, c->len);
 	if (cf_write_file_atomic((const char *)path.data, pem.data, pem.len, 0644, &e) < 0)
 		cf_errorlog("failed to write new intermediate: %s", e.msg);
 	else
 		cf_info("stashed new intermediate %s", (const char *)name.data);
+out:
 	cf_buf_release(&path);
 	cf_buf_release(&name);
 	cf_buf_release(&pem);

@@ -4,6 +4,7 @@
 #ifndef CF_LOG_H
 #define CF_LOG_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 enum cf_log_level {
@@ -19,6 +20,8 @@ enum cf_log_level {
  * (cfssl's -loglevel: negative acts as 0, >= 6 silences everything). */
 void cf_log_init(FILE *sink, long long level);
 void cf_log(enum cf_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A record whose message is @len bytes of @msg as they are (a NUL included, as Go logs it). */
+void cf_log_bytes(enum cf_log_level lvl, const void *msg, size_t len);
 
 #define cf_debug(...)    cf_log(CF_LOG_DEBUG, __VA_ARGS__)
 #define cf_info(...)     cf_log(CF_LOG_INFO, __VA_ARGS__)

@@ -5,38 +5,48 @@
 # stderr (timestamps removed) and the exit status with CASE.want, written by cfssl master:
 #   REGEN_WITH=/opt/cfssl-master/bin/cfssl bash tests/test_certread.sh
 # (with SRCDIR, CFSSL_BIN and CFSSLJSON_BIN set) rewrites the .want files.
-# Inputs: nul-san.{pem,csr} (Python cryptography: DNS SAN "a.example.com\0.evil.com").
+# Inputs (made with Python's cryptography): nul-san.{pem,csr} carry the DNS SAN
+# "a.example.com\0.evil.com"; stash-{nul,slash}-chain.pem are a leaf and an intermediate whose
+# CN is "authorized_keys\0x" or "sub/evil", under stash-root.pem.
 
 # shellcheck source=tests/lib.sh
 . "$(dirname -- "$0")/lib.sh"
 
 DATA=$SRCDIR/testdata/certread
 REGEN_WITH=${REGEN_WITH:-}
+# Commands run in a copy, so that what they write stays out of the source tree.
+RUN=$WORK/run
+cp -r "$DATA" "$RUN" || exit 1
 
-# Runs "cfssl ARGS..." in $DATA; prints stdout, stderr without timestamps, "exit: N".
+# run_in_data BIN OUT ARGS...: writes to OUT the stdout of "BIN ARGS..." run in a fresh copy
+# of $DATA, its stderr without timestamps, and "exit: N".
 run_in_data()
 {
-	local bin=$1 out err rc
-	shift
-	out=$WORK/out.$$
-	err=$WORK/err.$$
-	(cd "$DATA" && t "$bin" "$@" >"$out" 2>"$err")
+	local bin=$1 out=$2 rc
+	shift 2
+	rm -rf "$RUN" && cp -r "$DATA" "$RUN" || return 1
+	(cd "$RUN" && t "$bin" "$@" >"$out" 2>"$out.err")
 	rc=$?
-	cat "$out"
-	strip_ts <"$err"
-	echo "exit: $rc"
+	strip_ts <"$out.err" >>"$out"
+	echo "exit: $rc" >>"$out"
 }
 
-# golden CASE ARGS...: cfssl-c's output equals $DATA/CASE.want.
+# golden CASE ARGS...: cfssl-c's output equals $DATA/CASE.want byte for byte.
 golden()
 {
-	local name=$1
+	local name=$1 got=$WORK/$1.got
 	shift
 	if [ -n "$REGEN_WITH" ]; then
-		run_in_data "$REGEN_WITH" "$@" >"$DATA/$name.want"
+		run_in_data "$REGEN_WITH" "$DATA/$name.want" "$@"
+		rm -f "$DATA/$name.want.err"
 	fi
-	check_eq "$name: cfssl $* as cfssl master" "$(cat "$DATA/$name.want")" \
-		"$(run_in_data "$CFSSL_BIN" "$@")"
+	run_in_data "$CFSSL_BIN" "$got" "$@"
+	if cmp -s "$DATA/$name.want" "$got"; then
+		lib_pass "$name: cfssl $* as cfssl master"
+	else
+		lib_fail "$name: cfssl $* as cfssl master" \
+			"$(diff -a "$DATA/$name.want" "$got" | cat -v | head -n 20)"
+	fi
 }
 
 # ---- item 19: a SAN holding a NUL is one name, JSON-escaped ----
@@ -44,5 +54,21 @@ golden nul-san.certinfo-cert certinfo -cert nul-san.pem
 golden nul-san.certinfo-csr certinfo -csr nul-san.csr
 check_contains "nul-san: the NUL name is one JSON string" \
 	"$(cat "$DATA/nul-san.certinfo-cert.want")" '"a.example.com\u0000.evil.com"'
+
+# ---- item 15: bundle -int-dir never writes outside the folder, nor a name without .crt ----
+# A NUL in the intermediate's CN: refused as Go refuses the path (cfssl's record, NUL included).
+golden stash-nul.bundle bundle -cert stash-nul-chain.pem -ca-bundle stash-root.pem -int-dir st
+t cfssl bundle -cert "$DATA/stash-nul-chain.pem" -ca-bundle "$DATA/stash-root.pem" \
+	-int-dir "$WORK/st1" >/dev/null 2>&1
+check_eq "stash-nul: nothing written" "" "$(ls -A "$WORK/st1")"
+# A / in the CN: cfssl writes into the subfolder "sub" when it exists; cfssl-c refuses.
+mkdir -p "$WORK/st2/sub"
+err=$(t cfssl bundle -cert "$DATA/stash-slash-chain.pem" -ca-bundle "$DATA/stash-root.pem" \
+	-int-dir "$WORK/st2" 2>&1 >"$WORK/st2.json")
+check_eq "stash-slash: exit status 0" 0 $?
+check_eq "stash-slash: nothing written" "sub" "$(cd "$WORK/st2" && find . -mindepth 1 | sed 's#^./##')"
+check_contains "stash-slash: says why" "$err" \
+	"[ERROR] failed to write new intermediate: open $WORK/st2/sub/evil_"
+check_contains "stash-slash: says why (2)" "$err" ".crt: the CN puts a / in the name"
 
 finish

@@ -101,6 +101,9 @@ int main(int argc, char **argv)
 	json_set_alloc_funcs(zalloc, zfree);
 	/* A reader that went away is a failed write (exit 1), not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
+	/* No temporary key file outlives a SIGINT, SIGTERM or SIGHUP; beyond ulimit -f a write
+	 * fails (exit 1) instead of killing the process. */
+	cf_fileio_guard_signals();
 	if (argc < 2) {
 		fputs("No command is given.\n", stderr);
 		return top_usage(1);

@@ -351,6 +351,9 @@ int main(int argc, char **argv)
 	}
 	/* A reader that went away is a failed write (exit 1), not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
+	/* No temporary key file outlives a SIGINT, SIGTERM or SIGHUP; beyond ulimit -f a write
+	 * fails (exit 1) instead of killing the process. */
+	cf_fileio_guard_signals();
 	struct cf_flag_value vals[F_COUNT];
 	struct cf_error err = {0};
 	struct cf_buf in = CF_BUF_INIT;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,74 @@ static int path_error(struct cf_error *err, const char *op, const char *path, in
 	char tmp[128];
 	return cf_error_set(err, CF_ERR_PLAIN, "%s %s: %s", op, path,
 			    errno_text(e, tmp, sizeof tmp));
+}
+
+/* ---- temporaries removed on a fatal signal ----
+ * The table holds the names of the temporaries that exist now. It changes only while the
+ * guarded signals are blocked, so the handler sees it whole; the names are the writer's
+ * buffers, which stay put while registered. One file is written at a time; the spare slots
+ * cost nothing. */
+#define NTEMPS 4
+static const char *volatile temps[NTEMPS];
+static const int guarded[] = {SIGHUP, SIGINT, SIGTERM};
+
+static void on_fatal_signal(int sig)
+{
+	int e = errno;
+	for (int i = 0; i < NTEMPS; i++)
+		if (temps[i])
+			(void)unlink(temps[i]);
+	/* SA_RESETHAND restored the default action: die of the same signal once this returns
+	 * (the signal is blocked while the handler runs). */
+	(void)raise(sig);
+	errno = e;
+}
+
+void cf_fileio_guard_signals(void)
+{
+	(void)signal(SIGXFSZ, SIG_IGN);
+	for (size_t i = 0; i < sizeof guarded / sizeof guarded[0]; i++) {
+		struct sigaction old, sa = {0};
+		if (sigaction(guarded[i], NULL, &old) < 0 || old.sa_handler == SIG_IGN)
+			continue;
+		sa.sa_handler = on_fatal_signal;
+		sa.sa_flags = SA_RESETHAND;
+		sigfillset(&sa.sa_mask);
+		(void)sigaction(guarded[i], &sa, NULL);
+	}
+}
+
+static void block_guarded(sigset_t *old)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof guarded / sizeof guarded[0]; i++)
+		sigaddset(&set, guarded[i]);
+	(void)sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void restore_mask(const sigset_t *old)
+{
+	(void)sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+/* With the guarded signals blocked. */
+static void temp_register(const char *name)
+{
+	for (int i = 0; i < NTEMPS; i++) {
+		if (!temps[i]) {
+			temps[i] = name;
+			return;
+		}
+	}
+}
+
+/* With the guarded signals blocked. */
+static void temp_forget(const char *name)
+{
+	for (int i = 0; i < NTEMPS; i++)
+		if (temps[i] == name)
+			temps[i] = NULL;
 }
 
 int cf_write_all(int fd, const void *data, size_t len)
@@ -164,6 +233,10 @@ int cf_write_file_atomic(const char *path, const void *data, size_t len, mode_t 
 
 	struct cf_buf tmp = CF_BUF_INIT;
 	int fd = -1;
+	sigset_t mask;
+	/* Created and registered with no fatal signal in between: the handler removes only a
+	 * file this process made. */
+	block_guarded(&mask);
 	for (int tries = 0; tries < 100; tries++) {
 		temp_name(&tmp, path, dirlen, base);
 		fd = open((const char *)tmp.data,
@@ -173,9 +246,12 @@ int cf_write_file_atomic(const char *path, const void *data, size_t len, mode_t 
 	}
 	if (fd < 0) {
 		int e = errno;
+		restore_mask(&mask);
 		cf_buf_release(&tmp);
 		return path_error(err, "open", path, e);
 	}
+	temp_register((const char *)tmp.data);
+	restore_mask(&mask);
 
 	int ret = -1;
 	if (cf_write_all(fd, data, len) < 0) {
@@ -194,15 +270,23 @@ int cf_write_file_atomic(const char *path, const void *data, size_t len, mode_t 
 	}
 	/* os.WriteFile would fail with "open x: is a directory" and the like;
 	 * rename fails with the same errno in those cases. */
+	block_guarded(&mask);
 	if (rename((const char *)tmp.data, path) < 0) {
 		path_error(err, "open", path, errno);
+		restore_mask(&mask);
 		goto out;
 	}
+	temp_forget((const char *)tmp.data);
+	restore_mask(&mask);
 	sync_dir(path, dirlen);
 	ret = 0;
 out:
-	if (ret < 0)
+	if (ret < 0) {
+		block_guarded(&mask);
 		unlink((const char *)tmp.data);
+		temp_forget((const char *)tmp.data);
+		restore_mask(&mask);
+	}
 	cf_buf_release(&tmp);
 	return ret;
 }

@@ -21,6 +21,13 @@ int cf_read_file(const char *path, struct cf_buf *out, struct cf_error *err);
 int cf_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			 struct cf_error *err);
 
+/* Makes the temporaries of cf_write_file_atomic go with the process: on SIGINT, SIGTERM or
+ * SIGHUP (each unless ignored at start, as under nohup) the temporaries being written are
+ * unlinked and the process dies of the same signal. SIGXFSZ is ignored, so that a write beyond
+ * the file size limit (ulimit -f) fails with EFBIG and is handled as any failed write. SIGKILL
+ * cannot be handled: a temporary killed by it stays (mode 0600 for a key). Call once at start. */
+void cf_fileio_guard_signals(void);
+
 /* Writes all of @data to @fd, looping over partial writes. 0 / -1 (errno). */
 int cf_write_all(int fd, const void *data, size_t len);
 

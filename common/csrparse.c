@@ -567,6 +567,13 @@ static int parse_bc(const struct raw_ext *bc, struct cf_csr_info *info, struct c
 
 static int verify_error(gnutls_x509_crq_t crq, struct cf_error *err)
 {
+	char oid[128];
+	size_t oid_size = sizeof oid;
+	/* Go refuses MD5 before it looks at the key or the signature */
+	if (gnutls_x509_crq_get_signature_oid(crq, oid, &oid_size) == 0 &&
+	    strcmp(oid, "1.2.840.113549.1.1.4") == 0)
+		return cf_error_set(err, CF_ERR_CSR_BAD,
+				    "x509: cannot verify signature: insecure algorithm MD5-RSA");
 	unsigned bits = 0;
 	switch (gnutls_x509_crq_get_pk_algorithm(crq, &bits)) {
 	case GNUTLS_PK_RSA:
@@ -663,6 +670,81 @@ out:
 	return ret;
 }
 
+/* Go's asn1.Unmarshal of a certificateRequest, as far as the outer SEQUENCE:
+ * the error text it gives for @der (tag and length as parseTagAndLength reads
+ * them, then the tag, then the length against the data), or NULL when the
+ * outer element is sound; *@outer_len is then its full length (less than
+ * @len: trailing data). @buf holds a formatted message. */
+static const char *go_outer_error(const unsigned char *der, size_t len, size_t *outer_len,
+				  char *buf, size_t cap)
+{
+	if (len == 0)
+		return "asn1: syntax error: sequence truncated";
+	size_t off = 1;
+	unsigned cls = der[0] >> 6, compound = (der[0] & 0x20) != 0;
+	long long tag = der[0] & 0x1f;
+	if (tag == 0x1f) {
+		long long v = 0;
+		int shifted = 0;
+		for (;; shifted++) {
+			if (off >= len)
+				return "asn1: syntax error: truncated base 128 integer";
+			if (shifted == 5)
+				return "asn1: structure error: base 128 integer too large";
+			unsigned char b = der[off];
+			if (shifted == 0 && b == 0x80)
+				return "asn1: syntax error: integer is not minimally encoded";
+			v = (v << 7) | (b & 0x7f);
+			off++;
+			if (!(b & 0x80))
+				break;
+		}
+		if (v > 0x7fffffff)
+			return "asn1: structure error: base 128 integer too large";
+		if (v < 0x1f)
+			return "asn1: syntax error: non-minimal tag";
+		tag = v;
+	}
+	if (off >= len)
+		return "asn1: syntax error: truncated tag or length";
+	unsigned char b = der[off++];
+	size_t length = b & 0x7f;
+	if (b & 0x80) {
+		int nb = b & 0x7f;
+		if (nb == 0)
+			return "asn1: syntax error: indefinite length found (not DER)";
+		length = 0;
+		for (int i = 0; i < nb; i++) {
+			if (off >= len)
+				return "asn1: syntax error: truncated tag or length";
+			if (length >= 1u << 23)
+				return "asn1: structure error: length too large";
+			length = (length << 8) | der[off++];
+			if (length == 0)
+				return "asn1: structure error: superfluous leading zeros in length";
+		}
+		if (length < 0x80)
+			return "asn1: structure error: non-minimal length";
+	}
+	if (cls != 0 || tag != CF_DER_SEQUENCE - 0x20 || !compound) {
+		snprintf(buf, cap,
+			 "asn1: structure error: tags don't match (16 vs {class:%u tag:%lld "
+			 "length:%zu isCompound:%s}) {optional:false explicit:false "
+			 "application:false private:false defaultValue:<nil> tag:<nil> "
+			 "stringType:0 timeType:0 set:false omitEmpty:false} certificateRequest "
+			 "@%zu",
+			 cls, tag, length, compound ? "true" : "false", off);
+		return buf;
+	}
+	if (length > len - off)
+		return "asn1: syntax error: data truncated";
+	/* the first member of the request (its body) is required */
+	if (length == 0)
+		return "asn1: syntax error: sequence truncated";
+	*outer_len = off + length;
+	return NULL;
+}
+
 /* One pass over a request. With @fast, GnuTLS's PKCS#10 parser is not used: the request must
  * be plain DER of the usual shape, and any failure returns -1 with nothing reported, for the
  * caller to run the full pass (fast = 0) that reports cfssl's error. */
@@ -681,6 +763,26 @@ static int parse_der(const unsigned char *der, size_t len, struct cf_csr_info *i
 	if (fast)
 		err = &quiet;
 
+	if (!fast) {
+		char msg[CF_ERROR_MSG_MAX];
+		size_t outer_len = 0;
+		const char *go = go_outer_error(der, len, &outer_len, msg, sizeof msg);
+		if (go) {
+			cf_error_set(err, CF_ERR_CSR_PARSE, "%s", go);
+			goto out;
+		}
+		if (outer_len < len) {
+			/* Go reads the request before it looks past it */
+			ret = parse_der(der, outer_len, info, err, 0);
+			if (ret == 0 || err->code != CF_ERR_CSR_PARSE) {
+				cf_error_clear(err);
+				cf_error_set(err, CF_ERR_CSR_PARSE,
+					     "asn1: syntax error: trailing data");
+			}
+			cf_csrparse_release(info);
+			return -1;
+		}
+	}
 	if (!fast && (len > 0xffffffffu || gnutls_x509_crq_init(&crq) < 0 ||
 		      gnutls_x509_crq_import(crq, &d, GNUTLS_X509_FMT_DER) < 0)) {
 		cf_error_set(err, CF_ERR_CSR_PARSE, parse_failed);

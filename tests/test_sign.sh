@@ -290,6 +290,53 @@ with open(sys.argv[2], 'w') as f:
 EOF
 neg "self-signature does not verify" 1 '{"code":9300,"message":"x509: ECDSA verification failure"}' \
 	sign "${CA[@]}" bad-sig.csr
+
+# issue 11 item 6: Go's asn1 texts for a request broken at its outer element, as cfssl master
+# prints them (cfssl-c said "CSR Parsing failed"); DER written as base64 in a PEM block
+csr_b64()
+{
+	python3 - "$1" "$2" "$3" <<'EOF'
+import base64, sys
+src, how, out = sys.argv[1:]
+if src == '-':
+    der = b''
+else:
+    lines = open(src).read().split('\n')
+    der = base64.b64decode(''.join(l for l in lines if l and not l.startswith('-----')))
+cuts = {'half': der[:len(der) // 2], 'one': der[:1], 'trail': der + b'\0', 'whole': der}
+der = cuts[how] if how in cuts else bytes.fromhex(how)
+with open(out, 'w') as f:
+    f.write('-----BEGIN CERTIFICATE REQUEST-----\n')
+    f.write(base64.encodebytes(der).decode())
+    f.write('-----END CERTIFICATE REQUEST-----\n')
+EOF
+}
+asn1_case()
+{
+	csr_b64 "$2" "$3" asn1.csr
+	neg "$1" 1 "{\"code\":9003,\"message\":\"$4\"}" sign "${CA[@]}" asn1.csr
+}
+asn1_case "truncated request" o.csr half "asn1: syntax error: data truncated"
+asn1_case "request cut after one byte" o.csr one "asn1: syntax error: truncated tag or length"
+asn1_case "request followed by a zero byte" o.csr trail "asn1: syntax error: trailing data"
+asn1_case "empty PEM block" - whole "asn1: syntax error: sequence truncated"
+asn1_case "empty SEQUENCE" - 3000 "asn1: syntax error: sequence truncated"
+asn1_case "indefinite length" - 3080 "asn1: syntax error: indefinite length found (not DER)"
+asn1_case "non-minimal length" - 308105 "asn1: structure error: non-minimal length"
+asn1_case "leading zero in the length" - 30820005 "asn1: structure error: superfluous leading zeros in length"
+asn1_case "length too large" - 308480000000 "asn1: structure error: length too large"
+asn1_case "non-minimal tag" - 1f0100 "asn1: syntax error: non-minimal tag"
+asn1_case "truncated tag number" - 3f81 "asn1: syntax error: truncated base 128 integer"
+asn1_case "an INTEGER, not a SEQUENCE" - 020100 \
+	'asn1: structure error: tags don'"'"'t match (16 vs {class:0 tag:2 length:1 isCompound:false}) {optional:false explicit:false application:false private:false defaultValue:\u003cnil\u003e tag:\u003cnil\u003e stringType:0 timeType:0 set:false omitEmpty:false} certificateRequest @2'
+# Go refuses an MD5 signature before it checks it
+openssl genrsa -out md5-key.pem 1024 2>/dev/null
+t openssl req -new -key md5-key.pem -md5 -subj /CN=md5 -out md5.csr 2>/dev/null
+check_eq "setup: an MD5-RSA request" "md5WithRSAEncryption" \
+	"$(openssl req -in md5.csr -noout -text | sed -n 's/^ *Signature Algorithm: //p' | head -n1)"
+neg "MD5-RSA request" 1 \
+	'{"code":9300,"message":"x509: cannot verify signature: insecure algorithm MD5-RSA"}' \
+	sign "${CA[@]}" md5.csr
 # issue 11 item 13: Go's x509 refuses a request that asks for any extension twice
 # (cfssl-c used to sign the last SAN and copy both); openssl writes the second SAN raw
 printf '%s\n' '[req]' 'distinguished_name=dn' 'req_extensions=ext' 'prompt=no' '[dn]' 'CN=dup' \

@@ -46,6 +46,36 @@ static const struct {
 
 #define NCOMMANDS ((int)(sizeof commands / sizeof commands[0]))
 
+/* The names cfssl-c also answers to (installed as links, see meson.build): cfssl ships these
+ * as programs of their own, each one command of cfssl with its own flag set and usage text.
+ * The program is chosen by the base name of argv[0]. To add one: a row here (alphabetical),
+ * with cfssl's usage header and the flags that program registers, in its usage order, and a
+ * link in meson.build. */
+static const struct program {
+	const char *name;     /* argv[0]'s base name */
+	const char *command;  /* the row of commands[] it runs */
+	const char *usage;    /* printed after a tab, then one line per flag */
+	const char *flags[8]; /* the only flags it accepts, NULL-terminated */
+} programs[] = {
+	{"cfssl-certinfo",
+	 "certinfo",
+	 "cfssl-certinfo -- output certinfo about the given cert\n"
+	 "\n"
+	 "\tUsage of certinfo:\n"
+	 "\t\t- Data from local certificate files\n"
+	 "        \tcertinfo -cert file\n"
+	 "\t\t- Data from certificate from remote server.\n"
+	 "        \tcertinfo -domain domain_name\n"
+	 "\t\t- Data from CA storage\n"
+	 "        \tcertinfo -serial serial_number -aki authority_key_id (requires -db-config)\n"
+	 "\n"
+	 "\tFlags:\n"
+	 "\t",
+	 {"aki", "cert", "db-config", "domain", "serial", NULL}},
+};
+
+#define NPROGRAMS ((int)(sizeof programs / sizeof programs[0]))
+
 /* Jansson may hold private keys (cfssljson input, JSON we decode): wipe on free. */
 static void *zalloc(size_t n)
 {
@@ -92,6 +122,91 @@ static int print_error(const struct cf_error *err)
 	return 1;
 }
 
+/* Runs commands[@ci] with parsed @flags and positionals; prints its output or its error.
+ * Takes @config. Returns the exit status. */
+static int run_command(int ci, const char *name, struct cf_flag_value *flags, int npos, char **pos,
+		       struct cf_config *config, struct cf_error *err)
+{
+	struct cf_buf out = CF_BUF_INIT;
+	struct cfssl_ctx ctx = {
+		.name = name,
+		.flags = flags,
+		.npos = npos,
+		.pos = pos,
+		.config = config,
+		.out = &out,
+		.err = err,
+	};
+	int r = commands[ci].fn(&ctx);
+	int status = 0;
+	if (r < 0) {
+		status = print_error(err);
+	} else if (r > 0) {
+		status = r;
+	} else if (out.len && cf_write_all(STDOUT_FILENO, out.data, out.len) < 0) {
+		/* written past stdio, so no copy of a key stays in a libc buffer */
+		char why[128];
+		snprintf(why, sizeof why, "%s", strerror(errno));
+		why[0] = (char)tolower((unsigned char)why[0]); /* Go's wording */
+		fprintf(stderr, "write /dev/stdout: %s\n", why);
+		status = 1;
+	}
+	cf_buf_release(&out);
+	cf_config_free(config);
+	return status;
+}
+
+static int find_command(const char *name)
+{
+	for (int i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return i;
+	return -1;
+}
+
+static void program_usage(const struct program *p, const struct cf_flag_def *defs)
+{
+	struct cf_buf b = CF_BUF_INIT;
+	cf_buf_printf(&b, "\t%s", p->usage);
+	for (int i = 0; p->flags[i]; i++)
+		cf_flags_usage_line(&b, &defs[cf_flags_find(defs, F_COUNT, p->flags[i])]);
+	put_stderr(&b);
+	cf_buf_release(&b);
+}
+
+/* One of programs[]: its flags only (the others keep their defaults and cannot be named),
+ * no -config; Go's flag package prints the usage on -h (exit 0) or after a flag error (2).
+ * Unlike cfssl's, a failure is exit 1, as `cfssl COMMAND` exits. */
+static int run_program(const struct program *p, int argc, char **argv)
+{
+	struct cf_flag_def defs[F_COUNT];
+	memcpy(defs, cfssl_flags, sizeof defs);
+	for (int i = 0; i < F_COUNT; i++) {
+		int known = 0;
+		for (int j = 0; p->flags[j]; j++)
+			known |= !strcmp(p->flags[j], cfssl_flags[i].name);
+		if (!known)
+			defs[i].name = ""; /* no argument parses as an empty flag name */
+	}
+	struct cf_flag_value flags[F_COUNT];
+	struct cf_error err = {0};
+	int npos = 0;
+	char **pos = NULL;
+	enum cf_flags_result fr = cf_flags_parse(defs, F_COUNT, flags, argc > 0 ? argc - 1 : 0,
+						 argc > 0 ? argv + 1 : argv, &npos, &pos, &err);
+	if (fr != CF_FLAGS_OK) {
+		if (fr == CF_FLAGS_ERROR)
+			fprintf(stderr, "%s\n", err.msg);
+		program_usage(p, cfssl_flags);
+		return fr == CF_FLAGS_HELP ? 0 : 2;
+	}
+	int ci = find_command(p->command);
+	cf_log_init(stderr, flags[F_LOGLEVEL].i);
+	if (commands[ci].crypto && cf_crypto_init(&err) < 0)
+		return print_error(&err);
+	return run_command(ci, p->command, flags, npos, pos, NULL, &err);
+}
+
 int main(int argc, char **argv)
 {
 	struct cf_error herr = {0};
@@ -104,6 +219,13 @@ int main(int argc, char **argv)
 	/* No temporary key file outlives a SIGINT, SIGTERM or SIGHUP; beyond ulimit -f a write
 	 * fails (exit 1) instead of killing the process. */
 	cf_fileio_guard_signals();
+	if (argc > 0) {
+		const char *slash = strrchr(argv[0], '/');
+		const char *prog = slash ? slash + 1 : argv[0];
+		for (int i = 0; i < NPROGRAMS; i++)
+			if (!strcmp(programs[i].name, prog))
+				return run_program(&programs[i], argc, argv);
+	}
 	if (argc < 2) {
 		fputs("No command is given.\n", stderr);
 		return top_usage(1);
@@ -131,10 +253,7 @@ int main(int argc, char **argv)
 			return top_usage(2);
 		}
 	}
-	int ci = -1;
-	for (int i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(commands[i].name, arg))
-			ci = i;
+	int ci = find_command(arg);
 	if (ci < 0) {
 		fprintf(stderr, "Command %s is not defined.\n", arg);
 		return top_usage(1);
@@ -170,31 +289,5 @@ int main(int argc, char **argv)
 		}
 	}
 
-	struct cf_buf out = CF_BUF_INIT;
-	struct cfssl_ctx ctx = {
-		.name = arg,
-		.flags = flags,
-		.npos = npos,
-		.pos = pos,
-		.config = config,
-		.out = &out,
-		.err = &err,
-	};
-	int r = commands[ci].fn(&ctx);
-	int status = 0;
-	if (r < 0) {
-		status = print_error(&err);
-	} else if (r > 0) {
-		status = r;
-	} else if (out.len && cf_write_all(STDOUT_FILENO, out.data, out.len) < 0) {
-		/* written past stdio, so no copy of a key stays in a libc buffer */
-		char why[128];
-		snprintf(why, sizeof why, "%s", strerror(errno));
-		why[0] = (char)tolower((unsigned char)why[0]); /* Go's wording */
-		fprintf(stderr, "write /dev/stdout: %s\n", why);
-		status = 1;
-	}
-	cf_buf_release(&out);
-	cf_config_free(config);
-	return status;
+	return run_command(ci, arg, flags, npos, pos, config, &err);
 }

@@ -1,6 +1,6 @@
 #!/bin/bash
-# `meson install` puts cfssl-c and cfssljson-c in bindir, and cfssl and
-# cfssljson as links to them (the names existing scripts call).
+# `meson install` puts cfssl-c and cfssljson-c in bindir, and cfssl, cfssljson and
+# cfssl-certinfo as links to them (the names existing scripts call).
 
 # shellcheck source=tests/lib.sh
 . "$(dirname -- "$0")/lib.sh"
@@ -15,9 +15,13 @@ check "cfssl-c installed" test -x "$bindir/cfssl-c"
 check "cfssljson-c installed" test -x "$bindir/cfssljson-c"
 check_eq "cfssl is a link to cfssl-c" "cfssl-c" "$(readlink "$bindir/cfssl")"
 check_eq "cfssljson is a link to cfssljson-c" "cfssljson-c" "$(readlink "$bindir/cfssljson")"
+check_eq "cfssl-certinfo is a link to cfssl-c" "cfssl-c" "$(readlink "$bindir/cfssl-certinfo")"
 check "gen-kube-ca.sh installed, executable" test -x "$bindir/gen-kube-ca.sh"
 out=$("$bindir/cfssl" version 2>&1)
 check_contains "the installed cfssl runs" "$out" "Version: "
 out=$("$bindir/cfssljson" -h 2>&1)
 check_contains "the installed cfssljson runs" "$out" "-bare"
+out=$("$bindir/cfssl-certinfo" -h 2>&1)
+check_contains "the installed cfssl-certinfo runs as cfssl-certinfo" "$out" \
+	"cfssl-certinfo -- output certinfo about the given cert"
 finish

@@ -55,6 +55,7 @@ int cf_key_go_parses(gnutls_x509_privkey_t x509)
 	case GNUTLS_PK_EDDSA_ED25519: return 1;
 	case GNUTLS_PK_ECDSA:
 		switch (ec_curve(x509)) {
+		case GNUTLS_ECC_CURVE_SECP224R1:
 		case GNUTLS_ECC_CURVE_SECP256R1:
 		case GNUTLS_ECC_CURVE_SECP384R1:
 		case GNUTLS_ECC_CURVE_SECP521R1: return 1;
@@ -143,12 +144,23 @@ static int ec_sec1(const struct cf_key *key, struct cf_buf *der)
 	gnutls_datum_t x = {NULL, 0}, y = {NULL, 0}, k = {NULL, 0};
 	if (gnutls_x509_privkey_export_ecc_raw(key->x509, &curve, &x, &y, &k) < 0)
 		return -1;
-	size_t n = curve == GNUTLS_ECC_CURVE_SECP384R1   ? 48
-		   : curve == GNUTLS_ECC_CURVE_SECP521R1 ? 66
-							 : 32;
-	const char *oid = curve == GNUTLS_ECC_CURVE_SECP384R1   ? "1.3.132.0.34"
-			  : curve == GNUTLS_ECC_CURVE_SECP521R1 ? "1.3.132.0.35"
-								: "1.2.840.10045.3.1.7";
+	size_t n = 32;
+	const char *oid = "1.2.840.10045.3.1.7";
+	switch (curve) {
+	case GNUTLS_ECC_CURVE_SECP224R1:
+		n = 28;
+		oid = "1.3.132.0.33";
+		break;
+	case GNUTLS_ECC_CURVE_SECP384R1:
+		n = 48;
+		oid = "1.3.132.0.34";
+		break;
+	case GNUTLS_ECC_CURVE_SECP521R1:
+		n = 66;
+		oid = "1.3.132.0.35";
+		break;
+	default: break;
+	}
 	struct cf_buf seq = CF_BUF_INIT, tmp = CF_BUF_INIT, ctx = CF_BUF_INIT;
 	cf_der_int(&seq, 1);
 	put_fixed(&tmp, &k, n);
@@ -379,8 +391,13 @@ static gnutls_sign_algorithm_t sign_algo(const struct cf_key *key, const char **
 			*oid = "1.2.840.10045.4.3.4";
 			return GNUTLS_SIGN_ECDSA_SHA512;
 		}
-		*oid = "1.2.840.10045.4.3.2";
-		return GNUTLS_SIGN_ECDSA_SHA256;
+		if (key->curve == GNUTLS_ECC_CURVE_SECP256R1) {
+			*oid = "1.2.840.10045.4.3.2";
+			return GNUTLS_SIGN_ECDSA_SHA256;
+		}
+		/* Go's default for a curve it has no rule for (P-224) */
+		*oid = "1.2.840.10045.4.1";
+		return GNUTLS_SIGN_ECDSA_SHA1;
 	}
 	*oid = "1.3.101.112";
 	return GNUTLS_SIGN_EDDSA_ED25519;

@@ -26,8 +26,8 @@ int cf_key_check_request(const char *algo, long long size, struct cf_error *err)
 /* Generates a key for @algo/@size ("rsa" 2048-8192, "ecdsa" 256/384/521,
  * "ed25519"). @key is filled; release with cf_key_release. */
 int cf_key_generate(const char *algo, long long size, struct cf_key *key, struct cf_error *err);
-/* 1 when @x509 is a key cfssl's Go parsers return (RSA, ECDSA on P-256, P-384 or P-521,
- * Ed25519), 0 otherwise. */
+/* 1 when @x509 is a key cfssl's Go parsers return (RSA, ECDSA on P-224, P-256, P-384 or
+ * P-521, Ed25519), 0 otherwise. */
 int cf_key_go_parses(gnutls_x509_privkey_t x509);
 /* Takes @x509 (even on failure). A key cf_key_go_parses refuses is 2003. */
 int cf_key_from_x509(gnutls_x509_privkey_t x509, struct cf_key *key, struct cf_error *err);

@@ -20,19 +20,21 @@ static int cert_to_json(struct cfssl_ctx *ctx, const char *path)
 {
 	struct cf_buf data = CF_BUF_INIT;
 	gnutls_x509_crt_t crt = NULL;
-	gnutls_datum_t der = {NULL, 0};
+	struct cf_pem_block blk = {0};
 	int ret = -1;
 
+	/* GnuTLS decides whether it is a certificate; the DER shown is the file's (GnuTLS's
+	 * object may lack its empty names, see cf_crt_import_der) */
 	if (cf_read_file(path, &data, ctx->err) < 0 ||
 	    cf_parse_cert_pem(data.data, data.len, &crt, ctx->err) < 0)
 		goto out;
-	if (gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der) < 0) {
+	if (!cf_pem_decode((const char *)data.data, data.len, &blk, NULL, NULL)) {
 		cf_error_set(ctx->err, CF_ERR_CERT_PARSE, "Failed to parse certificate");
 		goto out;
 	}
-	ret = cf_certinfo_cert(der.data, der.size, ctx->out, ctx->err);
+	ret = cf_certinfo_cert(blk.der, blk.len, ctx->out, ctx->err);
+	cf_pem_block_release(&blk);
 out:
-	gnutls_free(der.data);
 	if (crt)
 		gnutls_x509_crt_deinit(crt);
 	cf_buf_release(&data);

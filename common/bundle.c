@@ -104,15 +104,45 @@ static int split_der(struct cf_bundle_cert *c)
 	return 0;
 }
 
+/* The value (OCTET STRING content) of the extension 2.5.29.@arc of @c, from its DER. 1 when
+ * found. */
+static int find_extension(const struct cf_bundle_cert *c, unsigned char arc, struct cf_der_tlv *val)
+{
+	struct cf_der_reader r = {c->tbs, c->tbs_len}, f, list;
+	struct cf_der_tlv tbs, t, seq, ext;
+	if (cf_der_next(&r, &tbs) != 1)
+		return 0;
+	f = (struct cf_der_reader){tbs.content, tbs.len};
+	while (cf_der_next(&f, &t) == 1) {
+		if (t.tag != 0xa3)
+			continue;
+		struct cf_der_reader w = {t.content, t.len};
+		if (cf_der_next(&w, &seq) != 1 || seq.tag != CF_DER_SEQUENCE)
+			return 0;
+		list = (struct cf_der_reader){seq.content, seq.len};
+		while (cf_der_next(&list, &ext) == 1) {
+			struct cf_der_reader e = {ext.content, ext.len};
+			struct cf_der_tlv oid;
+			if (cf_der_next(&e, &oid) != 1 || oid.tag != CF_DER_OID || oid.len != 3 ||
+			    oid.content[0] != 0x55 || oid.content[1] != 0x1d ||
+			    oid.content[2] != arc)
+				continue;
+			while (cf_der_next(&e, val) == 1)
+				if (val->tag == CF_DER_OCTET_STRING)
+					return 1;
+			return 0;
+		}
+	}
+	return 0;
+}
+
 static struct cf_bundle_cert *cert_parse(const unsigned char *der, size_t len)
 {
 	struct cf_bundle_cert *c = cf_xcalloc(1, sizeof *c);
 	c->der = cf_xmalloc(len ? len : 1);
 	memcpy(c->der, der, len);
 	c->len = len;
-	gnutls_datum_t d = {c->der, (unsigned)len};
-	if (gnutls_x509_crt_init(&c->crt) < 0 ||
-	    gnutls_x509_crt_import(c->crt, &d, GNUTLS_X509_FMT_DER) < 0 || split_der(c) < 0) {
+	if (cf_crt_import_der(c->der, len, &c->crt, &c->crt_altered) < 0 || split_der(c) < 0) {
 		cert_free(c);
 		return NULL;
 	}
@@ -1364,15 +1394,13 @@ static int gnutls_check(struct cf_bundle_cert **ch, size_t n, struct cf_error *e
 	gnutls_x509_trust_list_t tl;
 	if (gnutls_x509_trust_list_init(&tl, 0) < 0)
 		return cf_error_set(err, 1200, "Unable to verify certificate");
-	gnutls_x509_crt_t root;
-	gnutls_datum_t d = {ch[n - 1]->der, (unsigned)ch[n - 1]->len};
+	gnutls_x509_crt_t root = NULL;
 	int ret = -1;
-	if (gnutls_x509_crt_init(&root) < 0) {
+	if (cf_crt_import_der(ch[n - 1]->der, ch[n - 1]->len, &root, NULL) < 0) {
 		cf_error_set(err, 1200, "Unable to verify certificate");
 		goto out;
 	}
-	if (gnutls_x509_crt_import(root, &d, GNUTLS_X509_FMT_DER) < 0 ||
-	    gnutls_x509_trust_list_add_cas(tl, &root, 1, 0) < 0) {
+	if (gnutls_x509_trust_list_add_cas(tl, &root, 1, 0) < 0) {
 		gnutls_x509_crt_deinit(root);
 		cf_error_set(err, 1200, "Unable to verify certificate");
 		goto out;
@@ -1385,6 +1413,16 @@ static int gnutls_check(struct cf_bundle_cert **ch, size_t n, struct cf_error *e
 	int r = gnutls_x509_trust_list_verify_crt2(
 		tl, list, (unsigned)m, NULL, 0, GNUTLS_VERIFY_ALLOW_X509_V1_CA_CRT, &status, NULL);
 	free(list);
+	/* A certificate GnuTLS holds without its empty names cannot match its signature: the
+	 * chain's signatures were checked on the exact DER (check_signature_from) */
+	int altered = 0;
+	for (size_t i = 0; i < m; i++)
+		altered |= ch[i]->crt_altered;
+	if (altered) {
+		status &= ~(unsigned)GNUTLS_CERT_SIGNATURE_FAILURE;
+		if (status == GNUTLS_CERT_INVALID)
+			status = 0;
+	}
 	if (r < 0 || status) {
 		gnutls_datum_t txt = {NULL, 0};
 		if (r >= 0 && gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509,
@@ -1595,22 +1633,27 @@ static void hostnames(const struct cf_bundle_cert *c, struct cf_buf *out)
 		v[n++] = cf_xmemdup(cn->value.data, cn->value.len);
 	}
 	free_atvs(a, na);
-	for (unsigned seq = 0;; seq++) {
-		char buf[1024];
-		size_t sz = sizeof buf - 1;
-		int t = gnutls_x509_crt_get_subject_alt_name(c->crt, seq, buf, &sz, NULL);
-		if (t == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
-			break;
-		if (t != GNUTLS_SAN_DNSNAME)
-			continue;
-		int dup = 0;
-		for (size_t i = 0; i < n; i++)
-			if (strlen(v[i]) == sz && memcmp(v[i], buf, sz) == 0)
-				dup = 1;
-		if (dup)
-			continue;
-		v = cf_xgrow(v, n, sizeof *v);
-		v[n++] = cf_xmemdup(buf, sz);
+	/* from the DER: GnuTLS's object may lack the empty names Go lists */
+	struct cf_der_tlv san;
+	if (find_extension(c, 0x11, &san)) {
+		struct cf_der_reader r = {san.content, san.len}, gr;
+		struct cf_der_tlv seq, gn;
+		if (cf_der_next(&r, &seq) == 1 && seq.tag == CF_DER_SEQUENCE) {
+			gr = (struct cf_der_reader){seq.content, seq.len};
+			while (cf_der_next(&gr, &gn) == 1) {
+				if (gn.tag != 0x82)
+					continue;
+				int dup = 0;
+				for (size_t i = 0; i < n; i++)
+					if (strlen(v[i]) == gn.len &&
+					    (!gn.len || memcmp(v[i], gn.content, gn.len) == 0))
+						dup = 1;
+				if (dup)
+					continue;
+				v = cf_xgrow(v, n, sizeof *v);
+				v[n++] = cf_xmemdup(gn.content, gn.len);
+			}
+		}
 	}
 	json_str_list(out, v, n, 0);
 	for (size_t i = 0; i < n; i++)

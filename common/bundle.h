@@ -23,6 +23,7 @@
 /* One parsed certificate with the fields chain building looks at. */
 struct cf_bundle_cert {
 	gnutls_x509_crt_t crt; /* owned */
+	int crt_altered;       /* @crt lacks @der's empty names (cf_crt_import_der) */
 	unsigned char *der;    /* owned */
 	size_t len;
 	/* Borrowed from @der. */

@@ -1,5 +1,6 @@
 #include "pem.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,6 +210,138 @@ int cf_cert_pem_view(const unsigned char *data, size_t len, struct cf_pem_block 
 	return 0;
 }
 
+/* Appends to @out the subjectAltName value @val (the OCTET STRING's TLV) without its empty
+ * rfc822Name, dNSName and URI entries. 0: nothing to drop (nothing appended); 1: appended;
+ * 2: every entry was empty (nothing appended: the extension goes). */
+static int san_without_empty(const struct cf_der_tlv *val, struct cf_buf *out)
+{
+	struct cf_der_reader r = {val->content, val->len}, gr;
+	struct cf_der_tlv seq, gn;
+	if (val->tag != CF_DER_OCTET_STRING || cf_der_next(&r, &seq) != 1 ||
+	    seq.tag != CF_DER_SEQUENCE || r.len)
+		return 0;
+	gr = (struct cf_der_reader){seq.content, seq.len};
+	struct cf_buf names = CF_BUF_INIT;
+	int dropped = 0, k;
+	while ((k = cf_der_next(&gr, &gn)) == 1) {
+		if ((gn.tag == 0x81 || gn.tag == 0x82 || gn.tag == 0x86) && gn.len == 0)
+			dropped = 1;
+		else
+			cf_buf_add(&names, gn.raw, gn.rawlen);
+	}
+	if (k < 0 || !dropped || !names.len) {
+		cf_buf_release(&names);
+		return k < 0 || !dropped ? 0 : 2;
+	}
+	struct cf_buf inner = CF_BUF_INIT;
+	cf_der_wrap(&inner, CF_DER_SEQUENCE, &names);
+	cf_der_wrap(out, CF_DER_OCTET_STRING, &inner);
+	return 1;
+}
+
+/* Rewrites the extensions [3] TLV @w into @out with the empty names dropped. 1 when changed. */
+static int exts_without_empty(const struct cf_der_tlv *w, struct cf_buf *out)
+{
+	static const unsigned char oid_san[] = {0x55, 0x1d, 0x11};
+	struct cf_der_reader r = {w->content, w->len}, list;
+	struct cf_der_tlv seq, ext, t;
+	if (cf_der_next(&r, &seq) != 1 || seq.tag != CF_DER_SEQUENCE || r.len)
+		return 0;
+	list = (struct cf_der_reader){seq.content, seq.len};
+	struct cf_buf exts = CF_BUF_INIT;
+	int changed = 0;
+	while (cf_der_next(&list, &ext) == 1) {
+		struct cf_der_reader e = {ext.content, ext.len};
+		struct cf_buf one = CF_BUF_INIT;
+		int k = 0;
+		if (cf_der_next(&e, &t) == 1 && t.tag == CF_DER_OID && t.len == 3 &&
+		    memcmp(t.content, oid_san, 3) == 0) {
+			cf_buf_add(&one, t.raw, t.rawlen);
+			while (cf_der_next(&e, &t) == 1 && t.tag != CF_DER_OCTET_STRING)
+				cf_buf_add(&one, t.raw, t.rawlen);
+			if (!e.len)
+				k = san_without_empty(&t, &one);
+		}
+		if (k == 1)
+			cf_der_wrap(&exts, CF_DER_SEQUENCE, &one);
+		else if (k == 0)
+			cf_buf_add(&exts, ext.raw, ext.rawlen);
+		cf_buf_release(&one);
+		changed |= k != 0;
+	}
+	if (changed) {
+		struct cf_buf inner = CF_BUF_INIT;
+		cf_der_wrap(&inner, CF_DER_SEQUENCE, &exts);
+		cf_der_wrap(out, w->tag, &inner);
+	}
+	cf_buf_release(&exts);
+	return changed;
+}
+
+/* @der with the empty names of its subjectAltName dropped (the signature no longer matches).
+ * 1 when changed, with @out filled. */
+static int crt_without_empty_names(const unsigned char *der, size_t len, struct cf_buf *out)
+{
+	struct cf_der_reader top = {der, len}, c, tbs;
+	struct cf_der_tlv cert, t, item;
+	if (cf_der_next(&top, &cert) != 1 || cert.tag != CF_DER_SEQUENCE || top.len)
+		return 0;
+	c = (struct cf_der_reader){cert.content, cert.len};
+	if (cf_der_next(&c, &t) != 1 || t.tag != CF_DER_SEQUENCE)
+		return 0;
+	tbs = (struct cf_der_reader){t.content, t.len};
+	struct cf_buf nt = CF_BUF_INIT;
+	int changed = 0;
+	while (cf_der_next(&tbs, &item) == 1) {
+		if (item.tag == 0xa3 && exts_without_empty(&item, &nt))
+			changed = 1;
+		else
+			cf_buf_add(&nt, item.raw, item.rawlen);
+	}
+	if (!changed || tbs.len) {
+		cf_buf_release(&nt);
+		return 0;
+	}
+	struct cf_buf whole = CF_BUF_INIT;
+	cf_der_wrap(&whole, CF_DER_SEQUENCE, &nt);
+	cf_buf_add(&whole, c.p, c.len); /* signatureAlgorithm and signature as they are */
+	cf_der_wrap(out, CF_DER_SEQUENCE, &whole);
+	return 1;
+}
+
+int cf_crt_import_der(const unsigned char *der, size_t len, gnutls_x509_crt_t *crt, int *altered)
+{
+	gnutls_x509_crt_t c;
+	int alt_used = 0;
+	if (len > UINT_MAX || gnutls_x509_crt_init(&c) < 0)
+		return -1;
+	gnutls_datum_t d = {(unsigned char *)der, (unsigned)len};
+	int r = gnutls_x509_crt_import(c, &d, GNUTLS_X509_FMT_DER);
+	if (r < 0) {
+		/* Go reads an empty name, GnuTLS refuses it: GnuTLS gets the rest */
+		struct cf_buf alt = CF_BUF_INIT;
+		if (crt_without_empty_names(der, len, &alt)) {
+			gnutls_x509_crt_deinit(c);
+			if (gnutls_x509_crt_init(&c) < 0) {
+				cf_buf_release(&alt);
+				return -1;
+			}
+			d = (gnutls_datum_t){alt.data, (unsigned)alt.len};
+			r = gnutls_x509_crt_import(c, &d, GNUTLS_X509_FMT_DER);
+			alt_used = 1;
+		}
+		cf_buf_release(&alt);
+	}
+	if (r < 0) {
+		gnutls_x509_crt_deinit(c);
+		return -1;
+	}
+	*crt = c;
+	if (altered)
+		*altered = alt_used;
+	return 0;
+}
+
 int cf_parse_cert_pem(const unsigned char *data, size_t len, gnutls_x509_crt_t *crt,
 		      struct cf_error *err)
 {
@@ -220,12 +353,7 @@ int cf_parse_cert_pem(const unsigned char *data, size_t len, gnutls_x509_crt_t *
 		return cf_error_set(err, CF_ERR_CERT_DECODE, "Failed to decode certificate");
 	int ret = -1;
 	gnutls_x509_crt_t c = NULL;
-	if (gnutls_x509_crt_init(&c) < 0) {
-		cf_error_set(err, CF_ERR_CERT_PARSE, "Failed to parse certificate");
-		goto out;
-	}
-	gnutls_datum_t d = {blk.der, (unsigned)blk.len};
-	if (gnutls_x509_crt_import(c, &d, GNUTLS_X509_FMT_DER) < 0) {
+	if (cf_crt_import_der(blk.der, blk.len, &c, NULL) < 0) {
 		cf_error_set(err, CF_ERR_CERT_PARSE, "Failed to parse certificate");
 		goto out;
 	}

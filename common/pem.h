@@ -34,6 +34,14 @@ void cf_pem_block_release(struct cf_pem_block *blk);
  * Errors: plain "unknown prefix: X" or Go's os.ReadFile text. */
 int cf_read_prefixed(const char *spec, struct cf_buf *out, struct cf_error *err);
 
+/* Imports one DER certificate; every certificate cfssl-c reads comes through here. GnuTLS
+ * refuses an empty dNSName, rfc822Name or URI, which Go reads and cfssl itself writes for
+ * "hosts": [""]: such a certificate is imported with those entries dropped from its
+ * subjectAltName (its signature then no longer matches the object: callers that need the
+ * exact DER keep their own copy; *@altered, when @altered is non-NULL, says whether that
+ * happened). *@crt is new. 0 / -1. */
+int cf_crt_import_der(const unsigned char *der, size_t len, gnutls_x509_crt_t *crt, int *altered);
+
 /* Parses a CA certificate file's content (§4.3): whitespace trimmed, first
  * PEM block, nothing after it. 1002 / 1003 errors as cfssl. *@crt is new. */
 int cf_parse_cert_pem(const unsigned char *data, size_t len, gnutls_x509_crt_t *crt,

@@ -7,10 +7,15 @@
 # (with SRCDIR, CFSSL_BIN and CFSSLJSON_BIN set) rewrites the .want files.
 # Inputs (made with Python's cryptography): nul-san.{pem,csr} carry the DNS SAN
 # "a.example.com\0.evil.com"; stash-{nul,slash}-chain.pem are a leaf and an intermediate whose
-# CN is "authorized_keys\0x" or "sub/evil", under stash-root.pem.
+# CN is "authorized_keys\0x" or "sub/evil", under stash-root.pem. empty-leaf.pem was issued by
+# cfssl master under empty-ca.pem for empty-leaf.json ("hosts": ["", "leaf.example.com"]);
+# echain.pem is both; empty-san-ca.pem (openssl req, subjectAltName=DER:30028200) is a CA whose
+# only SAN is an empty dNSName.
 
 # shellcheck source=tests/lib.sh
 . "$(dirname -- "$0")/lib.sh"
+
+require_programs jq openssl
 
 DATA=$SRCDIR/testdata/certread
 REGEN_WITH=${REGEN_WITH:-}
@@ -27,6 +32,10 @@ run_in_data()
 	rm -rf "$RUN" && cp -r "$DATA" "$RUN" || return 1
 	(cd "$RUN" && t "$bin" "$@" >"$out" 2>"$out.err")
 	rc=$?
+	if [ "$1" = bundle ] && [ -s "$out" ]; then
+		# cfssl lists the hostnames from a Go map, in random order
+		jq -c '.hostnames |= (. // [] | sort)' <"$out" >"$out.sorted" && mv "$out.sorted" "$out"
+	fi
 	strip_ts <"$out.err" >>"$out"
 	echo "exit: $rc" >>"$out"
 }
@@ -70,5 +79,24 @@ check_eq "stash-slash: nothing written" "sub" "$(cd "$WORK/st2" && find . -minde
 check_contains "stash-slash: says why" "$err" \
 	"[ERROR] failed to write new intermediate: open $WORK/st2/sub/evil_"
 check_contains "stash-slash: says why (2)" "$err" ".crt: the CN puts a / in the name"
+
+# ---- item 1: certificates with an empty dNSName are read everywhere ----
+golden empty-leaf.certinfo-cert certinfo -cert empty-leaf.pem
+golden empty-san-ca.certinfo-cert certinfo -cert empty-san-ca.pem
+golden echain.bundle bundle -cert echain.pem -ca-bundle empty-ca.pem
+golden empty-leaf.bundle bundle -cert empty-leaf.pem -ca-bundle empty-ca.pem
+check_contains "empty-leaf: the empty name is listed" \
+	"$(cat "$DATA/empty-leaf.certinfo-cert.want")" '"sans": [
+    "",'
+(cd "$WORK" && t cfssl gencert -ca "$DATA/empty-san-ca.pem" -ca-key "$DATA/empty-san-ca-key.pem" \
+	"$DATA/empty-leaf.json" 2>/dev/null | t cfssljson -bare issued)
+check_eq "empty-san-ca: -ca signs" 0 $?
+check_eq "empty-san-ca: issued under its subject" "issuer=CN = Empty SAN CA" \
+	"$(openssl x509 -in "$WORK/issued.pem" -noout -issuer 2>&1)"
+check_eq "empty-san-ca: authorityKeyIdentifier is the CA's subjectKeyIdentifier" \
+	"$(openssl x509 -in "$DATA/empty-san-ca.pem" -noout -ext subjectKeyIdentifier | tail -n 1 | tr -d ' ')" \
+	"$(openssl x509 -in "$WORK/issued.pem" -noout -ext authorityKeyIdentifier | tail -n 1 | tr -d ' ')"
+check "empty-san-ca: the issued certificate verifies" \
+	openssl verify -no-CApath -no-CAstore -CAfile "$DATA/empty-san-ca.pem" "$WORK/issued.pem"
 
 finish

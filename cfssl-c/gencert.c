@@ -99,12 +99,15 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 	struct cf_buf spki = CF_BUF_INIT, der = CF_BUF_INIT, cert = CF_BUF_INIT;
 	struct cf_buf serial = CF_BUF_INIT, extra = CF_BUF_INIT;
 
-	/* Deviation 6: the CA is checked before a key is generated. */
-	if (cf_ca_load(f[F_CA].str, f[F_CA_KEY].str, &ca, err) < 0)
-		goto out;
 	const struct cf_config *conf = ctx->config;
 	if (!conf)
 		conf = defconf = cf_config_default();
+	/* A profile served by a remote signer stops here, before a CA is asked for. */
+	if (cf_config_begin_signing(conf, f[F_PROFILE].str, err) < 0)
+		goto out;
+	/* Deviation 6: the CA is checked before a key is generated. */
+	if (cf_ca_load(f[F_CA].str, f[F_CA_KEY].str, &ca, err) < 0)
+		goto out;
 	const struct cf_profile *profile = cf_config_select(conf, f[F_PROFILE].str, err);
 	if (!profile)
 		goto out;

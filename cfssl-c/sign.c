@@ -158,11 +158,14 @@ int cmd_sign(struct cfssl_ctx *ctx)
 			goto out;
 		}
 	}
-	if (cf_ca_load(f[F_CA].str, f[F_CA_KEY].str, &ca, err) < 0)
-		goto out;
 	const struct cf_config *conf = ctx->config;
 	if (!conf)
 		conf = defconf = cf_config_default();
+	/* A profile served by a remote signer stops here, before a CA is asked for. */
+	if (cf_config_begin_signing(conf, f[F_PROFILE].str, err) < 0)
+		goto out;
+	if (cf_ca_load(f[F_CA].str, f[F_CA_KEY].str, &ca, err) < 0)
+		goto out;
 	const struct cf_profile *profile = cf_config_select(conf, f[F_PROFILE].str, err);
 	if (!profile)
 		goto out;
@@ -187,8 +190,9 @@ int cmd_sign(struct cfssl_ctx *ctx)
 		cf_warning("%zu extension(s) of the request not copied: the CA sets them",
 			   info.withheld);
 	size_t cn_len;
-	const char *cn = cf_name_attrs_last_len(subject_file ? attrs : info.attrs,
-						subject_file ? nattrs : info.nattrs, "2.5.4.3", &cn_len);
+	const char *cn =
+		cf_name_attrs_last_len(subject_file ? attrs : info.attrs,
+				       subject_file ? nattrs : info.nattrs, "2.5.4.3", &cn_len);
 	struct cf_cert_template t = {
 		.subject = name.data,
 		.subject_len = name.len,

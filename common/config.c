@@ -36,6 +36,8 @@ struct prof {
 	int bad_qualifier; /* a policy qualifier type cfssl rejects */
 	/* names that must resolve in "remotes" / "auth_keys" (cfssl's populate) */
 	char *remote, *auth_key, *prev_auth_key, *auth_remote, *auth_remote_key;
+	int usages_set; /* "usages" present and not null, even [] (a non-nil Go slice) */
+	int ct_logs;    /* "ct_log_servers" has an entry */
 };
 
 struct authkey {
@@ -855,7 +857,9 @@ static int decode_profile(struct dec *d, json_t *obj, const char *prefix, struct
 		join(path, prefix, profile_fields[f]);
 		const char *S = "SigningProfile";
 		switch (f) {
-		case P_USAGES: get_strlist(d, v, S, path, &p->usages, &p->nusages, NULL); break;
+		case P_USAGES:
+			get_strlist(d, v, S, path, &p->usages, &p->nusages, &pp->usages_set);
+			break;
 		case P_ISSUER_URLS:
 			get_strlist(d, v, S, path, &p->issuer_urls, &p->nissuer_urls,
 				    &p->issuer_urls_set);
@@ -878,6 +882,9 @@ static int decode_profile(struct dec *d, json_t *obj, const char *prefix, struct
 			break;
 		}
 		case P_CT_LOG_SERVERS:
+			check_strlist(d, v, S, path);
+			pp->ct_logs = json_is_array(v) && json_array_size(v) > 0;
+			break;
 		case P_IGNORED_LINTS:
 		case P_IGNORED_LINT_SOURCES: check_strlist(d, v, S, path); break;
 		case P_CA_CONSTRAINT: {
@@ -1275,10 +1282,29 @@ static int populate_remote(struct prof *pp, const struct raw *r, struct cf_error
 	return 0;
 }
 
+/* Go's zero time.Time, 0001-01-01T00:00:00Z, in seconds since 1970. */
+#define GO_ZERO_TIME (-62135596800LL)
+
+/* cfssl's hasLocalConfig: the settings only a local signer uses. (The warning text names
+ * "crl_url" and "cert_store" too, but cfssl does not look at them here.) */
+static int has_local_settings(const struct prof *pp)
+{
+	const struct cf_profile *p = &pp->p;
+	return pp->usages_set || p->issuer_urls_set || (p->ocsp_url && *p->ocsp_url) ||
+	       (p->expiry_str && *p->expiry_str) || (pp->backdate_str && *pp->backdate_str) ||
+	       p->is_ca ||
+	       (p->has_not_before &&
+		((long long)p->not_before != GO_ZERO_TIME || pp->nb_nsec != 0)) ||
+	       (p->has_not_after &&
+		((long long)p->not_after != GO_ZERO_TIME || pp->na_nsec != 0)) ||
+	       (p->name_whitelist && *p->name_whitelist) || pp->ct_logs;
+}
+
 static int populate(struct prof *pp, const struct raw *r, struct cf_error *err)
 {
 	struct cf_profile *p = &pp->p;
 	struct cf_error e = {0};
+	p->local_settings = has_local_settings(pp);
 	if (is_remote(pp))
 		return populate_remote(pp, r, err);
 	if (populate_remote(pp, r, err))
@@ -1380,10 +1406,6 @@ static int validate(struct raw *r, struct cf_config *c, struct cf_error *err)
 		const struct prof *pp = r->profs[i].pp;
 		if (!is_remote(pp) && !has_known_usage(&pp->p))
 			return cf_error_set(err, CF_ERR_POLICY_INVALID, "invalid configuration");
-		if (is_remote(pp) && pp->p.nusages)
-			cf_warning("signing profile \"%s\" is served by a remote signer; its local "
-				   "settings are not used",
-				   r->profs[i].name);
 	}
 
 	c->def = r->def.p;
@@ -1443,6 +1465,7 @@ int cf_config_load(const char *path, struct cf_config **out, struct cf_error *er
 		cf_config_free(c);
 		goto done;
 	}
+	cf_config_warn_remote(c); /* cfssl's LoadConfig validates once */
 	*out = c;
 	rc = 0;
 done:
@@ -1556,17 +1579,89 @@ int cf_config_lint_check(const struct cf_config *c, const struct cf_profile *p,
 			    "x509: provided PrivateKey doesn't match parent's PublicKey");
 }
 
+void cf_config_warn_remote(const struct cf_config *c)
+{
+	static const char skipped[] =
+		"The configuration value by \"usages\", \"issuer_urls\", \"ocsp_url\", "
+		"\"crl_url\", \"ca_constraint\", \"expiry\", \"backdate\", \"not_before\", "
+		"\"not_after\", \"cert_store\" and \"ct_log_servers\" are skipped";
+	if (c->def.remote && c->def.local_settings)
+		cf_warning("default profile points to a remote signer: %s", skipped);
+	for (size_t i = 0; i < c->nprofiles; i++)
+		if (c->profiles[i].p.remote && c->profiles[i].p.local_settings)
+			cf_warning("Profiles[%s] points to a remote signer: %s",
+				   c->profiles[i].name, skipped);
+}
+
+/* cfssl's NeedsLocalSigner and NeedsRemoteSigner. */
+static int needs_signer(const struct cf_config *c, int remote)
+{
+	if (!c->def.remote == !remote)
+		return 1;
+	for (size_t i = 0; i < c->nprofiles; i++)
+		if (!c->profiles[i].p.remote == !remote)
+			return 1;
+	return 0;
+}
+
+/* cfssl validates the policy again in each signer it builds, local and remote. */
+static void warn_signers(const struct cf_config *c)
+{
+	if (needs_signer(c, 0))
+		cf_config_warn_remote(c);
+	if (needs_signer(c, 1))
+		cf_config_warn_remote(c);
+}
+
+/* The profile cfssl's signer signs with: an exact match; otherwise the default, except that a
+ * configuration mixing local and remote profiles refuses an unknown name (NULL). */
+static const struct cf_profile *signing_profile(const struct cf_config *c, const char *name,
+						int *found)
+{
+	const struct cf_profile *p = cf_config_profile(c, name, found);
+	if (*name && !*found && needs_signer(c, 0) && needs_signer(c, 1))
+		return NULL;
+	return p;
+}
+
+static int remote_unsupported(const char *name, int found, struct cf_error *err)
+{
+	if (found)
+		cf_errorlog("profile \"%s\" points to a remote signer: remote signing is not "
+			    "supported by cfssl-c yet",
+			    name);
+	else
+		cf_errorlog("the default profile points to a remote signer: remote signing is not "
+			    "supported by cfssl-c yet");
+	return cf_error_set(err, CF_ERR_POLICY_VIOLATION,
+			    "remote signing is not supported by cfssl-c yet");
+}
+
+int cf_config_begin_signing(const struct cf_config *c, const char *name, struct cf_error *err)
+{
+	int found;
+	cf_config_warn_remote(c);
+	const struct cf_profile *p = signing_profile(c, name, &found);
+	if (!p || !p->remote)
+		return 0;
+	warn_signers(c);
+	return remote_unsupported(name, found, err);
+}
+
 const struct cf_profile *cf_config_select(const struct cf_config *c, const char *name,
 					  struct cf_error *err)
 {
 	int found;
-	const struct cf_profile *p = cf_config_profile(c, name, &found);
+	warn_signers(c);
+	const struct cf_profile *p = signing_profile(c, name, &found);
+	if (!p) {
+		cf_error_set(err, CF_ERR_POLICY_PROFILE, "Unknown policy profile");
+		return NULL;
+	}
 	if (*name && !found)
 		cf_warning("profile \"%s\" not found, using the default profile", name);
 	if (p->remote) {
-		cf_error_set(err, CF_ERR_PLAIN,
-			     "remote signing (a profile's remote or auth_remote) is not supported "
-			     "by cfssl-c yet");
+		remote_unsupported(name, found, err);
 		return NULL;
 	}
 	return p;

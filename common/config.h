@@ -57,6 +57,7 @@ struct cf_profile {
 	size_t npolicies;
 	char *name_whitelist; /* the regular expression, NULL when absent */
 	int remote;           /* served by a remote signer ("remote" or "auth_remote") */
+	int local_settings;   /* has a setting only a local signer uses (cfssl's hasLocalConfig) */
 };
 
 struct cf_named_profile {
@@ -90,9 +91,25 @@ const struct cf_profile *cf_config_profile(const struct cf_config *c, const char
 int cf_config_lint_check(const struct cf_config *c, const struct cf_profile *p,
 			 struct cf_error *err);
 
-/* The profile a signing command uses: cf_config_profile's choice, with the
- * warning of deviation 3 for an unknown @name; NULL (with @err set) for a
- * profile served by a remote signer, which cfssl-c cannot reach yet. */
+/* cfssl's warning for each remote profile (the default first, then the profiles in file order)
+ * that also has settings only a local signer uses: "Profiles[NAME] points to a remote signer:
+ * The configuration value by "usages", ... are skipped". cfssl logs the set each time it
+ * validates the policy: cf_config_load does once; the signing commands follow cfssl's signer
+ * with cf_config_begin_signing and cf_config_select. */
+void cf_config_warn_remote(const struct cf_config *c);
+
+/* A signing command (gencert, sign), before it loads the CA: cfssl validates the policy as it
+ * builds its signer (the warnings again). When the profile @name selects is served by a remote
+ * signer, the warnings of the signers cfssl would build follow, then an [ERROR] line and -1 with
+ * @err {"code":5300,...}: cfssl-c has no remote client yet, and must not sign such a request
+ * locally (nor ask for a CA it does not need). 0 otherwise. */
+int cf_config_begin_signing(const struct cf_config *c, const char *name, struct cf_error *err);
+
+/* The profile a signing command uses, once the CA is loaded: after the warnings of the local
+ * and remote signers cfssl builds for @c, cf_config_profile's choice, with the warning of
+ * deviation 3 for an unknown @name; NULL (with @err set) for an unknown @name in a
+ * configuration that mixes local and remote profiles (cfssl's 5400 "Unknown policy profile"),
+ * and for a remote profile (see cf_config_begin_signing). */
 const struct cf_profile *cf_config_select(const struct cf_config *c, const char *name,
 					  struct cf_error *err);
 

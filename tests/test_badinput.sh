@@ -119,7 +119,7 @@ row "remote not in remotes" "${FL}"'{"code":5200,"message":"failed to find remot
 row "auth_key not in auth_keys" "${FL}"'{"code":5200,"message":"failed to find auth_key in auth_keys section"}' '{}' "${S[@]}" -config "$(C '{"signing":{"default":{"expiry":"1h","usages":["signing"],"auth_key":"k"}}}')" @
 row "auth key type not standard" "${FL}"'{"code":5200,"message":"unknown authentication type"}' '{}' "${S[@]}" -config "$(C '{"signing":{"default":{"expiry":"1h","usages":["signing"],"auth_key":"k"}},"auth_keys":{"k":{"type":"other","key":"00"}}}')" @
 row "auth key not hex" "${FL}"'{"code":5200,"message":"failed to create new standard auth provider"}' '{}' "${S[@]}" -config "$(C '{"signing":{"default":{"expiry":"1h","usages":["signing"],"auth_key":"k"}},"auth_keys":{"k":{"type":"standard","key":"zz"}}}')" @
-row "a remote profile is not signed locally" "remote signing (a profile's remote or auth_remote) is not supported by cfssl-c yet" '{"CN":"x"}' "${S[@]}" -profile r -config "$(C '{"signing":{"default":{"expiry":"1h","usages":["signing"]},"profiles":{"r":{"remote":"srv"}}},"remotes":{"srv":"127.0.0.1:8888"}}')" @
+row "a remote profile is not signed locally" '{"code":5300,"message":"remote signing is not supported by cfssl-c yet"}' '{"CN":"x"}' "${S[@]}" -profile r -config "$(C '{"signing":{"default":{"expiry":"1h","usages":["signing"]},"profiles":{"r":{"remote":"srv"}}},"remotes":{"srv":"127.0.0.1:8888"}}')" @
 
 # ---- the issuer (deviation 6) and input files (§4.1)
 row "a CA:FALSE leaf as issuer (deviation 6)" '{"code":1000,"message":"x509: the CA certificate is not a CA (basicConstraints CA:FALSE)"}' '{"CN":"x"}' -ca leaf.pem -ca-key leaf-key.pem @

@@ -18,23 +18,18 @@
 
 static int cert_to_json(struct cfssl_ctx *ctx, const char *path)
 {
-	struct cf_buf data = CF_BUF_INIT;
+	struct cf_buf data = CF_BUF_INIT, der = CF_BUF_INIT;
 	gnutls_x509_crt_t crt = NULL;
-	struct cf_pem_block blk = {0};
 	int ret = -1;
 
 	/* GnuTLS decides whether it is a certificate; the DER shown is the file's (GnuTLS's
 	 * object may lack its empty names, see cf_crt_import_der) */
 	if (cf_read_file(path, &data, ctx->err) < 0 ||
-	    cf_parse_cert_pem(data.data, data.len, &crt, ctx->err) < 0)
+	    cf_parse_cert_pem_der(data.data, data.len, &crt, &der, ctx->err) < 0)
 		goto out;
-	if (!cf_pem_decode((const char *)data.data, data.len, &blk, NULL, NULL)) {
-		cf_error_set(ctx->err, CF_ERR_CERT_PARSE, "Failed to parse certificate");
-		goto out;
-	}
-	ret = cf_certinfo_cert(blk.der, blk.len, ctx->out, ctx->err);
-	cf_pem_block_release(&blk);
+	ret = cf_certinfo_cert(der.data, der.len, ctx->out, ctx->err);
 out:
+	cf_buf_release(&der);
 	if (crt)
 		gnutls_x509_crt_deinit(crt);
 	cf_buf_release(&data);

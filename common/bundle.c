@@ -203,60 +203,21 @@ int cf_bundle_pool_add_der(struct cf_bundle_pool *p, const unsigned char *der, s
 	return 0;
 }
 
-/* cfssl's PKCS #7 parser maps SignedData onto a Go struct whose optional
- * certificates and crls fields take whatever comes next, so it accepts only
- * a SignedData with at least six elements (version, digestAlgorithms,
- * contentInfo, certificates, crls, signerInfos): a bundle without CRLs, as
- * `openssl crl2pkcs7 -nocrl` writes it, fails there, and here too. */
-static int go_pkcs7_shape(const unsigned char *der, size_t len)
-{
-	struct cf_der_reader r = {der, len}, in;
-	struct cf_der_tlv ci, oid, ctx, sd, t;
-	if (cf_der_next(&r, &ci) != 1 || ci.tag != CF_DER_SEQUENCE)
-		return 0;
-	in.p = ci.content;
-	in.len = ci.len;
-	if (cf_der_next(&in, &oid) != 1 || cf_der_next(&in, &ctx) != 1 || ctx.tag != 0xa0)
-		return 0;
-	in.p = ctx.content;
-	in.len = ctx.len;
-	if (cf_der_next(&in, &sd) != 1 || sd.tag != CF_DER_SEQUENCE)
-		return 0;
-	in.p = sd.content;
-	in.len = sd.len;
-	int n = 0;
-	while (cf_der_next(&in, &t) == 1)
-		n++;
-	return n >= 6;
-}
-
 /* Certificates of a DER PKCS #7 SignedData; -1 when @der is not one. */
 static int add_pkcs7(struct cf_bundle_pool *p, const unsigned char *der, size_t len, int dedup)
 {
-	if (!go_pkcs7_shape(der, len))
-		return -1;
-	gnutls_pkcs7_t p7;
-	if (gnutls_pkcs7_init(&p7) < 0)
-		return -1;
-	gnutls_datum_t d = {(unsigned char *)der, (unsigned)len};
+	struct cf_buf certs = CF_BUF_INIT;
 	int ret = -1;
-	if (gnutls_pkcs7_import(p7, &d, GNUTLS_X509_FMT_DER) < 0)
+	if (cf_pkcs7_certs(der, len, &certs) < 0)
 		goto out;
-	int n = gnutls_pkcs7_get_crt_count(p7);
-	if (n <= 0)
-		goto out;
-	for (int i = 0; i < n; i++) {
-		gnutls_datum_t c = {NULL, 0};
-		if (gnutls_pkcs7_get_crt_raw2(p7, (unsigned)i, &c) < 0)
+	struct cf_der_reader r = {certs.data, certs.len};
+	struct cf_der_tlv t;
+	while (cf_der_next(&r, &t) == 1)
+		if (cf_bundle_pool_add_der(p, t.raw, t.rawlen, dedup) < 0)
 			goto out;
-		int r = cf_bundle_pool_add_der(p, c.data, c.size, dedup);
-		gnutls_free(c.data);
-		if (r < 0)
-			goto out;
-	}
 	ret = 0;
 out:
-	gnutls_pkcs7_deinit(p7);
+	cf_buf_release(&certs);
 	return ret;
 }
 

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gnutls/pkcs7.h>
+
 #include "base64.h"
 #include "der.h"
 #include "fileio.h"
@@ -342,8 +344,57 @@ int cf_crt_import_der(const unsigned char *der, size_t len, gnutls_x509_crt_t *c
 	return 0;
 }
 
-int cf_parse_cert_pem(const unsigned char *data, size_t len, gnutls_x509_crt_t *crt,
-		      struct cf_error *err)
+/* cfssl's PKCS #7 parser maps SignedData onto a Go struct whose optional certificates and
+ * crls fields take whatever comes next, so it accepts only a SignedData with at least six
+ * elements (version, digestAlgorithms, contentInfo, certificates, crls, signerInfos). */
+static int go_pkcs7_shape(const unsigned char *der, size_t len)
+{
+	struct cf_der_reader r = {der, len}, in;
+	struct cf_der_tlv ci, oid, ctx, sd, t;
+	if (cf_der_next(&r, &ci) != 1 || ci.tag != CF_DER_SEQUENCE)
+		return 0;
+	in = (struct cf_der_reader){ci.content, ci.len};
+	if (cf_der_next(&in, &oid) != 1 || cf_der_next(&in, &ctx) != 1 || ctx.tag != 0xa0)
+		return 0;
+	in = (struct cf_der_reader){ctx.content, ctx.len};
+	if (cf_der_next(&in, &sd) != 1 || sd.tag != CF_DER_SEQUENCE)
+		return 0;
+	in = (struct cf_der_reader){sd.content, sd.len};
+	int n = 0;
+	while (cf_der_next(&in, &t) == 1)
+		n++;
+	return n >= 6;
+}
+
+int cf_pkcs7_certs(const unsigned char *der, size_t len, struct cf_buf *out)
+{
+	if (len > UINT_MAX || !go_pkcs7_shape(der, len))
+		return -1;
+	gnutls_pkcs7_t p7;
+	if (gnutls_pkcs7_init(&p7) < 0)
+		return -1;
+	gnutls_datum_t d = {(unsigned char *)der, (unsigned)len};
+	int ret = -1;
+	if (gnutls_pkcs7_import(p7, &d, GNUTLS_X509_FMT_DER) < 0)
+		goto out;
+	int n = gnutls_pkcs7_get_crt_count(p7);
+	if (n <= 0)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		gnutls_datum_t c = {NULL, 0};
+		if (gnutls_pkcs7_get_crt_raw2(p7, (unsigned)i, &c) < 0)
+			goto out;
+		cf_buf_add(out, c.data, c.size);
+		gnutls_free(c.data);
+	}
+	ret = n;
+out:
+	gnutls_pkcs7_deinit(p7);
+	return ret;
+}
+
+int cf_parse_cert_pem_der(const unsigned char *data, size_t len, gnutls_x509_crt_t *crt,
+			  struct cf_buf *der, struct cf_error *err)
 {
 	const char *s = trim(data, &len);
 	struct cf_pem_block blk;
@@ -351,24 +402,60 @@ int cf_parse_cert_pem(const unsigned char *data, size_t len, gnutls_x509_crt_t *
 	size_t restlen;
 	if (!cf_pem_decode(s, len, &blk, &rest, &restlen))
 		return cf_error_set(err, CF_ERR_CERT_DECODE, "Failed to decode certificate");
-	int ret = -1;
+	int ret = -1, ncerts = 1;
 	gnutls_x509_crt_t c = NULL;
+	const unsigned char *cder = blk.der;
+	size_t clen = blk.len;
+	struct cf_buf p7 = CF_BUF_INIT;
 	if (cf_crt_import_der(blk.der, blk.len, &c, NULL) < 0) {
-		cf_error_set(err, CF_ERR_CERT_PARSE, "Failed to parse certificate");
-		goto out;
+		/* cfssl reads the certificates of a PKCS #7 SignedData in its place */
+		struct cf_der_reader r;
+		struct cf_der_tlv first;
+		ncerts = cf_pkcs7_certs(blk.der, blk.len, &p7);
+		r = (struct cf_der_reader){p7.data, p7.len};
+		if (ncerts <= 0 || cf_der_next(&r, &first) != 1 ||
+		    cf_crt_import_der(first.raw, first.rawlen, &c, NULL) < 0) {
+			cf_error_set(err, CF_ERR_CERT_PARSE, "Failed to parse certificate");
+			goto out;
+		}
+		for (struct cf_der_tlv t; cf_der_next(&r, &t) == 1;) {
+			gnutls_x509_crt_t other;
+			if (cf_crt_import_der(t.raw, t.rawlen, &other, NULL) < 0) {
+				cf_error_set(err, CF_ERR_CERT_PARSE, "Failed to parse certificate");
+				goto out;
+			}
+			gnutls_x509_crt_deinit(other);
+		}
+		cder = first.raw;
+		clen = first.rawlen;
 	}
 	if (restlen > 0) {
 		cf_error_set(err, CF_ERR_CERT_PARSE, "the PEM file should contain only one object");
 		goto out;
 	}
+	if (ncerts > 1) {
+		cf_error_set(
+			err, CF_ERR_CERT_PARSE,
+			"the PKCS7 object in the PEM file should contain only one certificate");
+		goto out;
+	}
+	if (der)
+		cf_buf_add(der, cder, clen);
 	*crt = c;
 	c = NULL;
 	ret = 0;
 out:
 	if (c)
 		gnutls_x509_crt_deinit(c);
+	cf_buf_release(&p7);
 	cf_pem_block_release(&blk);
 	return ret;
+}
+
+int cf_parse_cert_pem(const unsigned char *data, size_t len, gnutls_x509_crt_t *crt,
+		      struct cf_error *err)
+{
+	return cf_parse_cert_pem_der(data, len, crt, NULL, err);
 }
 
 int cf_crt_spki(gnutls_x509_crt_t crt, struct cf_buf *out)

@@ -47,6 +47,17 @@ int cf_crt_import_der(const unsigned char *der, size_t len, gnutls_x509_crt_t *c
 int cf_parse_cert_pem(const unsigned char *data, size_t len, gnutls_x509_crt_t *crt,
 		      struct cf_error *err);
 
+/* cf_parse_cert_pem that also appends to @der (when non-NULL) the certificate's DER: the
+ * file's bytes, or the certificate inside a PKCS #7 SignedData, which cfssl reads in a
+ * certificate's place (one certificate only). */
+int cf_parse_cert_pem_der(const unsigned char *data, size_t len, gnutls_x509_crt_t *crt,
+			  struct cf_buf *der, struct cf_error *err);
+
+/* The certificates of a DER PKCS #7 SignedData as cfssl's parser reads them (it needs all six
+ * SignedData elements: `openssl crl2pkcs7 -nocrl` output is refused): each certificate's DER
+ * TLV appended to @out. Their number, or -1 when @der is not such an object or holds none. */
+int cf_pkcs7_certs(const unsigned char *der, size_t len, struct cf_buf *out);
+
 /* The same file read without GnuTLS when it is plain: one PEM block, nothing after it, and DER
  * that cf_cert_view_parse reads (@v points into @blk->der; release @blk after use). -1 with
  * nothing to release otherwise: then cf_parse_cert_pem gives the certificate or cfssl's

@@ -10,7 +10,8 @@
 # CN is "authorized_keys\0x" or "sub/evil", under stash-root.pem. empty-leaf.pem was issued by
 # cfssl master under empty-ca.pem for empty-leaf.json ("hosts": ["", "leaf.example.com"]);
 # echain.pem is both; empty-san-ca.pem (openssl req, subjectAltName=DER:30028200) is a CA whose
-# only SAN is an empty dNSName.
+# only SAN is an empty dNSName. p7-*.pem are `openssl crl2pkcs7` of a cfssl gencrl CRL under
+# empty-ca.pem: -certfile empty-ca.pem (one), echain.pem (two), -nocrl, and no -certfile.
 
 # shellcheck source=tests/lib.sh
 . "$(dirname -- "$0")/lib.sh"
@@ -98,5 +99,26 @@ check_eq "empty-san-ca: authorityKeyIdentifier is the CA's subjectKeyIdentifier"
 	"$(openssl x509 -in "$WORK/issued.pem" -noout -ext authorityKeyIdentifier | tail -n 1 | tr -d ' ')"
 check "empty-san-ca: the issued certificate verifies" \
 	openssl verify -no-CApath -no-CAstore -CAfile "$DATA/empty-san-ca.pem" "$WORK/issued.pem"
+
+# ---- item 5: PKCS#7 PEM read in a certificate's place, one certificate only ----
+for f in p7-one p7-two p7-nocrl p7-nocerts; do
+	golden "$f.certinfo-cert" certinfo -cert "$f.pem"
+done
+golden p7-two.bundle bundle -cert p7-two.pem -ca-bundle empty-ca.pem
+check_contains "p7-two: cfssl's message" "$(cat "$DATA/p7-two.certinfo-cert.want")" \
+	'the PKCS7 object in the PEM file should contain only one certificate'
+(cd "$WORK" && t cfssl gencert -ca "$DATA/p7-one.pem" -ca-key "$DATA/empty-ca-key.pem" \
+	"$DATA/empty-leaf.json" 2>/dev/null | t cfssljson -bare p7issued)
+check_eq "p7-one: -ca signs" 0 $?
+check "p7-one: the issued certificate verifies" \
+	openssl verify -no-CApath -no-CAstore -CAfile "$DATA/empty-ca.pem" "$WORK/p7issued.pem"
+got=$(cd "$DATA" && t cfssl gencrl serials p7-one.pem empty-ca-key.pem | base64 -d |
+	openssl crl -inform DER -noout -issuer -CAfile empty-ca.pem 2>&1)
+check_contains "p7-one: gencrl signs a CRL that verifies" "$got" "verify OK"
+for f in p7-two p7-nocrl; do
+	got=$(cd "$DATA" && t cfssl gencrl serials "$f.pem" empty-ca-key.pem 2>&1)
+	check_eq "$f: gencrl refuses it as cfssl" \
+		"$(sed -n "1p" "$DATA/$f.certinfo-cert.want")" "$got"
+done
 
 finish

@@ -13,6 +13,7 @@
 #include <gnutls/pkcs12.h>
 #include <gnutls/pkcs7.h>
 
+#include "bigint.h"
 #include "der.h"
 #include "fileio.h"
 #include "gojson.h"
@@ -895,32 +896,9 @@ static void unknown_authority(struct verr *e, const char *hint, const struct cf_
 		} else {
 			unsigned char serial[64];
 			size_t sn = sizeof serial;
-			char dec[200];
 			cf_buf_adds(&name, "serial:");
-			if (gnutls_x509_crt_get_serial(hc->crt, serial, &sn) >= 0 && sn <= 64) {
-				size_t k = 0;
-				while (k + 1 < sn && serial[k] == 0)
-					k++;
-				/* decimal of the big-endian magnitude */
-				unsigned char tmp[64];
-				memcpy(tmp, serial + k, sn - k);
-				size_t tn = sn - k, dn = 0;
-				int nonzero = 1;
-				while (nonzero) {
-					unsigned rem = 0;
-					nonzero = 0;
-					for (size_t i = 0; i < tn; i++) {
-						unsigned cur = (rem << 8) | tmp[i];
-						tmp[i] = (unsigned char)(cur / 10);
-						rem = cur % 10;
-						if (tmp[i])
-							nonzero = 1;
-					}
-					dec[dn++] = (char)('0' + rem);
-				}
-				while (dn > 0)
-					cf_buf_addc(&name, (unsigned char)dec[--dn]);
-			}
+			if (gnutls_x509_crt_get_serial(hc->crt, serial, &sn) >= 0 && sn <= 64)
+				cf_bigint_dec_unsigned(serial, sn, &name);
 		}
 		cf_buf_adds(&b, " (possibly because of ");
 		cf_go_quote(&b, hint, strlen(hint));

@@ -23,6 +23,7 @@
 #include <gnutls/gnutls.h>
 
 #include "base64.h"
+#include "bigint.h"
 #include "der.h"
 #include "gojson.h"
 #include "pem.h"
@@ -104,25 +105,6 @@ static void jw_bytes(struct jw *w, const char *key, const unsigned char *p, size
 }
 
 /* ---- numbers ---- */
-
-/* big.Int.String() of a DER INTEGER's content (two's complement). */
-static void dec_signed(struct cf_buf *out, const unsigned char *p, size_t n)
-{
-	if (n == 0 || !(p[0] & 0x80)) {
-		cf_uint_decimal(p, n, out);
-		return;
-	}
-	unsigned char *mag = cf_xmalloc(n);
-	int carry = 1;
-	for (size_t i = n; i-- > 0;) {
-		unsigned v = (unsigned)(unsigned char)~p[i] + (unsigned)carry;
-		mag[i] = (unsigned char)v;
-		carry = v > 0xff;
-	}
-	cf_buf_addc(out, '-');
-	cf_uint_decimal(mag, n, out);
-	free(mag);
-}
 
 /* cryptobyte's rule for a valid (minimal) INTEGER encoding. */
 static int int_minimal(const unsigned char *p, size_t n)
@@ -893,7 +875,7 @@ int cf_certinfo_cert(const unsigned char *der, size_t len, struct cf_buf *out, s
 	jw_open(&w, NULL, '{');
 	jw_certinfo_name(&w, "subject", &c.sub);
 	jw_certinfo_name(&w, "issuer", &c.iss);
-	dec_signed(&tmp, c.serial.content, c.serial.len);
+	cf_bigint_dec_signed(c.serial.content, c.serial.len, &tmp);
 	jw_str(&w, "serial_number", (const char *)tmp.data, tmp.len);
 	cf_buf_release(&tmp);
 	if (c.sans.ndns + c.sans.nip) {
@@ -1048,7 +1030,7 @@ static int csr_public_key(struct csr_view *c, struct jw *wp, const char *key_nam
 			return cf_error_set(err, CF_ERR_PLAIN, "x509: invalid RSA public key");
 		struct cf_buf num = CF_BUF_INIT;
 		jw_open(&w, key_name, '{');
-		cf_uint_decimal(nn.content, nn.len, &num);
+		cf_bigint_dec_unsigned(nn.content, nn.len, &num);
 		jw_raw(&w, "N", (const char *)num.data);
 		cf_buf_release(&num);
 		cf_buf_printf(&num, "%lld", e);
@@ -1078,10 +1060,10 @@ static int csr_public_key(struct csr_view *c, struct jw *wp, const char *key_nam
 		jw_open(&w, key_name, '{');
 		/* Go's nistec curves have no exported fields. */
 		jw_raw(&w, "Curve", "{}");
-		cf_uint_decimal(key + 1, clen, &num);
+		cf_bigint_dec_unsigned(key + 1, clen, &num);
 		jw_raw(&w, "X", (const char *)num.data);
 		cf_buf_release(&num);
-		cf_uint_decimal(key + 1 + clen, clen, &num);
+		cf_bigint_dec_unsigned(key + 1 + clen, clen, &num);
 		jw_raw(&w, "Y", (const char *)num.data);
 		cf_buf_release(&num);
 		jw_close(&w, '}');

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigint.h"
 #include "der.h"
 #include "fileio.h"
 #include "gojson.h"
@@ -18,44 +19,10 @@ static void serial_contents(const char *s, size_t n, struct cf_buf *out)
 	int neg = 0;
 	if (i < n && (s[i] == '-' || s[i] == '+'))
 		neg = s[i++] == '-';
-	/* little-endian magnitude */
-	unsigned char *mag = NULL;
-	size_t mlen = 0;
-	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
-		unsigned carry = (unsigned)(s[i] - '0');
-		for (size_t k = 0; k < mlen; k++) {
-			unsigned v = mag[k] * 10u + carry;
-			mag[k] = (unsigned char)v;
-			carry = v >> 8;
-		}
-		if (carry) {
-			mag = cf_xrealloc(mag, mlen + 1);
-			mag[mlen++] = (unsigned char)carry;
-		}
-	}
-	while (mlen && mag[mlen - 1] == 0)
-		mlen--;
-	if (mlen == 0) {
-		cf_buf_addc(out, 0);
-	} else if (!neg) {
-		if (mag[mlen - 1] & 0x80)
-			cf_buf_addc(out, 0);
-		for (size_t k = mlen; k-- > 0;)
-			cf_buf_addc(out, mag[k]);
-	} else {
-		/* Go: invert the bytes of |n|-1, 0xff prefix unless the top bit is set. */
-		for (size_t k = 0; k < mlen; k++) {
-			if (mag[k]--)
-				break;
-		}
-		while (mlen && mag[mlen - 1] == 0)
-			mlen--;
-		if (mlen == 0 || !(~mag[mlen - 1] & 0x80))
-			cf_buf_addc(out, 0xff);
-		for (size_t k = mlen; k-- > 0;)
-			cf_buf_addc(out, (unsigned char)~mag[k]);
-	}
-	free(mag);
+	size_t start = i;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	cf_bigint_der_from_decimal(s + start, i - start, neg, out);
 }
 
 static int is_space(unsigned char c)

@@ -6,6 +6,7 @@
 
 #include <gnutls/crypto.h>
 
+#include "bigint.h"
 #include "cfregex.h"
 #include "csr.h"
 #include "der.h"
@@ -171,37 +172,6 @@ void cf_validity(const struct cf_profile *p, int64_t now_ns, int64_t *nb, int64_
 static int64_t secs(int64_t ns)
 {
 	return ns >= 0 ? ns / NS_PER_SEC : -((-ns + NS_PER_SEC - 1) / NS_PER_SEC);
-}
-
-void cf_uint_decimal(const unsigned char *be, size_t n, struct cf_buf *out)
-{
-	while (n > 1 && be[0] == 0) {
-		be++;
-		n--;
-	}
-	unsigned char *num = cf_xmalloc(n ? n : 1);
-	if (n)
-		memcpy(num, be, n);
-	size_t cap = n * 3 + 2, nd = 0; /* 256^n < 10^(3n) */
-	char *digits = cf_xmalloc(cap);
-	for (;;) {
-		int zero = 1;
-		unsigned rem = 0;
-		for (size_t i = 0; i < n; i++) {
-			unsigned cur = rem * 256 + num[i];
-			num[i] = (unsigned char)(cur / 10);
-			rem = cur % 10;
-			if (num[i])
-				zero = 0;
-		}
-		digits[nd++] = (char)('0' + rem);
-		if (zero || nd == cap)
-			break;
-	}
-	while (nd)
-		cf_buf_addc(out, (unsigned char)digits[--nd]);
-	free(digits);
-	free(num);
 }
 
 /* Go leaves out a standard extension when the template's ExtraExtensions carry its OID. */
@@ -511,7 +481,7 @@ int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca
 	cf_key_sig_algid(&ca->key, &cert);
 	cf_der_bit_string(&cert, sig.data, sig.len, 0);
 	cf_der_wrap(der, CF_DER_SEQUENCE, &cert);
-	cf_uint_decimal(serial, serial_len, serial_dec);
+	cf_bigint_dec_unsigned(serial, serial_len, serial_dec);
 	ret = 0;
 out:
 	cf_buf_release(&tbs);

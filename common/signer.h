@@ -89,7 +89,4 @@ int cf_profile_check_names(const struct cf_profile *p, const char *cn, size_t cn
  * policies, so that a CSR cannot widen what the profile allows. */
 int cf_ext_ca_managed(const char *oid);
 
-/* Decimal text of an unsigned big-endian integer. */
-void cf_uint_decimal(const unsigned char *be, size_t n, struct cf_buf *out);
-
 #endif

@@ -122,13 +122,21 @@ static int decode_at(const char *begin, const char *end, struct cf_pem_block *bl
 	}
 	const char *after = e + endmark.len;
 	cf_buf_release(&endmark);
-	/* Go's pem.Decode consumes the rest of the END line. */
-	while (after < end && (*after == ' ' || *after == '\t'))
-		after++;
-	if (after < end && *after == '\r')
-		after++;
-	if (after < end && *after == '\n')
-		after++;
+	/* Go's pem.Decode: the rest of the END line (its getLine: up to LF, a CR before the LF
+	 * dropped, then spaces and tabs trimmed) must be empty, else there is no block here. */
+	const char *nl = memchr(after, '\n', (size_t)(end - after));
+	const char *le = nl ? nl : end;
+	if (nl && le > after && le[-1] == '\r')
+		le--;
+	while (le > after && (le[-1] == ' ' || le[-1] == '\t'))
+		le--;
+	if (le != after) {
+		cf_buf_release(&der);
+		free(type);
+		free(dek);
+		return 0;
+	}
+	after = nl ? nl + 1 : end;
 	blk->type = type;
 	blk->der = cf_buf_detach(&der, &blk->len);
 	blk->encrypted = encrypted;
@@ -197,6 +205,47 @@ static const char *trim(const unsigned char *data, size_t *len)
 	return s;
 }
 
+/* Go 1.19 refuses an RSA SubjectPublicKeyInfo whose AlgorithmIdentifier parameters are
+ * not exactly NULL ("x509: RSA key missing NULL parameters"); GnuTLS accepts it. 0 when
+ * @spki (the TLV) is such a key. */
+static int go_spki_ok(const unsigned char *spki, size_t len)
+{
+	static const unsigned char rsa[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01};
+	struct cf_der_reader r = {spki, len}, in;
+	struct cf_der_tlv seq, alg, oid, params;
+	if (cf_der_next(&r, &seq) != 1 || seq.tag != CF_DER_SEQUENCE)
+		return 1;
+	in = (struct cf_der_reader){seq.content, seq.len};
+	if (cf_der_next(&in, &alg) != 1 || alg.tag != CF_DER_SEQUENCE)
+		return 1;
+	in = (struct cf_der_reader){alg.content, alg.len};
+	if (cf_der_next(&in, &oid) != 1 || oid.tag != CF_DER_OID || oid.len != sizeof rsa ||
+	    memcmp(oid.content, rsa, sizeof rsa) != 0)
+		return 1;
+	return cf_der_next(&in, &params) == 1 && params.tag == CF_DER_NULL && params.len == 0 &&
+	       in.len == 0;
+}
+
+/* go_spki_ok for the key of the certificate @der. */
+static int go_crt_key_ok(const unsigned char *der, size_t len)
+{
+	struct cf_der_reader r = {der, len}, in;
+	struct cf_der_tlv t;
+	if (cf_der_next(&r, &t) != 1 || t.tag != CF_DER_SEQUENCE)
+		return 1;
+	in = (struct cf_der_reader){t.content, t.len};
+	if (cf_der_next(&in, &t) != 1 || t.tag != CF_DER_SEQUENCE)
+		return 1;
+	in = (struct cf_der_reader){t.content, t.len};
+	/* [0] version, serial, signature, issuer, validity, subject, then the key */
+	if (cf_der_next(&in, &t) != 1)
+		return 1;
+	for (int i = t.tag == 0xa0 ? 0 : 1; i < 6; i++)
+		if (cf_der_next(&in, &t) != 1)
+			return 1;
+	return go_spki_ok(t.raw, t.rawlen);
+}
+
 int cf_cert_pem_view(const unsigned char *data, size_t len, struct cf_pem_block *blk,
 		     struct cf_cert_view *v)
 {
@@ -205,7 +254,8 @@ int cf_cert_pem_view(const unsigned char *data, size_t len, struct cf_pem_block 
 	size_t restlen;
 	if (!cf_pem_decode(s, len, blk, &rest, &restlen))
 		return -1;
-	if (restlen > 0 || cf_cert_view_parse(blk->der, blk->len, v) < 0) {
+	if (restlen > 0 || cf_cert_view_parse(blk->der, blk->len, v) < 0 ||
+	    !go_spki_ok(v->spki, v->spki_len)) {
 		cf_pem_block_release(blk);
 		return -1;
 	}
@@ -313,6 +363,8 @@ static int crt_without_empty_names(const unsigned char *der, size_t len, struct 
 
 int cf_crt_import_der(const unsigned char *der, size_t len, gnutls_x509_crt_t *crt, int *altered)
 {
+	if (!go_crt_key_ok(der, len))
+		return -1;
 	gnutls_x509_crt_t c;
 	int alt_used = 0;
 	if (len > UINT_MAX || gnutls_x509_crt_init(&c) < 0)

@@ -12,6 +12,9 @@
 # echain.pem is both; empty-san-ca.pem (openssl req, subjectAltName=DER:30028200) is a CA whose
 # only SAN is an empty dNSName. p7-*.pem are `openssl crl2pkcs7` of a cfssl gencrl CRL under
 # empty-ca.pem: -certfile empty-ca.pem (one), echain.pem (two), -nocrl, and no -certfile.
+# endjunk.pem is empty-ca.pem with "junk" after its END line, endjunk2.pem that followed by
+# empty-leaf.pem; rsa-nonull-ca.pem (Python, DER edited and re-signed) is an RSA CA whose key's
+# AlgorithmIdentifier has no NULL parameters.
 
 # shellcheck source=tests/lib.sh
 . "$(dirname -- "$0")/lib.sh"
@@ -119,6 +122,29 @@ for f in p7-two p7-nocrl; do
 	got=$(cd "$DATA" && t cfssl gencrl serials "$f.pem" empty-ca-key.pem 2>&1)
 	check_eq "$f: gencrl refuses it as cfssl" \
 		"$(sed -n "1p" "$DATA/$f.certinfo-cert.want")" "$got"
+done
+
+# ---- item 6: junk after the END line; an RSA key without NULL parameters ----
+golden endjunk.certinfo-cert certinfo -cert endjunk.pem
+golden endjunk.gencrl gencrl serials endjunk.pem empty-ca-key.pem
+golden endjunk2.certinfo-cert certinfo -cert endjunk2.pem
+check_contains "endjunk: no PEM block, as Go's pem.Decode" \
+	"$(cat "$DATA/endjunk.certinfo-cert.want")" '{"code":1002,"message":"Failed to decode certificate"}'
+golden rsa-nonull.certinfo-cert certinfo -cert rsa-nonull-ca.pem
+golden rsa-nonull.gencrl gencrl serials rsa-nonull-ca.pem rsa-nonull-ca-key.pem
+golden rsa-nonull.bundle bundle -cert rsa-nonull-ca.pem
+golden rsa-nonull-root.bundle bundle -cert empty-leaf.pem -ca-bundle rsa-nonull-ca.pem
+check_contains "rsa-nonull: 1003 as Go 1.19" "$(cat "$DATA/rsa-nonull.certinfo-cert.want")" \
+	'{"code":1003,"message":"Failed to parse certificate"}'
+for ca in endjunk rsa-nonull; do
+	case $ca in
+	endjunk) cert=endjunk.pem key=empty-ca-key.pem ;;
+	*) cert=rsa-nonull-ca.pem key=rsa-nonull-ca-key.pem ;;
+	esac
+	got=$(cd "$DATA" && t cfssl gencert -ca "$cert" -ca-key "$key" empty-leaf.json 2>&1)
+	check_eq "$ca: -ca refuses it as cfssl (exit status)" 1 $?
+	check_eq "$ca: -ca refuses it as cfssl" "$(sed -n 1p "$DATA/$ca.certinfo-cert.want")" \
+		"$(printf '%s\n' "$got" | tail -n 1)"
 done
 
 finish

@@ -193,9 +193,11 @@ int main(void)
 	struct cf_host hs[2] = {{CF_HOST_DNS, "a.example.com", {0}, 0, 0},
 				{CF_HOST_IP, NULL, {10, 0, 0, 1}, 4, 0}};
 	struct cf_error werr = {0};
-	check(cf_profile_check_names(&wl, "www.example.com", 0, hs, 2, NULL, 0, &werr) == 0, "whitelist match");
+	check(cf_profile_check_names(&wl, "www.example.com", 0, hs, 2, NULL, 0, &werr) == 0,
+	      "whitelist match");
 	hs[0].value = "a.example.org";
-	check(cf_profile_check_names(&wl, "www.example.com", 0, hs, 2, NULL, 0, &werr) < 0 && werr.code == 5500,
+	check(cf_profile_check_names(&wl, "www.example.com", 0, hs, 2, NULL, 0, &werr) < 0 &&
+		      werr.code == 5500,
 	      "whitelist mismatch of a SAN: 5500");
 	hs[0].value = "a.example.com";
 	cf_error_clear(&werr);
@@ -216,7 +218,8 @@ int main(void)
 	check(cf_profile_check_names(&wl, "a\nb", 0, NULL, 0, NULL, 0, &werr) < 0,
 	      "'.' does not match a newline");
 	cf_error_clear(&werr);
-	check(cf_profile_check_names(&wl, "a-b", 0, NULL, 0, NULL, 0, &werr) == 0, "'.' matches '-'");
+	check(cf_profile_check_names(&wl, "a-b", 0, NULL, 0, NULL, 0, &werr) == 0,
+	      "'.' matches '-'");
 	wl.name_whitelist = "^h\\d+\\.\\w+$";
 	check(cf_profile_check_names(&wl, "h12.ab_c", 0, NULL, 0, NULL, 0, &werr) == 0,
 	      "Perl classes \\d and \\w");
@@ -235,10 +238,10 @@ int main(void)
 		      "a pattern Go's regexp refuses is a policy error");
 	}
 	/* a copied subjectAltName: Extension{2.5.29.17, OCTET STRING{SEQUENCE{[2] name}}} */
-	static const unsigned char san[] = {0x30, 0x1b, 0x06, 0x03, 0x55, 0x1d, 0x11, 0x04, 0x14,
-					    0x30, 0x12, 0x82, 0x10, 'x', '.', 'e', 'x', 'a',
-					    'm',  'p',  'l',  'e',  '.', 'c', 'o', 'm', 0,
-					    'z',  'z'};
+	static const unsigned char san[] = {0x30, 0x1b, 0x06, 0x03, 0x55, 0x1d, 0x11, 0x04,
+					    0x14, 0x30, 0x12, 0x82, 0x10, 'x',  '.',  'e',
+					    'x',  'a',  'm',  'p',  'l',  'e',  '.',  'c',
+					    'o',  'm',  0,    'z',  'z'};
 	wl.name_whitelist = "\\.example\\.com$";
 	cf_error_clear(&werr);
 	check(cf_profile_check_names(&wl, "", 0, NULL, 0, san, sizeof san, &werr) < 0 &&

@@ -48,14 +48,6 @@ static int random_serial(unsigned char s[8], size_t *len)
 	return 0;
 }
 
-static int64_t add_sat(int64_t a, int64_t b)
-{
-	int64_t r;
-	if (__builtin_add_overflow(a, b, &r))
-		return b > 0 ? INT64_MAX : INT64_MIN;
-	return r;
-}
-
 /* The TLVs of the content of the next element of @r, which must have @tag. */
 static int enter(struct cf_der_reader *r, unsigned tag, struct cf_der_reader *in,
 		 struct cf_der_tlv *t)
@@ -238,7 +230,7 @@ static int self_sign(struct cfssl_ctx *ctx, const struct cf_key *key, const stru
 	}
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	int64_t now = (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
+	struct cf_time now = {(int64_t)ts.tv_sec, (int32_t)ts.tv_nsec};
 	self.key = *key; /* borrowed: self is not released with cf_ca_release */
 	struct cf_cert_template t = {
 		.subject = self.subject.data,
@@ -249,8 +241,8 @@ static int self_sign(struct cfssl_ctx *ctx, const struct cf_key *key, const stru
 		.serial = serial,
 		.serial_len = serial_len,
 		.fixed_validity = 1,
-		.not_before = now - 5 * 60 * NS_PER_SEC,
-		.not_after = add_sat(now, p.expiry),
+		.not_before = cf_time_add(now, -5 * 60 * NS_PER_SEC),
+		.not_after = cf_time_add(now, p.expiry),
 		.no_aki = 1,
 		/* the request's SAN, basicConstraints and other extensions, as they are */
 		.extra_exts = exts.data,

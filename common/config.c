@@ -32,8 +32,7 @@ struct prof {
 	struct cf_profile p;
 	char *backdate_str;
 	int64_t backdate_num; /* the untagged Go field "Backdate" (ns) */
-	long nb_nsec, na_nsec;
-	int bad_qualifier; /* a policy qualifier type cfssl rejects */
+	int bad_qualifier;    /* a policy qualifier type cfssl rejects */
 	/* names that must resolve in "remotes" / "auth_keys" (cfssl's populate) */
 	char *remote, *auth_key, *prev_auth_key, *auth_remote, *auth_remote_key;
 	int usages_set; /* "usages" present and not null, even [] (a non-nil Go slice) */
@@ -921,11 +920,11 @@ static int decode_profile(struct dec *d, json_t *obj, const char *prefix, struct
 			break;
 		}
 		case P_NOT_BEFORE:
-			if (get_time(d, v, &p->has_not_before, &p->not_before, &pp->nb_nsec))
+			if (get_time(d, v, &p->has_not_before, &p->not_before, &p->not_before_nsec))
 				return -1;
 			break;
 		case P_NOT_AFTER:
-			if (get_time(d, v, &p->has_not_after, &p->not_after, &pp->na_nsec))
+			if (get_time(d, v, &p->has_not_after, &p->not_after, &p->not_after_nsec))
 				return -1;
 			break;
 		case P_LINT_ERROR_LEVEL:
@@ -1294,9 +1293,9 @@ static int has_local_settings(const struct prof *pp)
 	       (p->expiry_str && *p->expiry_str) || (pp->backdate_str && *pp->backdate_str) ||
 	       p->is_ca ||
 	       (p->has_not_before &&
-		((long long)p->not_before != GO_ZERO_TIME || pp->nb_nsec != 0)) ||
+		((long long)p->not_before != GO_ZERO_TIME || p->not_before_nsec != 0)) ||
 	       (p->has_not_after &&
-		((long long)p->not_after != GO_ZERO_TIME || pp->na_nsec != 0)) ||
+		((long long)p->not_after != GO_ZERO_TIME || p->not_after_nsec != 0)) ||
 	       (p->name_whitelist && *p->name_whitelist) || pp->ct_logs;
 }
 
@@ -1320,7 +1319,7 @@ static int populate(struct prof *pp, const struct raw *r, struct cf_error *err)
 	/* Deviation 9: cfssl panics here. */
 	if (p->has_not_before && p->has_not_after &&
 	    (p->not_after < p->not_before ||
-	     (p->not_after == p->not_before && pp->na_nsec < pp->nb_nsec)))
+	     (p->not_after == p->not_before && p->not_after_nsec < p->not_before_nsec)))
 		return cf_error_set(err, CF_ERR_POLICY_INVALID,
 				    "invalid configuration: not_after is before not_before");
 	if (pp->bad_qualifier)

@@ -45,6 +45,7 @@ struct cf_profile {
 	int max_path_len_zero;
 	int has_not_before, has_not_after;
 	time_t not_before, not_after;
+	long not_before_nsec, not_after_nsec;
 	char *ocsp_url;
 	char *crl_url;
 	char **issuer_urls;

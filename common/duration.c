@@ -300,3 +300,53 @@ int cf_days_in_month(int m, int64_t y)
 		return 29;
 	return dm[m - 1];
 }
+
+#define NS_PER_SEC 1000000000LL
+
+static int64_t add_sec_sat(int64_t a, int64_t b)
+{
+	int64_t r;
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : -INT64_MAX;
+	return r;
+}
+
+struct cf_time cf_time_add(struct cf_time t, int64_t d)
+{
+	int64_t dsec = d / NS_PER_SEC;
+	int64_t nsec = t.nsec + d % NS_PER_SEC;
+	if (nsec >= NS_PER_SEC) {
+		dsec++;
+		nsec -= NS_PER_SEC;
+	} else if (nsec < 0) {
+		dsec--;
+		nsec += NS_PER_SEC;
+	}
+	t.nsec = (int32_t)nsec;
+	t.sec = add_sec_sat(t.sec, dsec);
+	return t;
+}
+
+int64_t cf_time_sub(struct cf_time a, struct cf_time b)
+{
+	int64_t ds, d;
+	if (__builtin_sub_overflow(a.sec, b.sec, &ds) ||
+	    __builtin_mul_overflow(ds, NS_PER_SEC, &d) ||
+	    __builtin_add_overflow(d, (int64_t)a.nsec - b.nsec, &d)) {
+		int before = a.sec < b.sec || (a.sec == b.sec && a.nsec < b.nsec);
+		return before ? INT64_MIN : INT64_MAX;
+	}
+	return d;
+}
+
+struct cf_time cf_time_round_minute(struct cf_time t)
+{
+	/* the remainder since year 1 equals the one since 1970 (a whole number of days apart) */
+	int64_t r = t.sec % 60;
+	if (r < 0)
+		r += 60;
+	int64_t rem = r * NS_PER_SEC + t.nsec;
+	if (rem < 30 * NS_PER_SEC)
+		return cf_time_add(t, -rem);
+	return cf_time_add(t, 60 * NS_PER_SEC - rem);
+}

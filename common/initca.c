@@ -152,6 +152,28 @@ out:
 	return ret;
 }
 
+/* cfssl's CA expiry for a renewal: NotAfter.Sub(NotBefore), which Go
+ * saturates at the Duration range (a CA valid until 9999 is renewed for
+ * 2562047h47m16.854775807s). */
+static int64_t ca_lifetime(const struct cf_buf *certdata, gnutls_x509_crt_t crt)
+{
+	struct cf_pem_block blk;
+	struct cf_cert_view v;
+	struct cf_time nb, na;
+	if (cf_cert_pem_view(certdata->data, certdata->len, &blk, &v) == 0) {
+		nb = (struct cf_time){v.not_before, 0};
+		na = (struct cf_time){v.not_after, 0};
+		cf_pem_block_release(&blk);
+	} else {
+		/* GnuTLS gives -1 for 99991231235959Z ("no well-defined expiration") */
+		time_t b = gnutls_x509_crt_get_activation_time(crt);
+		time_t a = gnutls_x509_crt_get_expiration_time(crt);
+		nb = (struct cf_time){(int64_t)b, 0};
+		na = (struct cf_time){a == (time_t)-1 ? 253402300799LL : (int64_t)a, 0};
+	}
+	return cf_time_sub(na, nb);
+}
+
 static int load_key(const char *spec, struct cf_key *key, struct cf_error *err)
 {
 	struct cf_buf data = CF_BUF_INIT;
@@ -306,9 +328,7 @@ int cf_initca_renew(const char *cert_spec, const char *key_spec, struct cf_buf *
 		goto fail;
 	}
 	request_from_cert(crt, &req);
-	int64_t expiry = ((int64_t)gnutls_x509_crt_get_expiration_time(crt) -
-			  (int64_t)gnutls_x509_crt_get_activation_time(crt)) *
-			 NS_PER_SEC;
+	int64_t expiry = ca_lifetime(&certdata, crt);
 	if (cf_csr_hosts(&req, &hosts, &nhosts, err) < 0 ||
 	    cf_csr_generate(&req, hosts, nhosts, &key, &csr, err) < 0 ||
 	    cf_csr_cert_subject_der(&req, &subject, err) < 0)

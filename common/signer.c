@@ -152,26 +152,29 @@ out:
 	return ret;
 }
 
-void cf_validity(const struct cf_profile *p, int64_t now_ns, int64_t *nb, int64_t *na)
+void cf_validity(const struct cf_profile *p, struct cf_time now, struct cf_time *nb,
+		 struct cf_time *na)
 {
-	/* Go's Time.Round(time.Minute): halfway rounds up */
-	int64_t rem = now_ns % NS_PER_MIN;
-	int64_t t0 = now_ns - rem + (rem >= NS_PER_MIN / 2 ? NS_PER_MIN : 0);
 	int64_t backdate = p->backdate ? p->backdate : 5 * NS_PER_MIN;
-	int64_t before = t0 - backdate;
-	int64_t after = before + p->expiry;
+	/* Go's -1 * d: the most negative Duration stays itself */
+	struct cf_time before = cf_time_add(cf_time_round_minute(now),
+					    backdate == INT64_MIN ? INT64_MIN : -backdate);
 	if (p->has_not_before)
-		before = (int64_t)p->not_before * NS_PER_SEC;
+		before = (struct cf_time){(int64_t)p->not_before, (int32_t)p->not_before_nsec};
+	struct cf_time after = cf_time_add(before, p->expiry);
 	if (p->has_not_after)
-		after = (int64_t)p->not_after * NS_PER_SEC;
+		after = (struct cf_time){(int64_t)p->not_after, (int32_t)p->not_after_nsec};
 	*nb = before;
 	*na = after;
 }
 
-/* Go's x509 encodes times at second resolution, truncating. */
-static int64_t secs(int64_t ns)
+/* Go's asn1 writes years 0 to 9999 (GeneralizedTime outside 1950-2049) and
+ * refuses any other. */
+static int encodable(struct cf_time t)
 {
-	return ns >= 0 ? ns / NS_PER_SEC : -((-ns + NS_PER_SEC - 1) / NS_PER_SEC);
+	static const int64_t first = -62167219200LL; /* 0000-01-01T00:00:00Z */
+	static const int64_t end = 253402300800LL;   /* 10000-01-01T00:00:00Z */
+	return t.sec >= first && t.sec < end;
 }
 
 /* Go leaves out a standard extension when the template's ExtraExtensions carry its OID. */
@@ -354,15 +357,20 @@ int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca
 
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
-	int64_t nb, na;
+	struct cf_time nb, na;
 	if (t->fixed_validity) {
 		nb = t->not_before;
 		na = t->not_after;
 	} else {
-		cf_validity(p, (int64_t)now.tv_sec * NS_PER_SEC + now.tv_nsec, &nb, &na);
+		cf_validity(p, (struct cf_time){(int64_t)now.tv_sec, (int32_t)now.tv_nsec}, &nb,
+			    &na);
 	}
-	cf_der_time(&tmp, secs(nb));
-	cf_der_time(&tmp, secs(na));
+	int times_ok = encodable(nb) && encodable(na);
+	if (times_ok) {
+		/* Go's x509 writes whole seconds */
+		cf_der_time(&tmp, nb.sec);
+		cf_der_time(&tmp, na.sec);
+	}
 	cf_der_wrap(&tbs, CF_DER_SEQUENCE, &tmp);
 	cf_buf_add(&tbs, t->subject, t->subject_len);
 	cf_buf_add(&tbs, t->spki, t->spki_len);
@@ -470,6 +478,12 @@ int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca
 	if (p->ocsp_no_check) {
 		static const unsigned char null_der[] = {0x05, 0x00};
 		cf_extension_der(&exts, "1.3.6.1.5.5.7.48.1.5", 0, null_der, sizeof null_der);
+	}
+	/* x509.CreateCertificate fails when it marshals the validity */
+	if (!times_ok) {
+		cf_error_set(err, CF_ERR_CERT_UNKNOWN,
+			     "asn1: structure error: cannot represent time as GeneralizedTime");
+		goto out;
 	}
 	cf_der_wrap(&tmp, CF_DER_SEQUENCE, &exts);
 	cf_der_wrap(&tbs, 0xa3, &tmp);

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "duration.h"
 #include "error.h"
 #include "hosts.h"
 #include "keygen.h"
@@ -47,9 +48,9 @@ struct cf_cert_template {
 	/* serial: big-endian magnitude; NULL = 20 random bytes, top bit clear */
 	const unsigned char *serial;
 	size_t serial_len;
-	int fixed_validity;            /* use not_before/not_after below instead of cf_validity */
-	int64_t not_before, not_after; /* ns since the epoch */
-	int no_aki;                    /* never add an authorityKeyIdentifier */
+	int fixed_validity; /* use not_before/not_after below, not cf_validity */
+	struct cf_time not_before, not_after;
+	int no_aki; /* never add an authorityKeyIdentifier */
 	/* DER Extension elements placed after the CRL distribution points, as
 	 * Go's ExtraExtensions (§8.5 "extras" (a)); a standard extension whose
 	 * OID is among them is not generated. Borrowed; NULL/0 = none. */
@@ -59,10 +60,11 @@ struct cf_cert_template {
 	size_t cn_len;  /* its length, NULs included (0: up to the first NUL) */
 };
 
-/* Validity per §8.3: now rounded to the minute, minus the backdate (0 =
- * 5 minutes), plus the expiry; fixed not_before/not_after win. */
-void cf_validity(const struct cf_profile *p, int64_t now_ns, int64_t *not_before,
-		 int64_t *not_after);
+/* Validity per §8.3, in Go's time arithmetic: now rounded to the minute,
+ * minus the backdate (0 = 5 minutes), plus the expiry; the profile's fixed
+ * not_before/not_after win. */
+void cf_validity(const struct cf_profile *p, struct cf_time now, struct cf_time *not_before,
+		 struct cf_time *not_after);
 
 /* Signs @t with @ca; @ca->subject becomes the issuer. @self_signed: the
  * subject key is the CA key (no AKI either way when subject == issuer).

@@ -151,17 +151,64 @@ int main(void)
 	struct cf_profile p = {0};
 	p.expiry = 8760LL * 3600 * 1000000000LL;
 	const long long s = 1000000000LL;
-	int64_t nb, na;
-	cf_validity(&p, 1795878104LL * s, &nb, &na); /* 15:01:44 */
-	check(nb == 1795877820LL * s, "15:01:44 -> notBefore 14:57:00");
-	check(na - nb == p.expiry, "notAfter = notBefore + expiry");
-	cf_validity(&p, 1795878090LL * s, &nb, &na); /* 15:01:30 exactly rounds up */
-	check(nb == 1795877820LL * s, "hh:mm:30 rounds up");
-	cf_validity(&p, 1795878089LL * s + 999999999LL, &nb, &na);
-	check(nb == 1795877760LL * s, "hh:mm:29.999 rounds down");
+	struct cf_time nb, na;
+	cf_validity(&p, (struct cf_time){1795878104LL, 0}, &nb, &na); /* 15:01:44 */
+	check(nb.sec == 1795877820LL && nb.nsec == 0, "15:01:44 -> notBefore 14:57:00");
+	check(cf_time_sub(na, nb) == p.expiry, "notAfter = notBefore + expiry");
+	cf_validity(&p, (struct cf_time){1795878090LL, 0}, &nb,
+		    &na); /* 15:01:30 exactly rounds up */
+	check(nb.sec == 1795877820LL, "hh:mm:30 rounds up");
+	cf_validity(&p, (struct cf_time){1795878089LL, 999999999}, &nb, &na);
+	check(nb.sec == 1795877760LL && nb.nsec == 0, "hh:mm:29.999 rounds down");
 	p.backdate = 3600 * s;
-	cf_validity(&p, 1795878104LL * s, &nb, &na);
-	check(nb == (1795878120LL - 3600) * s, "backdate 1h");
+	cf_validity(&p, (struct cf_time){1795878104LL, 0}, &nb, &na);
+	check(nb.sec == 1795878120LL - 3600, "backdate 1h");
+
+	/* issue 11 item 11: Go's time arithmetic past 2262 (int64 ns since 1970 ends there);
+	 * expected dates are cfssl master's */
+	p.backdate = 0;
+	p.expiry = INT64_MAX;                                         /* 2562047h47m16.854775807s */
+	cf_validity(&p, (struct cf_time){1796400000LL, 0}, &nb, &na); /* 2026-12-04 14:40:00 */
+	check(nb.sec == 1796399700LL, "longest expiry: notBefore");
+	/* 14:35:00 + 106751d 23h47m16.854775807s = 2319-03-16 14:22:16.854775807 */
+	check(na.sec == 1796399700LL + 9223372036LL && na.nsec == 854775807,
+	      "longest expiry: notAfter 2319");
+	p.expiry = 2562047LL * 3600 * s;
+	cf_validity(&p, (struct cf_time){1796400000LL, 0}, &nb, &na);
+	check(na.sec == 1796399700LL + 2562047LL * 3600 && na.nsec == 0, "expiry 2562047h");
+	p.expiry = -p.expiry;
+	cf_validity(&p, (struct cf_time){1796400000LL, 0}, &nb, &na);
+	check(na.sec == 1796399700LL - 2562047LL * 3600, "expiry -2562047h: 1734");
+	p.expiry = 3600 * s;
+	p.backdate = INT64_MIN; /* Go's -1 * d leaves it negative: notBefore moves back */
+	cf_validity(&p, (struct cf_time){1796400000LL, 0}, &nb, &na);
+	check(nb.sec == 1796400000LL - 9223372037LL && nb.nsec == 145224192,
+	      "backdate of the most negative Duration");
+	p.backdate = 0;
+	p.has_not_after = 1;
+	p.not_after = 253370764800LL; /* 9999-01-01 */
+	cf_validity(&p, (struct cf_time){1796400000LL, 0}, &nb, &na);
+	check(na.sec == 253370764800LL, "not_after 9999-01-01 as it is");
+	p.has_not_after = 0;
+	p.has_not_before = 1;
+	p.not_before = 253370764800LL;
+	p.not_before_nsec = 999999999;
+	p.expiry = 1;
+	cf_validity(&p, (struct cf_time){1796400000LL, 0}, &nb, &na);
+	check(nb.sec == 253370764800LL && na.sec == 253370764801LL && na.nsec == 0,
+	      "not_before's nanoseconds carry into notAfter");
+
+	/* Time.Sub saturates at the Duration range */
+	struct cf_time t2300 = {10413792000LL, 0}, t9999 = {253402300799LL, 0};
+	struct cf_time t2026 = {1796399700LL, 0};
+	check(cf_time_sub(t2300, t2026) == (10413792000LL - 1796399700LL) * s, "Sub 2300 - 2026");
+	check(cf_time_sub(t9999, t2026) == INT64_MAX, "Sub 9999 - 2026 saturates");
+	check(cf_time_sub(t2026, t9999) == INT64_MIN, "Sub 2026 - 9999 saturates");
+	check(cf_time_add((struct cf_time){INT64_MAX - 1, 0}, 5 * s).sec == INT64_MAX,
+	      "Add saturates the seconds");
+	check(cf_time_add((struct cf_time){10, 0}, -1).sec == 9 &&
+		      cf_time_add((struct cf_time){10, 0}, -1).nsec == 999999999,
+	      "Add borrows a second");
 
 	/* certificatePolicies: the bytes §7.6 observed from cfssl */
 	struct cf_policy_qualifier q1[] = {{"id-qt-cps", "http://cps/"},

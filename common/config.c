@@ -101,6 +101,9 @@ static void profile_release(struct cf_profile *p)
 	free(p->expiry_str);
 	free(p->ocsp_url);
 	free(p->crl_url);
+	cf_auth_key_release(&p->auth_key);
+	cf_auth_key_release(&p->prev_auth_key);
+	cf_auth_key_release(&p->auth_remote_key);
 	memset(p, 0, sizeof *p);
 }
 
@@ -1187,51 +1190,9 @@ static const char *remote_addr(const struct raw *r, const char *name)
 	return NULL;
 }
 
-/* cfssl's auth.New: the key, after an env:/file: prefix, must be hex. */
-static int auth_key_usable(const char *key)
-{
-	const char *colon = strchr(key, ':');
-	char *owned = NULL;
-	int ok = 1;
-	if (colon) {
-		size_t pl = (size_t)(colon - key);
-		if (pl == 3 && !strncmp(key, "env", 3)) {
-			const char *v = getenv(colon + 1);
-			key = v ? v : "";
-		} else if (pl == 4 && !strncmp(key, "file", 4)) {
-			FILE *f = fopen(colon + 1, "rb");
-			if (!f)
-				return 0;
-			struct cf_buf b = CF_BUF_INIT;
-			char chunk[512];
-			size_t n;
-			while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < 65536)
-				cf_buf_add(&b, chunk, n);
-			fclose(f);
-			/* strings.TrimSpace */
-			size_t start = 0, end = b.len;
-			while (start < end && strchr(" \t\r\n\v\f", b.data[start]))
-				start++;
-			while (end > start && strchr(" \t\r\n\v\f", b.data[end - 1]))
-				end--;
-			owned = cf_xmemdup(b.data ? (const char *)b.data + start : "", end - start);
-			cf_buf_release(&b);
-			key = owned;
-		} else {
-			return 0;
-		}
-	}
-	size_t n = strlen(key);
-	if (n % 2)
-		ok = 0;
-	for (size_t i = 0; ok && i < n; i++)
-		ok = strchr("0123456789abcdefABCDEF", key[i]) != NULL;
-	if (owned)
-		cf_wipe_free(owned, strlen(owned));
-	return ok;
-}
-
-static int resolve_auth_key(const struct raw *r, const char *name, struct cf_error *err)
+/* cfssl's auth.New for the key @name refers to. */
+static int resolve_auth_key(const struct raw *r, const char *name, struct cf_auth_key *out,
+			    struct cf_error *err)
 {
 	for (size_t i = 0; i < r->nkeys; i++) {
 		if (strcmp(r->keys[i].name, name))
@@ -1239,10 +1200,8 @@ static int resolve_auth_key(const struct raw *r, const char *name, struct cf_err
 		if (!r->keys[i].type || strcmp(r->keys[i].type, "standard"))
 			return cf_error_set(err, CF_ERR_POLICY_INVALID,
 					    "unknown authentication type");
-		if (!auth_key_usable(r->keys[i].key ? r->keys[i].key : ""))
-			return cf_error_set(err, CF_ERR_POLICY_INVALID,
-					    "failed to create new standard auth provider");
-		return 0;
+		cf_auth_key_release(out);
+		return cf_auth_key_decode(name, r->keys[i].key ? r->keys[i].key : "", out, err);
 	}
 	return cf_error_set(err, CF_ERR_POLICY_INVALID,
 			    "failed to find auth_key in auth_keys section");
@@ -1270,12 +1229,14 @@ static int populate_remote(struct prof *pp, const struct raw *r, struct cf_error
 			return cf_error_set(err, CF_ERR_POLICY_INVALID,
 					    "failed to find remote in remotes section");
 	}
-	if (pp->auth_key && *pp->auth_key && resolve_auth_key(r, pp->auth_key, err))
+	if (pp->auth_key && *pp->auth_key &&
+	    resolve_auth_key(r, pp->auth_key, &pp->p.auth_key, err))
 		return -1;
-	if (pp->prev_auth_key && *pp->prev_auth_key && resolve_auth_key(r, pp->prev_auth_key, err))
+	if (pp->prev_auth_key && *pp->prev_auth_key &&
+	    resolve_auth_key(r, pp->prev_auth_key, &pp->p.prev_auth_key, err))
 		return -1;
 	if (pp->auth_remote_key && *pp->auth_remote_key &&
-	    resolve_auth_key(r, pp->auth_remote_key, err))
+	    resolve_auth_key(r, pp->auth_remote_key, &pp->p.auth_remote_key, err))
 		return -1;
 	pp->p.remote = is_remote(pp);
 	return 0;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "auth.h"
 #include "error.h"
 
 /* Key usage bits as X.509 numbers them (bit 0 = digitalSignature). */
@@ -58,7 +59,11 @@ struct cf_profile {
 	size_t npolicies;
 	char *name_whitelist; /* the regular expression, NULL when absent */
 	int remote;           /* served by a remote signer ("remote" or "auth_remote") */
-	int local_settings;   /* has a setting only a local signer uses (cfssl's hasLocalConfig) */
+	/* HMAC keys, decoded: auth_key and prev_auth_key check /authsign tokens
+	 * (a token under either is good); auth_remote_key signs requests to an
+	 * auth_remote. Empty when not configured. */
+	struct cf_auth_key auth_key, prev_auth_key, auth_remote_key;
+	int local_settings; /* has a setting only a local signer uses (cfssl's hasLocalConfig) */
 };
 
 struct cf_named_profile {

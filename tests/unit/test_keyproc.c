@@ -1,0 +1,165 @@
+/* common/keyproc.c: signatures from the key process verify under the key's
+ * public half, from several threads, with the key file gone; load errors
+ * are cf_ca_load's; the caller never opens the key file. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gnutls/abstract.h>
+#include <gnutls/gnutls.h>
+
+#include "check.h"
+#include "crypto.h"
+#include "keyproc.h"
+
+static char dir[] = "/tmp/cfssl-c-test-keyproc-XXXXXX";
+
+/* Writes a new key of @algo to @path in a child process, so that this process
+ * never has the private key in its memory. */
+static int make_key(const char *algo, long long size, const char *path)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct cf_key k = {0};
+		struct cf_error e = {0};
+		gnutls_datum_t pem = {NULL, 0};
+		if (cf_key_generate(algo, size, &k, &e) < 0 ||
+		    gnutls_x509_privkey_export2_pkcs8(k.x509, GNUTLS_X509_FMT_PEM, NULL,
+						      GNUTLS_PKCS_PLAIN, &pem) < 0)
+			_exit(1);
+		FILE *f = fopen(path, "w");
+		if (!f || fwrite(pem.data, 1, pem.size, f) != pem.size || fclose(f))
+			_exit(1);
+		_exit(0);
+	}
+	int st;
+	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static int verifies(const struct cf_buf *spki, gnutls_sign_algorithm_t alg,
+		    const gnutls_datum_t *data, const gnutls_datum_t *sig)
+{
+	gnutls_pubkey_t pub;
+	gnutls_datum_t d = {spki->data, (unsigned)spki->len};
+	int ok = gnutls_pubkey_init(&pub) >= 0 &&
+		 gnutls_pubkey_import(pub, &d, GNUTLS_X509_FMT_DER) >= 0 &&
+		 gnutls_pubkey_verify_data2(pub, alg, 0, data, sig) >= 0;
+	gnutls_pubkey_deinit(pub);
+	return ok;
+}
+
+struct job {
+	gnutls_privkey_t priv;
+	const struct cf_buf *spki;
+	gnutls_sign_algorithm_t alg;
+	int bad;
+};
+
+static void *signer(void *arg)
+{
+	struct job *j = arg;
+	for (int i = 0; i < 40; i++) {
+		char msg[32];
+		int n = snprintf(msg, sizeof msg, "message %p %d", (void *)j, i);
+		gnutls_datum_t d = {(unsigned char *)msg, (unsigned)n}, sig = {NULL, 0};
+		if (gnutls_privkey_sign_data2(j->priv, j->alg, 0, &d, &sig) < 0 ||
+		    !verifies(j->spki, j->alg, &d, &sig))
+			j->bad++;
+		gnutls_free(sig.data);
+	}
+	return NULL;
+}
+
+static void one_key(const char *algo, long long size, gnutls_sign_algorithm_t alg, int pk)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/%s.pem", dir, algo);
+	CHECK(make_key(algo, size, path) == 0, "%s: key written", algo);
+
+	struct cf_keyproc *kp = NULL;
+	struct cf_key key = {0};
+	struct cf_buf spki = CF_BUF_INIT;
+	struct cf_error err = {0};
+	CHECK(cf_keyproc_start(path, &kp, &key, &spki, &err) == 0, "%s: started (%s)", algo,
+	      err.msg);
+	if (!kp)
+		return;
+	CHECK(key.pk == pk && key.priv && !key.x509 && spki.len > 0, "%s: the key's shape", algo);
+	CHECK(unlink(path) == 0, "%s: key file removed", algo);
+
+	gnutls_datum_t d = {(unsigned char *)"tbs", 3}, sig = {NULL, 0};
+	CHECK(gnutls_privkey_sign_data2(key.priv, alg, 0, &d, &sig) >= 0 &&
+		      verifies(&spki, alg, &d, &sig),
+	      "%s: a signature from the key process verifies", algo);
+	if (sig.data) {
+		sig.data[sig.size / 2] ^= 1;
+		CHECK(!verifies(&spki, alg, &d, &sig), "%s: a changed signature does not", algo);
+	}
+	gnutls_free(sig.data);
+
+	struct job jobs[4];
+	pthread_t th[4];
+	for (int i = 0; i < 4; i++) {
+		jobs[i] = (struct job){key.priv, &spki, alg, 0};
+		pthread_create(&th[i], NULL, signer, &jobs[i]);
+	}
+	int bad = 0;
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		bad += jobs[i].bad;
+	}
+	CHECK(bad == 0, "%s: 160 signatures from 4 threads verify (%d bad)", algo, bad);
+
+	pid_t pid = cf_keyproc_pid(kp);
+	cf_key_release(&key);
+	CHECK(cf_keyproc_stop(kp) == 0, "%s: the key process exits cleanly", algo);
+	CHECK(kill(pid, 0) < 0, "%s: and is gone", algo);
+	cf_buf_release(&spki);
+}
+
+static void load_error(const char *desc, const char *spec, int code, const char *msg)
+{
+	struct cf_keyproc *kp = NULL;
+	struct cf_key key = {0};
+	struct cf_buf spki = CF_BUF_INIT;
+	struct cf_error err = {0};
+	CHECK(cf_keyproc_start(spec, &kp, &key, &spki, &err) < 0 && !kp && !key.priv &&
+		      err.code == code && strcmp(err.msg, msg) == 0,
+	      "%s: got %d %s", desc, err.code, err.msg);
+	cf_buf_release(&spki);
+}
+
+int main(void)
+{
+	struct cf_error err = {0};
+	if (!mkdtemp(dir) || cf_crypto_init(&err) < 0) {
+		printf("FAIL setup\n");
+		return 1;
+	}
+	one_key("ecdsa", 256, GNUTLS_SIGN_ECDSA_SHA256, GNUTLS_PK_ECDSA);
+	one_key("rsa", 2048, GNUTLS_SIGN_RSA_SHA256, GNUTLS_PK_RSA);
+	one_key("ed25519", 0, GNUTLS_SIGN_EDDSA_ED25519, GNUTLS_PK_EDDSA_ED25519);
+
+	char missing[128], junk[128];
+	snprintf(missing, sizeof missing, "%s/missing.pem", dir);
+	char want[256];
+	snprintf(want, sizeof want, "open %s: no such file or directory", missing);
+	load_error("a missing key file", missing, 1001, want);
+	snprintf(junk, sizeof junk, "%s/junk.pem", dir);
+	FILE *f = fopen(junk, "w");
+	if (f) {
+		fputs("not a key\n", f);
+		fclose(f);
+	}
+	load_error("not a key", junk, 2002, "Failed to decode private key");
+	load_error("no key given", "", 2000, "Unknown private key error");
+	remove(junk);
+	rmdir(dir);
+
+	printf("test_keyproc: %d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}

@@ -6,6 +6,7 @@
 
 #include <gnutls/crypto.h>
 
+#include "base64.h"
 #include "buf.h"
 #include "crypto.h"
 
@@ -34,17 +35,6 @@ static int read_key_file(const char *path, struct cf_buf *out)
 		ok = 0;
 	fclose(f);
 	return ok ? 0 : -1;
-}
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 int cf_auth_key_decode(const char *name, const char *spec, struct cf_auth_key *out,
@@ -90,7 +80,8 @@ int cf_auth_key_decode(const char *name, const char *spec, struct cf_auth_key *o
 		out->key = cf_xmalloc(n / 2);
 		out->len = n / 2;
 		for (size_t i = 0; i < n; i += 2) {
-			int hi = hexval((unsigned char)s[i]), lo = hexval((unsigned char)s[i + 1]);
+			int hi = cf_hexval((unsigned char)s[i]),
+			    lo = cf_hexval((unsigned char)s[i + 1]);
 			if (hi < 0 || lo < 0) {
 				cf_auth_key_release(out);
 				rc = cf_error_set(err, CF_ERR_POLICY_INVALID, provider_failed);

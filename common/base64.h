@@ -13,4 +13,16 @@ void cf_base64_encode(struct cf_buf *out, const unsigned char *p, size_t n);
  * offset Go's CorruptInputError reports ("illegal base64 data at input byte N"). */
 int cf_base64_decode(const unsigned char *src, size_t len, struct cf_buf *out, size_t *bad);
 
+/* The value of one hex digit (either case), -1 for any other character. */
+static inline int cf_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 #endif

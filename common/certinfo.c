@@ -1242,24 +1242,13 @@ static void jw_attributes(struct jw *w, const struct csr_view *c)
 		jw_raw(w, "Attributes", "null");
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decodes @s in place (invalid escapes are kept as they are). */
 static char *unescape(char *s)
 {
 	char *o = s;
 	for (char *p = s; *p; p++) {
-		if (p[0] == '%' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
-			*o++ = (char)(hexval(p[1]) * 16 + hexval(p[2]));
+		if (p[0] == '%' && cf_hexval(p[1]) >= 0 && cf_hexval(p[2]) >= 0) {
+			*o++ = (char)(cf_hexval(p[1]) * 16 + cf_hexval(p[2]));
 			p += 2;
 		} else {
 			*o++ = *p;

@@ -94,17 +94,6 @@ static int parse_ipv4(const char *s, size_t n, unsigned char out[4])
 	return i == n ? 0 : -1;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* parseIPv6 of Go 1.19: xtoi allows any number of leading zeros as long as
  * the group value fits in 16 bits. */
 static int parse_ipv6(const char *s, size_t n, unsigned char ip[16])
@@ -123,8 +112,8 @@ static int parse_ipv6(const char *s, size_t n, unsigned char ip[16])
 	while (i < 16) {
 		size_t c = p;
 		unsigned long v = 0;
-		while (c < n && hexval((unsigned char)s[c]) >= 0) {
-			v = v * 16 + (unsigned long)hexval((unsigned char)s[c]);
+		while (c < n && cf_hexval((unsigned char)s[c]) >= 0) {
+			v = v * 16 + (unsigned long)cf_hexval((unsigned char)s[c]);
 			if (v >= 0xFFFFFF)
 				return -1;
 			c++;
@@ -389,7 +378,7 @@ static int q_valid(const unsigned char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = s[i];
 		if (c == '=') {
-			if (i + 2 >= n || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0)
+			if (i + 2 >= n || cf_hexval(s[i + 1]) < 0 || cf_hexval(s[i + 2]) < 0)
 				return 0;
 			i += 2;
 		} else if (!(c == '_' || (c >= ' ' && c <= '~') || c == '\n' || c == '\r' ||
@@ -700,16 +689,16 @@ static int url_unescape(const char *s, size_t n, enum enc mode, struct cf_buf *o
 	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '%') {
-			if (i + 2 >= n || hexval((unsigned char)s[i + 1]) < 0 ||
-			    hexval((unsigned char)s[i + 2]) < 0)
+			if (i + 2 >= n || cf_hexval((unsigned char)s[i + 1]) < 0 ||
+			    cf_hexval((unsigned char)s[i + 2]) < 0)
 				return -1;
-			if (mode == ENC_HOST && hexval((unsigned char)s[i + 1]) < 8 &&
+			if (mode == ENC_HOST && cf_hexval((unsigned char)s[i + 1]) < 8 &&
 			    memcmp(s + i, "%25", 3) != 0)
 				return -1;
 			if (mode == ENC_ZONE) {
 				unsigned char v =
-					(unsigned char)(hexval((unsigned char)s[i + 1]) << 4 |
-							hexval((unsigned char)s[i + 2]));
+					(unsigned char)(cf_hexval((unsigned char)s[i + 1]) << 4 |
+							cf_hexval((unsigned char)s[i + 2]));
 				if (memcmp(s + i, "%25", 3) != 0 && v != ' ' &&
 				    should_escape(v, ENC_HOST))
 					return -1;
@@ -724,8 +713,8 @@ static int url_unescape(const char *s, size_t n, enum enc mode, struct cf_buf *o
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '%') {
-			cf_buf_addc(out, (unsigned char)(hexval((unsigned char)s[i + 1]) << 4 |
-							 hexval((unsigned char)s[i + 2])));
+			cf_buf_addc(out, (unsigned char)(cf_hexval((unsigned char)s[i + 1]) << 4 |
+							 cf_hexval((unsigned char)s[i + 2])));
 			i += 2;
 		} else if (s[i] == '+' && mode == ENC_QUERY_COMPONENT) {
 			cf_buf_addc(out, ' ');

@@ -180,9 +180,22 @@ static int parse_ski(const struct cf_der_tlv *value, struct cf_cert_view *v)
 	return 0;
 }
 
+/* keyUsage: a BIT STRING whose bit 5 is keyCertSign */
+static int parse_ku(const struct cf_der_tlv *value, struct cf_cert_view *v)
+{
+	struct cf_der_reader r = {value->content, value->len};
+	struct cf_der_tlv t;
+	if (next(&r, &t, CF_DER_BIT_STRING) < 0 || r.len || t.len < 1 || t.content[0] > 7)
+		return -1;
+	v->has_ku = 1;
+	v->ku_cert_sign = t.len >= 2 && (t.content[1] & 0x04);
+	return 0;
+}
+
 static int parse_extensions(const struct cf_der_tlv *wrapper, struct cf_cert_view *v)
 {
 	static const unsigned char oid_bc[] = {0x55, 0x1d, 0x13}, oid_ski[] = {0x55, 0x1d, 0x0e};
+	static const unsigned char oid_ku[] = {0x55, 0x1d, 0x0f};
 	static const unsigned char oid_san[] = {0x55, 0x1d, 0x11}, oid_ian[] = {0x55, 0x1d, 0x12};
 	struct cf_der_reader r = {wrapper->content, wrapper->len}, list, e;
 	struct cf_der_tlv seq, ext, oid, crit, value;
@@ -222,6 +235,9 @@ static int parse_extensions(const struct cf_der_tlv *wrapper, struct cf_cert_vie
 				return -1;
 		} else if (oid.len == 3 && memcmp(oid.content, oid_ski, 3) == 0) {
 			if (parse_ski(&value, v) < 0)
+				return -1;
+		} else if (oid.len == 3 && memcmp(oid.content, oid_ku, 3) == 0) {
+			if (parse_ku(&value, v) < 0)
 				return -1;
 		}
 	}
@@ -274,6 +290,7 @@ int cf_cert_view_parse(const unsigned char *der, size_t len, struct cf_cert_view
 		    parse_extensions(&exts, v) < 0)
 			return -1;
 	}
+	v->version = version;
 	v->subject = subject.raw;
 	v->subject_len = subject.rawlen;
 	v->spki = spki.raw;

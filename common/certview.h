@@ -1,7 +1,7 @@
 /* A strict, allocation-free reading of the parts of an X.509 certificate that the signer needs
- * from its CA (subject, public key, validity, basicConstraints, subjectKeyIdentifier), straight
- * from the DER. GnuTLS's parser builds a libtasn1 tree of the whole certificate, which costs
- * more than everything else a short gencert or sign does besides its signatures; this reads
+ * from its CA (subject, public key, validity, basicConstraints, subjectKeyIdentifier, keyUsage),
+ * straight from the DER. GnuTLS's parser builds a libtasn1 tree of the whole certificate, which
+ * costs more than everything else a short gencert or sign does besides its signatures; this reads
  * only the common shape, and a caller falls back to GnuTLS for anything else. */
 #ifndef CF_CERTVIEW_H
 #define CF_CERTVIEW_H
@@ -20,6 +20,9 @@ struct cf_cert_view {
 	long bc_pathlen;               /* its pathLenConstraint, -1 when absent */
 	const unsigned char *ski;      /* the subjectKeyIdentifier's key identifier, or NULL */
 	size_t ski_len;
+	int version;      /* as encoded: 0 = v1, 2 = v3 */
+	int has_ku;       /* a keyUsage extension is present */
+	int ku_cert_sign; /* it has keyCertSign */
 };
 
 /* Fills @v with pointers into @der. 0 when @der is one v3 (or v1) certificate in DER that this

@@ -1,5 +1,6 @@
 #include "signer.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -10,6 +11,7 @@
 #include "cfregex.h"
 #include "csr.h"
 #include "der.h"
+#include "log.h"
 #include "pem.h"
 
 #define NS_PER_SEC 1000000000LL
@@ -21,14 +23,21 @@ void cf_ca_release(struct cf_ca *ca)
 		return;
 	cf_key_release(&ca->key);
 	cf_buf_release(&ca->subject);
+	free(ca->cert_name);
 	memset(ca, 0, sizeof *ca);
 }
 
 /* The CA certificate's parts the signer uses, and its public key and notAfter for the checks:
  * by the strict DER reader when the file is plain, else by GnuTLS, whose parser then also
  * decides the errors (§4.3). */
+/* What deviation 6 warns about in a CA certificate. */
+struct ca_facts {
+	int version; /* 1 to 3 */
+	int has_ku, ku_cert_sign;
+};
+
 static int ca_cert_fields(const struct cf_buf *certdata, struct cf_ca *ca, struct cf_buf *spki,
-			  int64_t *not_after, struct cf_error *err)
+			  struct ca_facts *facts, struct cf_error *err)
 {
 	struct cf_pem_block blk;
 	struct cf_cert_view v;
@@ -41,7 +50,11 @@ static int ca_cert_fields(const struct cf_buf *certdata, struct cf_ca *ca, struc
 		ca->has_bc = v.has_bc;
 		ca->bc_ca = v.bc_ca;
 		ca->bc_pathlen = v.bc_pathlen;
-		*not_after = v.not_after;
+		ca->not_before = v.not_before;
+		ca->not_after = v.not_after;
+		facts->version = v.version + 1;
+		facts->has_ku = v.has_ku;
+		facts->ku_cert_sign = v.ku_cert_sign;
 		int r = 0;
 		if (cf_spki_is_canonical(v.spki, v.spki_len))
 			cf_buf_add(spki, v.spki, v.spki_len);
@@ -68,8 +81,14 @@ static int ca_cert_fields(const struct cf_buf *certdata, struct cf_ca *ca, struc
 		ca->has_bc = ca->bc_ca = 0;
 		ca->bc_pathlen = -1;
 	}
+	/* GnuTLS gives -1 for 99991231235959Z ("no well-defined expiration") */
 	time_t na = gnutls_x509_crt_get_expiration_time(crt);
-	*not_after = na == (time_t)-1 ? INT64_MAX : (int64_t)na;
+	ca->not_before = (int64_t)gnutls_x509_crt_get_activation_time(crt);
+	ca->not_after = na == (time_t)-1 ? 253402300799LL : (int64_t)na;
+	facts->version = gnutls_x509_crt_get_version(crt);
+	unsigned ku = 0;
+	facts->has_ku = gnutls_x509_crt_get_key_usage(crt, &ku, &critical) >= 0;
+	facts->ku_cert_sign = (ku & GNUTLS_KEY_KEY_CERT_SIGN) != 0;
 	if (gnutls_x509_crt_get_raw_dn(crt, &dn) < 0) {
 		cf_error_set(err, CF_ERR_CERT_PARSE, "Failed to parse certificate");
 		goto out;
@@ -88,13 +107,54 @@ out:
 	return ret;
 }
 
+/* UTC "YYYY-MM-DDTHH:MM:SSZ" of Unix seconds @t. */
+static void utc_text(int64_t t, char *out, size_t n)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	if (!gmtime_r(&tt, &tm) || !strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(out, n, "%lld (Unix time)", (long long)t);
+}
+
+/* Deviation 6: one line per reason the CA certificate cannot issue what verifies. */
+static void warn_ca_problems(const struct cf_ca *ca, const struct ca_facts *f)
+{
+	const char *name = ca->cert_name;
+	if (ca->has_bc && !ca->bc_ca)
+		cf_warning("the CA certificate %s says CA:FALSE (basicConstraints): certificates "
+			   "it signs will not verify",
+			   name);
+	else if (!ca->has_bc && f->version >= 3)
+		cf_warning("the CA certificate %s has no basicConstraints, so it is no CA: "
+			   "certificates it signs will not verify",
+			   name);
+	if (f->has_ku && !f->ku_cert_sign)
+		cf_warning("the CA certificate %s has a keyUsage without certificate signing "
+			   "(keyCertSign): certificates it signs will not verify",
+			   name);
+	int64_t now = (int64_t)time(NULL);
+	char when[48];
+	if (ca->not_after < now) {
+		utc_text(ca->not_after, when, sizeof when);
+		cf_warning("the CA certificate %s expired at %s: certificates it signs will not "
+			   "verify",
+			   name, when);
+	}
+	if (ca->not_before > now) {
+		utc_text(ca->not_before, when, sizeof when);
+		cf_warning("the CA certificate %s is not valid before %s: certificates it signs "
+			   "will not verify until then",
+			   name, when);
+	}
+}
+
 int cf_ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca, struct cf_error *err)
 {
 	memset(ca, 0, sizeof *ca);
 	struct cf_buf certdata = CF_BUF_INIT, keydata = CF_BUF_INIT;
 	struct cf_buf a = CF_BUF_INIT, b = CF_BUF_INIT;
 	gnutls_x509_privkey_t xkey = NULL;
-	int64_t not_after = 0;
+	struct ca_facts facts = {0};
 	int ret = -1;
 
 	if (cf_read_prefixed(cert_spec, &certdata, err) < 0)
@@ -109,7 +169,7 @@ int cf_ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca, st
 		cf_error_set(err, CF_ERR_CERT_READ, "%s", kerr.msg);
 		goto out;
 	}
-	if (ca_cert_fields(&certdata, ca, &b, &not_after, err) < 0)
+	if (ca_cert_fields(&certdata, ca, &b, &facts, err) < 0)
 		goto out;
 	if (cf_parse_key_pem(keydata.data, keydata.len, getenv("CFSSL_CA_PK_PASSWORD"), &xkey,
 			     err) < 0)
@@ -125,22 +185,8 @@ int cf_ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca, st
 			     "x509: provided PrivateKey doesn't match parent's PublicKey");
 		goto out;
 	}
-	if (ca->has_bc && !ca->bc_ca) {
-		cf_error_set(err, CF_ERR_CERT_UNKNOWN,
-			     "x509: the CA certificate is not a CA (basicConstraints CA:FALSE)");
-		goto out;
-	}
-	/* An expired CA would issue certificates no verifier accepts. */
-	if (not_after < (int64_t)time(NULL)) {
-		struct tm tm;
-		char when[32] = "?";
-		time_t na = (time_t)not_after;
-		if (gmtime_r(&na, &tm))
-			strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		cf_error_set(err, CF_ERR_CERT_UNKNOWN,
-			     "x509: the CA certificate has expired (notAfter %s)", when);
-		goto out;
-	}
+	ca->cert_name = cf_xstrdup(cert_spec);
+	warn_ca_problems(ca, &facts);
 	ret = 0;
 out:
 	cf_buf_release(&certdata);
@@ -366,6 +412,18 @@ int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca
 			    &na);
 	}
 	int times_ok = encodable(nb) && encodable(na);
+	if (ca->cert_name && times_ok && p->is_ca && ca->has_bc && ca->bc_ca && ca->bc_pathlen == 0)
+		cf_warning("the CA certificate %s has path length 0: the CA certificate it signs "
+			   "now will not verify as the issuer of anything",
+			   ca->cert_name);
+	if (ca->cert_name && times_ok && na.sec > ca->not_after) {
+		char a[48], b[48];
+		utc_text(na.sec, a, sizeof a);
+		utc_text(ca->not_after, b, sizeof b);
+		cf_warning("the certificate's notAfter %s is after the notAfter %s of the CA "
+			   "certificate %s: it will not verify after %s",
+			   a, b, ca->cert_name, b);
+	}
 	if (times_ok) {
 		/* Go's x509 writes whole seconds */
 		cf_der_time(&tmp, nb.sec);

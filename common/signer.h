@@ -25,12 +25,18 @@ struct cf_ca {
 	/* the CA certificate's basicConstraints (none for a self-signed issue) */
 	int has_bc, bc_ca;
 	long bc_pathlen; /* -1 when absent */
+	/* Deviation 6: the CA certificate, for the warnings about what it signs.
+	 * cert_name NULL = no CA certificate (a self-signed issue). */
+	char *cert_name;               /* new: the -ca argument */
+	int64_t not_before, not_after; /* Unix seconds */
 };
 
 /* Loads -ca and -ca-key in cfssl's order (read cert, read key, parse cert,
  * parse key; §4.5) and, deviation 6, refuses a key that does not match the
- * certificate and a certificate that says CA:FALSE. The key's password comes
- * from CFSSL_CA_PK_PASSWORD. */
+ * certificate. A certificate that should not issue is used as cfssl uses it,
+ * with one [WARNING] per problem (CA:FALSE, a v3 certificate without
+ * basicConstraints, keyUsage without keyCertSign, expired, not yet valid).
+ * The key's password comes from CFSSL_CA_PK_PASSWORD. */
 int cf_ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca, struct cf_error *err);
 void cf_ca_release(struct cf_ca *ca);
 
@@ -66,7 +72,9 @@ struct cf_cert_template {
 void cf_validity(const struct cf_profile *p, struct cf_time now, struct cf_time *not_before,
 		 struct cf_time *not_after);
 
-/* Signs @t with @ca; @ca->subject becomes the issuer. @self_signed: the
+/* Signs @t with @ca; @ca->subject becomes the issuer. Deviation 6: warns
+ * when the certificate outlives @ca's certificate, and when it is a CA
+ * certificate under a CA certificate of path length 0. @self_signed: the
  * subject key is the CA key (no AKI either way when subject == issuer).
  * Appends the certificate DER to @der and the serial's decimal text to @serial_dec. */
 int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca,

@@ -179,8 +179,10 @@ neg "$d" 1 '{"code":2003,"message":"Failed to parse private key"}' \
 d="CA certificate file is a key"
 neg "$d" 1 '{"code":1003,"message":"Failed to parse certificate"}' \
 	gencert -ca ca-key.pem -ca-key ca-key.pem leaf.json
-d="a CA:FALSE leaf as issuer (deviation 6; the message is cfssl-c's own)"
-neg "$d" 1 "*" gencert -ca leafca.pem -ca-key leafca-key.pem leaf.json
+d="a CA:FALSE leaf with a key not its own (deviation 6: the mismatch is still refused)"
+neg "$d" 1 '{"code":1000,"message":"x509: provided PrivateKey doesn'"'"'t match parent'"'"'s PublicKey"}' \
+	gencert -ca leafca.pem -ca-key ca-key.pem leaf.json
+check_not_contains "$d: no warning about a CA that is not used" "$(cat "$CASE_DIR.err")" "[WARNING]"
 
 # ---- configuration file
 d="config file missing"

@@ -103,6 +103,14 @@ static int compare(const char *what, const struct cf_buf *der)
 		CHECK((ca != 0) == v.bc_ca && pathlen == v.bc_pathlen,
 		      "%s: basicConstraints ca %u/%d pathlen %d/%ld", what, ca, v.bc_ca, pathlen,
 		      v.bc_pathlen);
+	/* deviation 6's facts: the version and keyCertSign */
+	CHECK(gnutls_x509_crt_get_version(crt) == v.version + 1, "%s: version", what);
+	unsigned ku = 0;
+	int k = gnutls_x509_crt_get_key_usage(crt, &ku, &crit);
+	CHECK((k >= 0) == v.has_ku, "%s: keyUsage presence", what);
+	if (k >= 0)
+		CHECK(((ku & GNUTLS_KEY_KEY_CERT_SIGN) != 0) == v.ku_cert_sign, "%s: keyCertSign",
+		      what);
 	unsigned char ski[64];
 	size_t sl = sizeof ski;
 	int s = gnutls_x509_crt_get_subject_key_id(crt, ski, &sl, &crit);
@@ -155,6 +163,25 @@ int main(void)
 	cf_key_release(&key);
 
 	accept("v3 CA, KU + BC + SKI", &(struct parts){3, NULL, NULL, KU BC_CA_2 SKI, 0, NULL});
+	/* keyUsage as deviation 6 reads it: digitalSignature alone, keyCertSign alone, and a
+	 * two-byte value (decipherOnly) */
+	accept("KU digitalSignature",
+	       &(struct parts){3, NULL, NULL, "300e0603551d0f0101ff040403020780" BC_CA_2, 0, NULL});
+	accept("KU keyCertSign",
+	       &(struct parts){3, NULL, NULL, "300e0603551d0f0101ff040403020204" BC_CA_2, 0, NULL});
+	accept("KU two bytes",
+	       &(struct parts){3, NULL, NULL, "300f0603551d0f0101ff0405030307a080" BC_CA_2, 0,
+			       NULL});
+	{
+		struct cf_buf der = CF_BUF_INIT;
+		struct cf_cert_view v;
+		build(&(struct parts){3, NULL, NULL, "300e0603551d0f0101ff040403020780", 0, NULL},
+		      &der);
+		CHECK(cf_cert_view_parse(der.data, der.len, &v) == 0 && v.has_ku &&
+			      !v.ku_cert_sign && v.version == 2,
+		      "KU without keyCertSign is seen");
+		cf_buf_release(&der);
+	}
 	accept("CA pathlen 0", &(struct parts){3, NULL, NULL, BC_CA_P0, 0, NULL});
 	accept("CA pathlen 5", &(struct parts){3, NULL, NULL, BC_CA_P5 SKI, 0, NULL});
 	accept("leaf BC CA:FALSE", &(struct parts){3, NULL, NULL, BC_LEAF, 0, NULL});

@@ -11,6 +11,7 @@
 #include "initca.h"
 #include "keygen.h"
 #include "log.h"
+#include "ops.h"
 #include "pem.h"
 #include "signer.h"
 
@@ -21,12 +22,6 @@ static const char lacks_hosts_warning[] =
 	"of Publicly-Trusted Certificates, v.1.1.6, from the CA/Browser Forum "
 	"(https://cabforum.org);\n"
 	"specifically, section 10.2.3 (\"Information Requirements\").";
-
-static void der_to_pem(struct cf_buf *pem, const char *label, struct cf_buf *der)
-{
-	cf_pem_encode(pem, label, der->data, der->len);
-	cf_buf_release(der);
-}
 
 static int initca(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 {
@@ -92,12 +87,7 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 	int ret = -1;
 	struct cf_config *defconf = NULL;
 	struct cf_ca ca = {0};
-	struct cf_key key = {0};
-	struct cf_host *hosts = NULL;
-	size_t nhosts = 0;
-	struct cf_buf csr = CF_BUF_INIT, keypem = CF_BUF_INIT, subject = CF_BUF_INIT;
-	struct cf_buf spki = CF_BUF_INIT, der = CF_BUF_INIT, cert = CF_BUF_INIT;
-	struct cf_buf serial = CF_BUF_INIT, extra = CF_BUF_INIT;
+	struct cf_newcert_result res = {0};
 
 	const struct cf_config *conf = ctx->config;
 	if (!conf)
@@ -112,64 +102,22 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 	if (!profile)
 		goto out;
 
-	if (cf_key_generate(req->algo, req->size, &key, err) < 0)
-		goto out;
-	if (cf_csr_hosts(req, &hosts, &nhosts, err) < 0) {
-		char msg[CF_ERROR_MSG_MAX + 64];
-		cf_error_render(err, msg, sizeof msg);
-		cf_errorlog("failed to generate a CSR: %s", msg);
-		goto out;
-	}
-	if (cf_csr_generate(req, hosts, nhosts, &key, &csr, err) < 0) {
-		/* cfssl logs the underlying text before wrapping it as 9300 */
-		if (err->code == CF_ERR_CSR_BAD)
-			cf_errorlog("failed to generate a CSR: %s", err->msg);
-		goto out;
-	}
-	if (cf_key_export_pem(&key, &keypem, err) < 0)
-		goto out;
-	cf_info("encoded CSR");
-	if (cf_csr_cert_subject_der(req, &subject, err) < 0 || cf_key_spki(&key, &spki, err) < 0)
-		goto out;
-	/* what the signer copies from the CSR (delegation always; everything with copy_extensions)
-	 */
-	cf_csr_copied_extensions(req, hosts, nhosts, profile->copy_extensions, &extra);
-	struct cf_cert_template t = {
-		.subject = subject.data,
-		.subject_len = subject.len,
-		.spki = spki.data,
-		.spki_len = spki.len,
-		.hosts = hosts,
-		.nhosts = nhosts,
+	struct cf_newcert_request nr = {
+		.csr = req,
+		.config = conf,
 		.profile = profile,
 		.crl_override = *f[F_CRL].str ? f[F_CRL].str : NULL,
-		.extra_exts = extra.data,
-		.extra_exts_len = extra.len,
-		.cn = req->cn,
-		.cn_len = req->cn ? cf_csr_cn_len(req) : 0,
 	};
-	if (cf_config_lint_check(conf, profile, err) < 0 ||
-	    cf_sign_certificate(&t, &ca, &der, &serial, err) < 0)
+	if (cf_op_newcert(&ca, &nr, &res, err) < 0)
 		goto out;
-	cf_info("signed certificate with serial number %s", (const char *)serial.data);
-	der_to_pem(&cert, "CERTIFICATE", &der);
 	if (!*hostname && !json_hosts)
 		cf_warning("%s", lacks_hosts_warning);
-	genkey_put_output(ctx->out, &cert, &csr, &keypem);
+	genkey_put_output(ctx->out, &res.cert, &res.csr, &res.key);
 	ret = 0;
 out:
 	cf_config_free(defconf);
 	cf_ca_release(&ca);
-	cf_key_release(&key);
-	cf_hosts_free(hosts, nhosts);
-	cf_buf_release(&csr);
-	cf_buf_release(&keypem);
-	cf_buf_release(&subject);
-	cf_buf_release(&spki);
-	cf_buf_release(&der);
-	cf_buf_release(&cert);
-	cf_buf_release(&serial);
-	cf_buf_release(&extra);
+	cf_newcert_result_release(&res);
 	return ret;
 }
 

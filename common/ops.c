@@ -1,0 +1,219 @@
+#include "ops.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "csrparse.h"
+#include "hosts.h"
+#include "keygen.h"
+#include "log.h"
+#include "pem.h"
+
+/* Re-files @err under @code with the same message (cfssl wraps Go errors). */
+static void rewrap(struct cf_error *err, int code)
+{
+	char msg[CF_ERROR_MSG_MAX];
+	memcpy(msg, err->msg, sizeof msg);
+	cf_error_clear(err);
+	cf_error_set(err, code, "%s", msg);
+}
+
+/* §8.6: what a request for a CA certificate may ask of this CA. */
+static int check_ca_request(const struct cf_csr_info *info, const struct cf_profile *profile,
+			    const struct cf_ca *ca, struct cf_error *err)
+{
+	if (!info->has_bc || !info->is_ca)
+		return 0;
+	if (!profile->is_ca) {
+		cf_errorlog("local signer policy disallows issuing CA certificate");
+		return cf_error_set(err, CF_ERR_POLICY_VIOLATION, "Policy violation request");
+	}
+	/* Go's view of the issuer: no basicConstraints = MaxPathLen 0 without the zero flag */
+	long pathlen = 0;
+	int zero = 0;
+	if (ca->has_bc) {
+		pathlen = ca->bc_pathlen;
+		zero = pathlen == 0;
+	}
+	if (pathlen > 0 && info->pathlen >= pathlen) {
+		cf_errorlog("local signer certificate disallows CA MaxPathLen extending");
+		return cf_error_set(err, CF_ERR_POLICY_VIOLATION, "Policy violation request");
+	}
+	if (pathlen == 0 && zero) {
+		cf_errorlog("local signer certificate disallows issuing CA certificate");
+		return cf_error_set(err, CF_ERR_POLICY_VIOLATION, "Policy violation request");
+	}
+	return 0;
+}
+
+/* The SANs of the certificate: @hostname's list, else the request's. */
+static int cert_hosts(const char *hostname, const struct cf_csr_info *info, struct cf_host **hosts,
+		      size_t *nhosts, struct cf_error *err)
+{
+	if (hostname && *hostname) {
+		struct cf_csr_request req = {0};
+		cf_csr_request_set_hostname(&req, hostname);
+		int r = cf_csr_hosts(&req, hosts, nhosts, err);
+		cf_csr_request_release(&req);
+		if (r < 0)
+			rewrap(err, CF_ERR_CERT_UNKNOWN);
+		return r;
+	}
+	/* Deviation 1 applies to empty DNS names a request carries as well. */
+	struct cf_host *h = cf_xcalloc(info->nhosts ? info->nhosts : 1, sizeof *h);
+	size_t n = 0, skipped = 0;
+	for (size_t i = 0; i < info->nhosts; i++) {
+		const struct cf_host *src = &info->hosts[i];
+		if (src->kind == CF_HOST_DNS && !cf_host_len(src)) {
+			skipped++;
+			continue;
+		}
+		h[n] = *src;
+		h[n].value = cf_xmemdup(src->value, cf_host_len(src));
+		n++;
+	}
+	if (skipped)
+		cf_warning("skipped %zu empty host name%s: an empty DNS name is not a valid "
+			   "subject alternative name",
+			   skipped, skipped == 1 ? "" : "s");
+	*hosts = h;
+	*nhosts = n;
+	return 0;
+}
+
+int cf_op_sign(const struct cf_ca *ca, const struct cf_sign_request *r, struct cf_buf *cert,
+	       struct cf_error *err)
+{
+	const struct cf_profile *profile = r->profile;
+	struct cf_csr_info info = {0};
+	struct cf_host *hosts = NULL;
+	size_t nhosts = 0;
+	struct cf_name_attr *attrs = NULL;
+	size_t nattrs = 0;
+	struct cf_buf name = CF_BUF_INIT, der = CF_BUF_INIT, serial = CF_BUF_INIT;
+	int ret = -1;
+
+	if (cf_csrparse_pem(r->csr, r->csr_len, &info, err) < 0 ||
+	    check_ca_request(&info, profile, ca, err) < 0 ||
+	    cert_hosts(r->hostname, &info, &hosts, &nhosts, err) < 0)
+		goto out;
+	if (r->subject)
+		cf_csrparse_override_subject(r->subject, info.attrs, info.nattrs, &attrs, &nattrs);
+	const struct cf_name_attr *subj = r->subject ? attrs : info.attrs;
+	size_t nsubj = r->subject ? nattrs : info.nattrs;
+	if (cf_name_der(subj, nsubj, &name, err) < 0)
+		goto out;
+
+	const struct cf_buf *copy =
+		profile->copy_extensions ? &info.copy_all : &info.copy_delegation;
+	if (profile->copy_extensions && info.withheld)
+		cf_warning("%zu extension(s) of the request not copied: the CA sets them",
+			   info.withheld);
+	size_t cn_len;
+	const char *cn = cf_name_attrs_last_len(subj, nsubj, "2.5.4.3", &cn_len);
+	struct cf_cert_template t = {
+		.subject = name.data,
+		.subject_len = name.len,
+		.spki = info.spki.data,
+		.spki_len = info.spki.len,
+		.hosts = hosts,
+		.nhosts = nhosts,
+		.profile = profile,
+		/* cfssl copies the request's delegation-usage extension always, every
+		 * other one but basicConstraints with copy_extensions (§8.5) */
+		.extra_exts = copy->data,
+		.extra_exts_len = copy->len,
+		.cn = cn,
+		.cn_len = cn_len,
+	};
+	if (cf_sign_certificate(&t, ca, &der, &serial, err) < 0)
+		goto out;
+	cf_info("signed certificate with serial number %s", (const char *)serial.data);
+	cf_pem_encode(cert, "CERTIFICATE", der.data, der.len);
+	ret = 0;
+out:
+	cf_buf_release(&name);
+	cf_buf_release(&der);
+	cf_buf_release(&serial);
+	cf_csrparse_release(&info);
+	cf_hosts_free(hosts, nhosts);
+	cf_name_attrs_free(attrs, nattrs);
+	return ret;
+}
+
+int cf_op_newcert(const struct cf_ca *ca, const struct cf_newcert_request *r,
+		  struct cf_newcert_result *out, struct cf_error *err)
+{
+	const struct cf_csr_request *req = r->csr;
+	const struct cf_profile *profile = r->profile;
+	struct cf_key key = {0};
+	struct cf_host *hosts = NULL;
+	size_t nhosts = 0;
+	struct cf_buf subject = CF_BUF_INIT, spki = CF_BUF_INIT, der = CF_BUF_INIT;
+	struct cf_buf serial = CF_BUF_INIT, extra = CF_BUF_INIT;
+	int ret = -1;
+	memset(out, 0, sizeof *out);
+
+	if (cf_key_generate(req->algo, req->size, &key, err) < 0)
+		goto out;
+	if (cf_csr_hosts(req, &hosts, &nhosts, err) < 0) {
+		char msg[CF_ERROR_MSG_MAX + 64];
+		cf_error_render(err, msg, sizeof msg);
+		cf_errorlog("failed to generate a CSR: %s", msg);
+		goto out;
+	}
+	if (cf_csr_generate(req, hosts, nhosts, &key, &out->csr, err) < 0) {
+		/* cfssl logs the underlying text before wrapping it as 9300 */
+		if (err->code == CF_ERR_CSR_BAD)
+			cf_errorlog("failed to generate a CSR: %s", err->msg);
+		goto out;
+	}
+	if (cf_key_export_pem(&key, &out->key, err) < 0)
+		goto out;
+	cf_info("encoded CSR");
+	if (cf_csr_cert_subject_der(req, &subject, err) < 0 || cf_key_spki(&key, &spki, err) < 0)
+		goto out;
+	/* what the signer copies from the CSR (delegation always; everything with copy_extensions)
+	 */
+	cf_csr_copied_extensions(req, hosts, nhosts, profile->copy_extensions, &extra);
+	struct cf_cert_template t = {
+		.subject = subject.data,
+		.subject_len = subject.len,
+		.spki = spki.data,
+		.spki_len = spki.len,
+		.hosts = hosts,
+		.nhosts = nhosts,
+		.profile = profile,
+		.crl_override = r->crl_override,
+		.extra_exts = extra.data,
+		.extra_exts_len = extra.len,
+		.cn = req->cn,
+		.cn_len = req->cn ? cf_csr_cn_len(req) : 0,
+	};
+	if (cf_config_lint_check(r->config, profile, err) < 0 ||
+	    cf_sign_certificate(&t, ca, &der, &serial, err) < 0)
+		goto out;
+	cf_info("signed certificate with serial number %s", (const char *)serial.data);
+	cf_pem_encode(&out->cert, "CERTIFICATE", der.data, der.len);
+	ret = 0;
+out:
+	if (ret < 0)
+		cf_newcert_result_release(out);
+	cf_key_release(&key);
+	cf_hosts_free(hosts, nhosts);
+	cf_buf_release(&subject);
+	cf_buf_release(&spki);
+	cf_buf_release(&der);
+	cf_buf_release(&serial);
+	cf_buf_release(&extra);
+	return ret;
+}
+
+void cf_newcert_result_release(struct cf_newcert_result *res)
+{
+	cf_buf_release(&res->cert);
+	cf_buf_release(&res->csr);
+	if (res->key.data)
+		cf_wipe(res->key.data, res->key.len);
+	cf_buf_release(&res->key);
+}

@@ -1,0 +1,53 @@
+/* The operations layer: each cfssl operation as one call, a request in and a
+ * result or a cf_error out. The command files of cfssl-c, the HTTP handlers
+ * and the remote client only translate flags or JSON into these requests and
+ * the results into output. The calls keep no state of their own: with a CA
+ * loaded once they may run on several threads at the same time. */
+#ifndef CF_OPS_H
+#define CF_OPS_H
+
+#include "buf.h"
+#include "config.h"
+#include "csr.h"
+#include "error.h"
+#include "signer.h"
+
+/* sign: a certificate for an existing CSR (cfssl sign, /sign, /authsign). */
+struct cf_sign_request {
+	const unsigned char *csr; /* the PEM certificate request */
+	size_t csr_len;
+	/* comma-separated names that replace the request's SANs; NULL or "": the request's */
+	const char *hostname;
+	/* subject fields that replace the request's (sign's SUBJECT file); NULL: none */
+	const struct cf_csr_request *subject;
+	const struct cf_profile *profile; /* chosen by the caller (cf_config_select) */
+};
+
+/* Parses and checks the request as cfssl's local signer does (a CA request
+ * against the profile and the CA's path length, §8.6), builds the SANs and the
+ * subject, signs, and appends the PEM certificate to @cert. Logs cfssl's
+ * "signed certificate with serial number N". */
+int cf_op_sign(const struct cf_ca *ca, const struct cf_sign_request *r, struct cf_buf *cert,
+	       struct cf_error *err);
+
+/* newcert: a new key, its CSR and a certificate signed by the CA
+ * (cfssl gencert -ca, /newcert). */
+struct cf_newcert_request {
+	const struct cf_csr_request *csr; /* its hosts are the SANs */
+	const struct cf_config *config;   /* for the profile's lint check */
+	const struct cf_profile *profile;
+	const char *crl_override; /* -crl; NULL: the profile's */
+};
+
+struct cf_newcert_result {
+	struct cf_buf cert, csr, key; /* PEM each; the key wiped on release */
+};
+
+/* The key of the request's algorithm and size, the CSR, and the certificate,
+ * with cfssl's log lines ("encoded CSR", "signed certificate ...") and its
+ * "[ERROR] failed to generate a CSR: ..." before a CSR error. */
+int cf_op_newcert(const struct cf_ca *ca, const struct cf_newcert_request *r,
+		  struct cf_newcert_result *out, struct cf_error *err);
+void cf_newcert_result_release(struct cf_newcert_result *res);
+
+#endif

@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# common/remote.c against a real cfssl server (Debian's cfssl 1.2 serve), through the test
+# driver tests/tools/remote_client: sign, authsign with a good and a bad key, info, the request
+# bytes and token against openssl, connection refused, fallback across two remotes, and a
+# server that never answers (deviation 19). Only 127.0.0.1; every server is killed by its PID.
+. "$(dirname "$0")/lib.sh"
+
+: "${REMOTE_CLIENT:?REMOTE_CLIENT must name tests/tools/remote_client}"
+GO_CFSSL=/usr/bin/cfssl
+[ -x "$GO_CFSSL" ] || skip_all "Debian's cfssl (golang-cfssl) is not installed"
+command -v python3 >/dev/null || skip_all "python3 is not installed"
+cd "$WORK" || exit 1
+RC=$REMOTE_CLIENT
+KEY=0123456789abcdef0123456789abcdef
+
+free_port()
+{
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# CA, a CSR, and a server configuration with a plain and an authenticated profile.
+echo '{"CN":"Remote Test CA","key":{"algo":"ecdsa","size":256}}' >ca-csr.json
+cfssl gencert -initca ca-csr.json 2>/dev/null | cfssljson -bare ca
+echo '{"CN":"leaf.example","hosts":["leaf.example"],"key":{"algo":"ecdsa","size":256}}' >leaf.json
+cfssl genkey leaf.json 2>/dev/null | cfssljson -bare leaf
+[ -s ca.pem ] && [ -s leaf.csr ] || { echo "setup failed"; exit 1; }
+cat >server.json <<EOF
+{"signing": {"default": {"expiry": "8760h", "usages": ["signing", "key encipherment", "server auth"]},
+  "profiles": {"client": {"expiry": "720h", "usages": ["signing", "client auth"], "auth_key": "k1"}}},
+ "auth_keys": {"k1": {"type": "standard", "key": "$KEY"}}}
+EOF
+
+# start_go_serve: Debian's cfssl serve on a free port; sets PORT and SERVE_PID.
+start_go_serve()
+{
+	local i
+	for _ in 1 2 3 4 5; do
+		PORT=$(free_port)
+		"$GO_CFSSL" serve -address 127.0.0.1 -port "$PORT" -ca ca.pem -ca-key ca-key.pem \
+			-config server.json >serve.log 2>&1 &
+		SERVE_PID=$!
+		lib_track_pid "$SERVE_PID"
+		for i in $(seq 1 50); do
+			kill -0 "$SERVE_PID" 2>/dev/null || break
+			if t "$RC" -timeout 2000 info "http://127.0.0.1:$PORT" >/dev/null 2>&1; then
+				return 0
+			fi
+			sleep 0.1
+		done
+		kill "$SERVE_PID" 2>/dev/null
+		wait "$SERVE_PID" 2>/dev/null
+	done
+	echo "cfssl serve did not start"
+	cat serve.log
+	exit 1
+}
+start_go_serve
+URL=http://127.0.0.1:$PORT
+
+# Request bytes and token: the token is the HMAC of R's bytes as openssl computes it.
+R=$("$RC" signjson leaf.csr client)
+check_eq "R as cfssl marshals it" \
+	"{\"hosts\":null,\"certificate_request\":$(jq -Rs . <leaf.csr),\"profile\":\"client\",\"crl_override\":\"\",\"label\":\"\",\"NotBefore\":\"0001-01-01T00:00:00Z\",\"NotAfter\":\"0001-01-01T00:00:00Z\",\"ReturnPrecert\":false,\"metadata\":null}" \
+	"$R"
+A=$("$RC" authjson "$KEY" leaf.csr client)
+check_eq "authsign request member is base64(R)" "$R" "$(jq -r .request <<<"$A" | base64 -d)"
+check_eq "authsign token is openssl's HMAC-SHA256 of R" \
+	"$(printf '%s' "$R" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$KEY" -binary | base64)" \
+	"$(jq -r .token <<<"$A")"
+check_eq "authsign body members in cfssl's order" '["timestamp","token","request"]' \
+	"$(jq -c keys_unsorted <<<"$A")"
+
+# sign
+out=$(t "$RC" sign "$URL" leaf.csr "" "" "a.example,b.example" 2>err.txt)
+check "sign: a certificate" openssl x509 -noout -in <(printf '%s' "$out")
+check_eq "sign: -hostname's hosts" "DNS:a.example, DNS:b.example" \
+	"$(printf '%s' "$out" | openssl x509 -noout -ext subjectAltName 2>/dev/null | tail -n 1 | sed 's/^ *//')"
+check "sign: issued by the server's CA" openssl verify -CAfile ca.pem <(printf '%s' "$out")
+out=$(t "$RC" sign "localhost:$PORT" leaf.csr 2>/dev/null)
+check_contains "sign: host:port normalised" "$out" "BEGIN CERTIFICATE"
+
+# a plain /sign to an auth profile: status 400, the whole body as the message
+t "$RC" sign "$URL" leaf.csr client >/dev/null 2>err.txt
+check_eq "sign to an auth profile: cfssl's 7400 with the body" \
+	'{"code":7400,"message":"{\"success\":false,\"result\":null,\"errors\":[{\"code\":400,\"message\":\"authentication required\"}],\"messages\":[]}\n"}' \
+	"$(tail -n 1 err.txt)"
+check_contains "sign to an auth profile: http error line" "$(cat err.txt)" \
+	"[ERROR] http error with $URL/api/v1/cfssl/sign"
+
+# authsign: good key, bad key
+out=$(t "$RC" -authkey "$KEY" sign "$URL" leaf.csr client 2>err.txt)
+check "authsign with the good key" openssl x509 -noout -in <(printf '%s' "$out")
+check_contains "authsign: the auth profile's usages" \
+	"$(printf '%s' "$out" | openssl x509 -noout -ext extendedKeyUsage 2>/dev/null)" "Client Authentication"
+check_fails "authsign with a bad key fails" "$RC" -authkey 00112233 sign "$URL" leaf.csr client
+t "$RC" -authkey 00112233 sign "$URL" leaf.csr client >/dev/null 2>err.txt
+check_eq "authsign with a bad key: invalid token" \
+	'{"code":7400,"message":"{\"success\":false,\"result\":null,\"errors\":[{\"code\":400,\"message\":\"invalid token\"}],\"messages\":[]}\n"}' \
+	"$(tail -n 1 err.txt)"
+
+# info
+out=$(t "$RC" info "$URL" "" client 2>err.txt)
+check_eq "info: members" '["certificate","usages","expiry"]' "$(jq -c keys_unsorted <<<"$out")"
+check_eq "info: the profile's usages and expiry" '["signing","client auth"] 720h' \
+	"$(jq -c .usages <<<"$out") $(jq -r .expiry <<<"$out")"
+check_eq "info: the CA certificate" "$(openssl x509 -noout -fingerprint -in ca.pem)" \
+	"$(jq -r .certificate <<<"$out" | openssl x509 -noout -fingerprint)"
+check_eq "info: no final LF" "}" "$(printf '%s' "$out" | tail -c 1)"
+
+# connection refused, as cfssl words it
+DEAD=$(free_port)
+t "$RC" sign "http://127.0.0.1:$DEAD" leaf.csr >/dev/null 2>err.txt
+check_eq "connection refused: cfssl's error" \
+	"{\"code\":7400,\"message\":\"failed POST to http://127.0.0.1:$DEAD/api/v1/cfssl/sign: Post \\\"http://127.0.0.1:$DEAD/api/v1/cfssl/sign\\\": dial tcp 127.0.0.1:$DEAD: connect: connection refused\"}" \
+	"$(tail -n 1 err.txt)"
+t "$RC" info "127.0.0.1:$DEAD" >/dev/null 2>err.txt
+check_eq "info -remote IP:port: 5300, no crash (deviation 20)" \
+	'{"code":5300,"message":"failed to connect to remote"}' "$(tail -n 1 err.txt)"
+check_contains "IP:port: the bad url line" "$(cat err.txt)" \
+	"[ERROR] bad url: parse \"127.0.0.1:$DEAD\": first path segment in URL cannot contain colon"
+
+# several remotes: the first that answers wins; all failing gives the last error
+out=$(t "$RC" sign "http://127.0.0.1:$DEAD,$URL" leaf.csr 2>err.txt)
+check_contains "fallback to the second remote" "$out" "BEGIN CERTIFICATE"
+out=$(t "$RC" info "$URL,http://127.0.0.1:$DEAD" 2>err.txt)
+check_contains "the first remote is used when it answers" "$out" '"certificate"'
+t "$RC" sign "$URL,http://127.0.0.1:$DEAD" leaf.csr client >/dev/null 2>err.txt
+check_contains "all fail: the last server's error" "$(tail -n 1 err.txt)" \
+	"dial tcp 127.0.0.1:$DEAD: connect: connection refused"
+
+# a server that accepts and never answers: the client gives up (deviation 19)
+python3 - >hang.port <<'EOF' &
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+print(s.getsockname()[1], flush=True)
+conns = []
+end = time.time() + 60
+while time.time() < end:
+    s.settimeout(1)
+    try:
+        conns.append(s.accept()[0])
+    except socket.timeout:
+        pass
+EOF
+HANG_PID=$!
+lib_track_pid "$HANG_PID"
+for _ in $(seq 1 50); do
+	[ -s hang.port ] && break
+	sleep 0.1
+done
+HANG=$(cat hang.port)
+start=$(date +%s)
+t "$RC" -timeout 1500 sign "http://127.0.0.1:$HANG" leaf.csr >/dev/null 2>err.txt
+rc=$?
+elapsed=$(($(date +%s) - start))
+check_eq "silent server: exit 1" 1 "$rc"
+check "silent server: given up within 10 s ($elapsed s)" test "$elapsed" -lt 10
+check_eq "silent server: Go's timeout wording" \
+	"{\"code\":7400,\"message\":\"failed POST to http://127.0.0.1:$HANG/api/v1/cfssl/sign: Post \\\"http://127.0.0.1:$HANG/api/v1/cfssl/sign\\\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)\"}" \
+	"$(tail -n 1 err.txt)"
+out=$(t "$RC" -timeout 1500 sign "http://127.0.0.1:$HANG,$URL" leaf.csr 2>/dev/null)
+check_contains "silent first server: fallback after the timeout" "$out" "BEGIN CERTIFICATE"
+kill "$HANG_PID" 2>/dev/null
+
+# https towards an HTTP server
+t "$RC" sign "https://127.0.0.1:$PORT" leaf.csr >/dev/null 2>err.txt
+check_contains "https to an HTTP server" "$(tail -n 1 err.txt)" \
+	"http: server gave HTTP response to HTTPS client"
+check_fails "a missing -tls-remote-ca file" "$RC" -ca nonexistent.pem sign "$URL" leaf.csr
+
+finish

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -82,8 +83,7 @@ static int host_should_escape(unsigned char c)
 	return !strchr("!$&'()*+,;=:[]<>\"-_.~", c) || c == '\0';
 }
 
-/* A %-escape that Go's unescape refuses in @host: its text (3 bytes), or NULL. Also the
- * first character a host may not hold. */
+/* Go's unescape of a host: a %-escape it refuses, or a character a host may not hold. */
 static int host_check(const char *s, size_t n, struct cf_error *err)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -475,15 +475,51 @@ static void curl_init(void)
 	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-static int check_readable(const char *path, int certs, struct cf_error *err)
+static int check_ca_file(const char *path, struct cf_error *err)
 {
 	struct cf_buf b = CF_BUF_INIT;
 	if (cf_read_file(path, &b, err))
 		return -1;
 	int ret = 0;
-	if (certs && b.len && !strstr(bstr(&b), "-----BEGIN CERTIFICATE-----"))
+	if (b.len && !strstr(bstr(&b), "-----BEGIN CERTIFICATE-----"))
 		ret = cf_error_set(err, CF_ERR_PLAIN, "failed to load cert pool");
 	cf_buf_release(&b);
+	return ret;
+}
+
+/* Go's tls.LoadX509KeyPair, as cfssl loads the client certificate before any request. */
+static int check_key_pair(const char *cert, const char *key, struct cf_error *err)
+{
+	struct cf_buf cb = CF_BUF_INIT, kb = CF_BUF_INIT;
+	int ret = -1;
+	if (cf_read_file(cert, &cb, err) || cf_read_file(key, &kb, err))
+		goto out;
+	if (!strstr(bstr(&cb), "-----BEGIN CERTIFICATE-----")) {
+		cf_error_set(err, CF_ERR_PLAIN,
+			     "tls: failed to find any PEM data in certificate input");
+		goto out;
+	}
+	if (!strstr(bstr(&kb), "PRIVATE KEY-----")) {
+		cf_error_set(err, CF_ERR_PLAIN, "tls: failed to find any PEM data in key input");
+		goto out;
+	}
+	gnutls_certificate_credentials_t cred;
+	if (gnutls_certificate_allocate_credentials(&cred) < 0) {
+		cf_error_set(err, CF_ERR_PLAIN, "tls: out of memory");
+		goto out;
+	}
+	gnutls_datum_t cd = {cb.data, (unsigned)cb.len}, kd = {kb.data, (unsigned)kb.len};
+	int rc = gnutls_certificate_set_x509_key_mem(cred, &cd, &kd, GNUTLS_X509_FMT_PEM);
+	gnutls_certificate_free_credentials(cred);
+	if (rc == GNUTLS_E_CERTIFICATE_KEY_MISMATCH)
+		cf_error_set(err, CF_ERR_PLAIN, "tls: private key does not match public key");
+	else if (rc < 0)
+		cf_error_set(err, CF_ERR_PLAIN, "tls: failed to parse private key");
+	else
+		ret = 0;
+out:
+	cf_buf_release(&cb);
+	cf_buf_release(&kb);
 	return ret;
 }
 
@@ -497,11 +533,10 @@ int cf_remote_new(const char *addrs, const struct cf_remote_opts *opts, struct c
 	if (curl_init_rc != CURLE_OK)
 		return cf_error_set(err, CF_ERR_PLAIN, "curl: %s",
 				    curl_easy_strerror(curl_init_rc));
-	if (opts->ca_file && *opts->ca_file && check_readable(opts->ca_file, 1, err))
+	if (opts->ca_file && *opts->ca_file && check_ca_file(opts->ca_file, err))
 		return -1;
 	int client_auth = opts->cert_file && *opts->cert_file && opts->key_file && *opts->key_file;
-	if (client_auth &&
-	    (check_readable(opts->cert_file, 0, err) || check_readable(opts->key_file, 0, err)))
+	if (client_auth && check_key_pair(opts->cert_file, opts->key_file, err))
 		return -1;
 
 	struct cf_remote *r = cf_xcalloc(1, sizeof *r);
@@ -749,6 +784,119 @@ static void lower_first(char *s)
 		s[0] = (char)tolower((unsigned char)s[0]);
 }
 
+/* The host part of @host ("h:p", "[v6]:p", "h"), into @out. */
+static void host_only(const char *host, struct cf_buf *out)
+{
+	const char *h = host, *colon = strrchr(host, ':');
+	size_t n = strlen(h);
+	if (h[0] == '[') {
+		h++;
+		const char *end = strchr(h, ']');
+		n = end ? (size_t)(end - h) : strlen(h);
+	} else if (colon) {
+		n = (size_t)(colon - h);
+	}
+	cf_buf_add(out, h, n);
+}
+
+/* Go's VerifyHostname (DNS names case-insensitive, "*." as the leftmost label only). */
+static int dns_match(const char *pat, const char *host)
+{
+	if (!strncmp(pat, "*.", 2)) {
+		const char *dot = strchr(host, '.');
+		return dot && dot != host && !strcasecmp(pat + 1, dot);
+	}
+	size_t n = strlen(pat);
+	if (n && pat[n - 1] == '.')
+		n--;
+	size_t hn = strlen(host);
+	if (hn && host[hn - 1] == '.')
+		hn--;
+	return n == hn && !strncasecmp(pat, host, n);
+}
+
+/* When the leaf certificate of a failed verification does not name @host, Go's
+ * x509.HostnameError text (Go checks the name before the chain); 0 when it does. */
+static int go_hostname_error(CURL *c, const char *hostport, struct cf_buf *m)
+{
+	struct curl_certinfo *ci = NULL;
+	if (curl_easy_getinfo(c, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci || ci->num_of_certs < 1)
+		return 0;
+	const char *pem = NULL;
+	for (struct curl_slist *l = ci->certinfo[0]; l; l = l->next)
+		if (!strncmp(l->data, "Cert:", 5))
+			pem = l->data + 5;
+	if (!pem)
+		return 0;
+	gnutls_x509_crt_t crt;
+	gnutls_datum_t d = {(unsigned char *)pem, (unsigned)strlen(pem)};
+	if (gnutls_x509_crt_init(&crt) < 0)
+		return 0;
+	if (gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_PEM) < 0) {
+		gnutls_x509_crt_deinit(crt);
+		return 0;
+	}
+	struct cf_buf host = CF_BUF_INIT, dns = CF_BUF_INIT, ips = CF_BUF_INIT;
+	host_only(hostport, &host);
+	const char *h = bstr(&host);
+	unsigned char want[16];
+	int want_len = inet_pton(AF_INET, h, want) == 1    ? 4
+		       : inet_pton(AF_INET6, h, want) == 1 ? 16
+							   : 0;
+	int matched = 0, has_san = 0;
+	for (unsigned i = 0;; i++) {
+		char buf[1024];
+		size_t len = sizeof buf - 1;
+		int type = gnutls_x509_crt_get_subject_alt_name(crt, i, buf, &len, NULL);
+		if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+			break;
+		has_san = 1;
+		if (type == GNUTLS_E_SHORT_MEMORY_BUFFER || type < 0)
+			continue;
+		buf[len] = '\0';
+		if (type == GNUTLS_SAN_DNSNAME) {
+			cf_buf_adds(&dns, dns.len ? ", " : "");
+			cf_buf_adds(&dns, buf);
+			matched |= !want_len && dns_match(buf, h);
+		} else if (type == GNUTLS_SAN_IPADDRESS && (len == 4 || len == 16)) {
+			char txt[INET6_ADDRSTRLEN];
+			inet_ntop(len == 4 ? AF_INET : AF_INET6, buf, txt, sizeof txt);
+			cf_buf_adds(&ips, ips.len ? ", " : "");
+			cf_buf_adds(&ips, txt);
+			matched |= want_len == (int)len && !memcmp(buf, want, len);
+		}
+	}
+	char cn[256];
+	size_t cnl = sizeof cn;
+	if (!matched) {
+		if (!has_san &&
+		    gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn,
+						  &cnl) == 0 &&
+		    dns_match(cn, h))
+			cf_buf_adds(
+				m, "x509: certificate relies on legacy Common Name field, use SANs "
+				   "instead");
+		else if (want_len && !ips.len)
+			cf_buf_printf(m,
+				      "x509: cannot validate certificate for %s because it doesn't "
+				      "contain any IP SANs",
+				      h);
+		else if (!(want_len ? ips.len : dns.len))
+			cf_buf_printf(m,
+				      "x509: certificate is not valid for any names, but wanted to "
+				      "match %s",
+				      h);
+		else
+			cf_buf_printf(m, "x509: certificate is valid for %s, not %s",
+				      bstr(want_len ? &ips : &dns), h);
+	}
+	cf_buf_release(&host);
+	cf_buf_release(&dns);
+	cf_buf_release(&ips);
+	gnutls_x509_crt_deinit(crt);
+	return !matched;
+}
+
 /* " on NS:53" for Go's lookup errors: the first nameserver of /etc/resolv.conf, or "". */
 static const char *nameserver(char *out, size_t n)
 {
@@ -770,7 +918,7 @@ static const char *nameserver(char *out, size_t n)
 
 /* The text Go's http.Client.Do gives for a curl failure (after "Post \"URL\": "). */
 static void go_transport_error(CURL *c, CURLcode rc, const char *errbuf, const char *host,
-			       const char *peer, struct cf_buf *m)
+			       const char *peer, int https, struct cf_buf *m)
 {
 	long oserr = 0;
 	curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &oserr);
@@ -804,9 +952,7 @@ static void go_transport_error(CURL *c, CURLcode rc, const char *errbuf, const c
 			       "headers)");
 		return;
 	case CURLE_PEER_FAILED_VERIFICATION:
-		if (strstr(errbuf, "host name") || strstr(errbuf, "hostname"))
-			cf_buf_printf(m, "x509: certificate is not valid for %s", host);
-		else
+		if (!go_hostname_error(c, host, m))
 			cf_buf_adds(m, "x509: certificate signed by unknown authority");
 		return;
 	case CURLE_SSL_CONNECT_ERROR:
@@ -814,6 +960,8 @@ static void go_transport_error(CURL *c, CURLcode rc, const char *errbuf, const c
 		    strstr(errbuf, "unsupported version"))
 			cf_buf_adds(m, "http: server gave HTTP response to HTTPS client");
 		else if (strstr(errbuf, "alert"))
+			/* the alert's kind is not reported; a refused client certificate is the
+			 * common case */
 			cf_buf_adds(m, "remote error: tls: bad certificate");
 		else
 			cf_buf_printf(m, "tls: %s", *errbuf ? errbuf : curl_easy_strerror(rc));
@@ -825,6 +973,13 @@ static void go_transport_error(CURL *c, CURLcode rc, const char *errbuf, const c
 	case CURLE_GOT_NOTHING: cf_buf_adds(m, "EOF"); return;
 	case CURLE_SEND_ERROR:
 	case CURLE_RECV_ERROR:
+		/* TLS 1.3: a server that refuses the client certificate does so after the
+		 * handshake, with an alert, and closes. Go reads the alert while it writes; curl
+		 * sees it, or only the closed connection when it writes first. */
+		if (strstr(errbuf, "alert") || (https && rc == CURLE_SEND_ERROR)) {
+			cf_buf_adds(m, "remote error: tls: bad certificate");
+			return;
+		}
 		if (oserr == ECONNRESET) {
 			char *lip = NULL, *rip = NULL;
 			long lport = 0, rport = 0;
@@ -910,6 +1065,8 @@ int cf_remote_post(struct cf_remote *r, size_t i, const char *endpoint, const vo
 	curl_easy_setopt(c, CURLOPT_URL, u);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	/* cfssl's transport with a TLS configuration speaks HTTP/1.1 only */
+	curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
 	curl_easy_setopt(c, CURLOPT_POST, 1L);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
@@ -930,6 +1087,7 @@ int cf_remote_post(struct cf_remote *r, size_t i, const char *endpoint, const vo
 		curl_easy_setopt(c, CURLOPT_SSLKEY, r->key_file);
 		curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
 	}
+	curl_easy_setopt(c, CURLOPT_CERTINFO, 1L); /* for Go's host name error */
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &rp);
@@ -955,7 +1113,8 @@ int cf_remote_post(struct cf_remote *r, size_t i, const char *endpoint, const vo
 	}
 	if (rc != CURLE_OK) {
 		struct cf_buf m = CF_BUF_INIT;
-		go_transport_error(c, rc, errbuf, s->host, rp.peer, &m);
+		go_transport_error(c, rc, errbuf, s->host, rp.peer, !strncmp(s->url, "https:", 6),
+				   &m);
 		cf_error_set(err, 7400, "failed POST to %s: Post %s: %s", u, bstr(&q), bstr(&m));
 		cf_buf_release(&m);
 		goto out;

@@ -30,19 +30,21 @@ cat >server.json <<EOF
  "auth_keys": {"k1": {"type": "standard", "key": "$KEY"}}}
 EOF
 
-# start_go_serve: Debian's cfssl serve on a free port; sets PORT and SERVE_PID.
+# start_go_serve LOG [ARGS...]: Debian's cfssl serve on a free port with the test CA and ARGS;
+# sets PORT and SERVE_PID once the port accepts connections.
 start_go_serve()
 {
-	local i
+	local log=$1 i
+	shift
 	for _ in 1 2 3 4 5; do
 		PORT=$(free_port)
 		"$GO_CFSSL" serve -address 127.0.0.1 -port "$PORT" -ca ca.pem -ca-key ca-key.pem \
-			-config server.json >serve.log 2>&1 &
+			"$@" >"$log" 2>&1 &
 		SERVE_PID=$!
 		lib_track_pid "$SERVE_PID"
 		for i in $(seq 1 50); do
 			kill -0 "$SERVE_PID" 2>/dev/null || break
-			if t "$RC" -timeout 2000 info "http://127.0.0.1:$PORT" >/dev/null 2>&1; then
+			if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
 				return 0
 			fi
 			sleep 0.1
@@ -51,10 +53,10 @@ start_go_serve()
 		wait "$SERVE_PID" 2>/dev/null
 	done
 	echo "cfssl serve did not start"
-	cat serve.log
+	cat "$log"
 	exit 1
 }
-start_go_serve
+start_go_serve serve.log -config server.json
 URL=http://127.0.0.1:$PORT
 
 # Request bytes and token: the token is the HMAC of R's bytes as openssl computes it.
@@ -169,5 +171,43 @@ t "$RC" sign "https://127.0.0.1:$PORT" leaf.csr >/dev/null 2>err.txt
 check_contains "https to an HTTP server" "$(tail -n 1 err.txt)" \
 	"http: server gave HTTP response to HTTPS client"
 check_fails "a missing -tls-remote-ca file" "$RC" -ca nonexistent.pem sign "$URL" leaf.csr
+
+# TLS towards the remote: a mutual-TLS cfssl serve with a certificate for 127.0.0.1
+cat >local.json <<EOF
+{"signing": {"default": {"expiry": "8760h", "usages": ["signing", "key encipherment", "server auth"]},
+  "profiles": {"client": {"expiry": "8760h", "usages": ["signing", "client auth"]}}}}
+EOF
+echo '{"CN":"127.0.0.1","hosts":["127.0.0.1"],"key":{"algo":"ecdsa","size":256}}' >tls.json
+cfssl gencert -ca ca.pem -ca-key ca-key.pem -config local.json tls.json 2>/dev/null | cfssljson -bare tls
+echo '{"CN":"client1","key":{"algo":"ecdsa","size":256}}' >client.json
+cfssl gencert -ca ca.pem -ca-key ca-key.pem -config local.json -profile client client.json 2>/dev/null |
+	cfssljson -bare client
+echo '{"CN":"Other CA","key":{"algo":"ecdsa","size":256}}' >other.json
+cfssl gencert -initca other.json 2>/dev/null | cfssljson -bare other
+start_go_serve mtls.log -config local.json -tls-cert tls.pem -tls-key tls-key.pem -mutual-tls-ca ca.pem
+TURL=https://127.0.0.1:$PORT
+MTLS=(-ca ca.pem -cert client.pem -key client-key.pem)
+out=$(t "$RC" "${MTLS[@]}" sign "$TURL" leaf.csr 2>err.txt)
+check "mutual TLS: sign with -tls-remote-ca and a client certificate" \
+	openssl verify -CAfile ca.pem <(printf '%s' "$out")
+out=$(t "$RC" "${MTLS[@]}" info "$TURL" 2>err.txt)
+check_contains "mutual TLS: info" "$out" '"expiry":"8760h"'
+t "$RC" -ca ca.pem sign "$TURL" leaf.csr >/dev/null 2>err.txt
+check_eq "mutual TLS without a client certificate: as cfssl" \
+	"{\"code\":7400,\"message\":\"failed POST to $TURL/api/v1/cfssl/sign: Post \\\"$TURL/api/v1/cfssl/sign\\\": remote error: tls: bad certificate\"}" \
+	"$(tail -n 1 err.txt)"
+t "$RC" -cert client.pem -key client-key.pem sign "$TURL" leaf.csr >/dev/null 2>err.txt
+check_eq "TLS without -tls-remote-ca: unknown authority" \
+	"{\"code\":7400,\"message\":\"failed POST to $TURL/api/v1/cfssl/sign: Post \\\"$TURL/api/v1/cfssl/sign\\\": x509: certificate signed by unknown authority\"}" \
+	"$(tail -n 1 err.txt)"
+t "$RC" -ca other.pem -cert client.pem -key client-key.pem sign "$TURL" leaf.csr >/dev/null 2>err.txt
+check_contains "TLS with a foreign -tls-remote-ca: unknown authority" "$(tail -n 1 err.txt)" \
+	"x509: certificate signed by unknown authority"
+t "$RC" "${MTLS[@]}" sign "https://localhost:$PORT" leaf.csr >/dev/null 2>err.txt
+check_contains "TLS to a name the certificate lacks: Go's host name error" "$(tail -n 1 err.txt)" \
+	"x509: certificate is not valid for any names, but wanted to match localhost"
+t "$RC" -ca ca.pem -cert client.pem -key tls-key.pem sign "$TURL" leaf.csr >/dev/null 2>err.txt
+check_eq "a client key that does not match: Go's error before connecting" \
+	"tls: private key does not match public key" "$(tail -n 1 err.txt)"
 
 finish

@@ -172,6 +172,76 @@ check_contains "https to an HTTP server" "$(tail -n 1 err.txt)" \
 	"http: server gave HTTP response to HTTPS client"
 check_fails "a missing -tls-remote-ca file" "$RC" -ca nonexistent.pem sign "$URL" leaf.csr
 
+# Replies cfssl's client must survive: a fake server, its reply chosen by the address's path
+# ("http://127.0.0.1:P/MODE:x" keeps its path through normalisation because of the colon).
+python3 - >fake.port 2>fake.log <<'EOF' &
+import gzip, http.server, json, socketserver, sys
+OK = {"success": True, "errors": [], "messages": []}
+REPLIES = {
+    "nocert": (200, dict(OK, result={})),
+    "empty": (200, dict(OK, result={"certificate": ""})),
+    "notjson": (200, "notjson"),
+    "fail": (200, {"success": False, "result": None, "errors": [{"code": 1, "message": "boom"}], "messages": []}),
+    "badpem": (200, dict(OK, result={"certificate": "AAAA", "usages": None, "expiry": "1h"})),
+    "badtype": (200, dict(OK, result={"certificate": 5})),
+    "cn": (403, "Invalid CN\n"),
+}
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        mode = self.path.split("/")[1].split(":")[0]
+        if mode == "gzip":
+            body = gzip.compress(json.dumps(dict(OK, result={"certificate": "GZ"})).encode())
+            self.send_response(200)
+            self.send_header("Content-Encoding", "gzip")
+        else:
+            status, reply = REPLIES[mode]
+            body = (reply if isinstance(reply, str) else json.dumps(reply)).encode()
+            self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+srv = socketserver.TCPServer(("127.0.0.1", 0), H)
+print(srv.server_address[1], flush=True)
+srv.timeout = 1
+for _ in range(120):
+    srv.handle_request()
+EOF
+FAKE_PID=$!
+lib_track_pid "$FAKE_PID"
+for _ in $(seq 1 50); do
+	[ -s fake.port ] && break
+	sleep 0.1
+done
+F=http://127.0.0.1:$(cat fake.port)
+fake()
+{
+	t "$RC" "$@" >out.txt 2>err.txt
+	echo "$? $(tail -n 1 err.txt)"
+}
+check_eq "sign: a result without certificate is an error, not a crash (deviation 20)" \
+	"1 {\"code\":7400,\"message\":\"response doesn't contain certificate.\"}" "$(fake sign "$F/nocert:x" leaf.csr)"
+check_eq "sign: an empty certificate as cfssl" \
+	"1 {\"code\":7400,\"message\":\"response doesn't contain certificate.\"}" "$(fake sign "$F/empty:x" leaf.csr)"
+check_eq "authsign: a result without certificate as cfssl" \
+	"1 {\"code\":7200,\"message\":\"API client JSON config error\"}" \
+	"$(fake -authkey "$KEY" sign "$F/nocert:x" leaf.csr client)"
+check_eq "a body that is not JSON" \
+	"1 {\"code\":7200,\"message\":\"invalid character 'o' in literal null (expecting 'u')\"}" \
+	"$(fake sign "$F/notjson:x" leaf.csr)"
+check_eq "an error envelope" "1 {\"code\":7500,\"message\":\"boom\"}" "$(fake sign "$F/fail:x" leaf.csr)"
+check_eq "a status other than 200: the body" "1 {\"code\":7400,\"message\":\"Invalid CN\\n\"}" \
+	"$(fake sign "$F/cn:x" leaf.csr)"
+check_eq "info: a certificate that is not PEM" \
+	"1 {\"code\":1002,\"message\":\"Failed to decode certificate\"}" "$(fake info "$F/badpem:x")"
+check_eq "info: a certificate of the wrong type is an error, not a crash" \
+	"1 {\"code\":7200,\"message\":\"API client JSON config error\"}" "$(fake info "$F/badtype:x")"
+check_eq "a gzip reply is decoded" "0 " "$(fake sign "$F/gzip:x" leaf.csr)"
+check_eq "a gzip reply: its certificate" "GZ" "$(cat out.txt)"
+kill "$FAKE_PID" 2>/dev/null
+
 # TLS towards the remote: a mutual-TLS cfssl serve with a certificate for 127.0.0.1
 cat >local.json <<EOF
 {"signing": {"default": {"expiry": "8760h", "usages": ["signing", "key encipherment", "server auth"]},

@@ -16,6 +16,9 @@ struct cf_regex;
 /* NULL when RE2 refuses @pattern or Go's regexp would: `\C` (any byte) is
  * RE2-only. Safe to use from several threads once compiled. */
 struct cf_regex *cf_regex_compile(const char *pattern);
+/* The same; on failure also writes Go's regexp.Compile error text into @why (@n bytes,
+ * NUL-terminated), e.g. "error parsing regexp: missing closing ): `(`". */
+struct cf_regex *cf_regex_compile_err(const char *pattern, char *why, size_t n);
 /* 1 when @s[0..len) contains a match. */
 int cf_regex_match(const struct cf_regex *re, const char *s, size_t len);
 void cf_regex_free(struct cf_regex *re);

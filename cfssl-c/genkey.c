@@ -5,39 +5,13 @@
 #include "gojson.h"
 #include "initca.h"
 #include "log.h"
+#include "ops.h"
 
-int genkey_process_request(const struct cf_csr_request *req, struct cf_key *key, struct cf_buf *csr,
-			   struct cf_buf *keypem, struct cf_error *err)
+void genkey_log_request(const struct cf_csr_request *req)
 {
 	cf_info("generate received request");
 	cf_info("received CSR");
 	cf_info("generating key: %s-%lld", req->algo, req->size);
-	if (cf_key_check_request(req->algo, req->size, err) < 0 ||
-	    cf_key_generate(req->algo, req->size, key, err) < 0)
-		return -1;
-
-	int ret = -1;
-	struct cf_host *hosts = NULL;
-	size_t nhosts = 0;
-	if (cf_csr_hosts(req, &hosts, &nhosts, err) < 0) {
-		char msg[CF_ERROR_MSG_MAX + 64];
-		cf_error_render(err, msg, sizeof msg);
-		cf_errorlog("failed to generate a CSR: %s", msg);
-		goto out;
-	}
-	if (cf_csr_generate(req, hosts, nhosts, key, csr, err) < 0) {
-		/* cfssl logs the underlying text before wrapping it as 9300 */
-		if (err->code == CF_ERR_CSR_BAD)
-			cf_errorlog("failed to generate a CSR: %s", err->msg);
-		goto out;
-	}
-	if (cf_key_export_pem(key, keypem, err) < 0)
-		goto out;
-	cf_info("encoded CSR");
-	ret = 0;
-out:
-	cf_hosts_free(hosts, nhosts);
-	return ret;
 }
 
 void genkey_put_output(struct cf_buf *out, const struct cf_buf *cert, const struct cf_buf *csr,
@@ -77,14 +51,12 @@ static int new_key(struct cfssl_ctx *ctx, const struct cf_csr_request *req)
 {
 	if (req->has_ca)
 		return cf_error_set(ctx->err, CF_ERR_PLAIN, "ca section only permitted in initca");
-	struct cf_key key = {0};
-	struct cf_buf csr = CF_BUF_INIT, keypem = CF_BUF_INIT;
-	int r = genkey_process_request(req, &key, &csr, &keypem, ctx->err);
+	struct cf_newkey_result res;
+	genkey_log_request(req);
+	int r = cf_op_newkey(req, &res, ctx->err);
 	if (r == 0)
-		genkey_put_output(ctx->out, NULL, &csr, &keypem);
-	cf_key_release(&key);
-	cf_buf_release(&csr);
-	cf_buf_release(&keypem);
+		genkey_put_output(ctx->out, NULL, &res.csr, &res.key_pem);
+	cf_newkey_result_release(&res);
 	return r;
 }
 

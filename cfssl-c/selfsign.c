@@ -13,6 +13,7 @@
 #include "der.h"
 #include "genkey.h"
 #include "log.h"
+#include "ops.h"
 #include "pem.h"
 #include "signer.h"
 
@@ -287,20 +288,19 @@ int cmd_selfsign(struct cfssl_ctx *ctx)
 		return -1;
 	}
 	/* a "ca" block is allowed: its basicConstraints travels in the CSR */
-	struct cf_key key = {0};
-	struct cf_buf csr = CF_BUF_INIT, keypem = CF_BUF_INIT, cert = CF_BUF_INIT;
-	r = genkey_process_request(&req, &key, &csr, &keypem, err);
+	struct cf_newkey_result res;
+	struct cf_buf cert = CF_BUF_INIT;
+	genkey_log_request(&req);
+	r = cf_op_newkey(&req, &res, err);
 	if (r == 0)
-		r = self_sign(ctx, &key, &csr, &cert);
+		r = self_sign(ctx, &res.key, &res.csr, &cert);
 	if (r == 0) {
 		/* plain text on stderr, not a log record: -loglevel does not hide it */
 		fputs(banner, stderr);
 		fflush(stderr);
-		genkey_put_output(ctx->out, &cert, &csr, &keypem);
+		genkey_put_output(ctx->out, &cert, &res.csr, &res.key_pem);
 	}
-	cf_key_release(&key);
-	cf_buf_release(&csr);
-	cf_buf_release(&keypem);
+	cf_newkey_result_release(&res);
 	cf_buf_release(&cert);
 	cf_csr_request_release(&req);
 	return r;

@@ -141,6 +141,54 @@ out:
 	return ret;
 }
 
+/* The key, the request's SANs, the CSR and the key's PEM, with cfssl's log
+ * lines: "[ERROR] failed to generate a CSR: ..." before a CSR error, "encoded
+ * CSR" after. */
+static int key_and_csr(const struct cf_csr_request *req, struct cf_key *key, struct cf_host **hosts,
+		       size_t *nhosts, struct cf_buf *csr, struct cf_buf *keypem,
+		       struct cf_error *err)
+{
+	if (cf_key_check_request(req->algo, req->size, err) < 0 ||
+	    cf_key_generate(req->algo, req->size, key, err) < 0)
+		return -1;
+	if (cf_csr_hosts(req, hosts, nhosts, err) < 0) {
+		char msg[CF_ERROR_MSG_MAX + 64];
+		cf_error_render(err, msg, sizeof msg);
+		cf_errorlog("failed to generate a CSR: %s", msg);
+		return -1;
+	}
+	if (cf_csr_generate(req, *hosts, *nhosts, key, csr, err) < 0) {
+		/* cfssl logs the underlying text before wrapping it as 9300 */
+		if (err->code == CF_ERR_CSR_BAD)
+			cf_errorlog("failed to generate a CSR: %s", err->msg);
+		return -1;
+	}
+	if (cf_key_export_pem(key, keypem, err) < 0)
+		return -1;
+	cf_info("encoded CSR");
+	return 0;
+}
+
+int cf_op_newkey(const struct cf_csr_request *req, struct cf_newkey_result *out,
+		 struct cf_error *err)
+{
+	struct cf_host *hosts = NULL;
+	size_t nhosts = 0;
+	memset(out, 0, sizeof *out);
+	int r = key_and_csr(req, &out->key, &hosts, &nhosts, &out->csr, &out->key_pem, err);
+	if (r < 0)
+		cf_newkey_result_release(out);
+	cf_hosts_free(hosts, nhosts);
+	return r;
+}
+
+void cf_newkey_result_release(struct cf_newkey_result *res)
+{
+	cf_key_release(&res->key);
+	cf_buf_release(&res->csr);
+	cf_buf_release(&res->key_pem); /* cf_buf_release wipes */
+}
+
 int cf_op_newcert(const struct cf_ca *ca, const struct cf_newcert_request *r,
 		  struct cf_newcert_result *out, struct cf_error *err)
 {
@@ -154,23 +202,8 @@ int cf_op_newcert(const struct cf_ca *ca, const struct cf_newcert_request *r,
 	int ret = -1;
 	memset(out, 0, sizeof *out);
 
-	if (cf_key_generate(req->algo, req->size, &key, err) < 0)
+	if (key_and_csr(req, &key, &hosts, &nhosts, &out->csr, &out->key, err) < 0)
 		goto out;
-	if (cf_csr_hosts(req, &hosts, &nhosts, err) < 0) {
-		char msg[CF_ERROR_MSG_MAX + 64];
-		cf_error_render(err, msg, sizeof msg);
-		cf_errorlog("failed to generate a CSR: %s", msg);
-		goto out;
-	}
-	if (cf_csr_generate(req, hosts, nhosts, &key, &out->csr, err) < 0) {
-		/* cfssl logs the underlying text before wrapping it as 9300 */
-		if (err->code == CF_ERR_CSR_BAD)
-			cf_errorlog("failed to generate a CSR: %s", err->msg);
-		goto out;
-	}
-	if (cf_key_export_pem(&key, &out->key, err) < 0)
-		goto out;
-	cf_info("encoded CSR");
 	if (cf_csr_cert_subject_der(req, &subject, err) < 0 || cf_key_spki(&key, &spki, err) < 0)
 		goto out;
 	/* what the signer copies from the CSR (delegation always; everything with copy_extensions)
@@ -213,7 +246,5 @@ void cf_newcert_result_release(struct cf_newcert_result *res)
 {
 	cf_buf_release(&res->cert);
 	cf_buf_release(&res->csr);
-	if (res->key.data)
-		cf_wipe(res->key.data, res->key.len);
-	cf_buf_release(&res->key);
+	cf_buf_release(&res->key); /* cf_buf_release wipes */
 }

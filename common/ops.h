@@ -30,6 +30,16 @@ struct cf_sign_request {
 int cf_op_sign(const struct cf_ca *ca, const struct cf_sign_request *r, struct cf_buf *cert,
 	       struct cf_error *err);
 
+/* newkey: a new key and its CSR (cfssl genkey, /newkey). The caller logs
+ * cfssl's "generate received request" lines first. */
+struct cf_newkey_result {
+	struct cf_key key;          /* the new key, for a caller that signs with it (selfsign) */
+	struct cf_buf csr, key_pem; /* PEM each; the key wiped on release */
+};
+int cf_op_newkey(const struct cf_csr_request *req, struct cf_newkey_result *out,
+		 struct cf_error *err);
+void cf_newkey_result_release(struct cf_newkey_result *res);
+
 /* newcert: a new key, its CSR and a certificate signed by the CA
  * (cfssl gencert -ca, /newcert). */
 struct cf_newcert_request {

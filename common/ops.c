@@ -2,7 +2,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "crl.h"
 #include "csrparse.h"
 #include "hosts.h"
 #include "keygen.h"
@@ -247,4 +249,46 @@ void cf_newcert_result_release(struct cf_newcert_result *res)
 	cf_buf_release(&res->cert);
 	cf_buf_release(&res->csr);
 	cf_buf_release(&res->key); /* cf_buf_release wipes */
+}
+
+#define ONE_WEEK (7LL * 24 * 3600)
+
+int cf_op_gencrl(const struct cf_gencrl_request *r, struct cf_buf *der, struct cf_error *err)
+{
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_x509_privkey_t xkey = NULL;
+	struct cf_key key = {0};
+	struct cf_crl_entry *entries = NULL;
+	size_t nentries = 0;
+	int ret = -1;
+	int64_t now = (int64_t)time(NULL);
+
+	if (cf_parse_cert_pem(r->cert, r->cert_len, &crt, err) < 0)
+		goto out;
+	nentries = cf_crl_parse_serials((const char *)r->serials, r->serials_len, now, &entries);
+	const char *password = getenv("CFSSL_CA_PK_PASSWORD");
+	if (cf_parse_key_pem(r->key, r->key_len, password && *password ? password : NULL, &xkey,
+			     err) < 0)
+		goto out;
+	int k = cf_key_from_x509(xkey, &key, err);
+	xkey = NULL; /* taken */
+	if (k < 0)
+		goto out;
+	struct cf_crl_params p = {
+		.this_update = now,
+		.next_update = now + (r->expiry ? r->expiry : ONE_WEEK),
+		.entries = entries,
+		.nentries = nentries,
+		.crl_number = 1, /* deviation 11 */
+	};
+	cf_debug("adding CRL Number %lld (deviation 11: cfssl writes none)", (long long)now);
+	ret = cf_crl_create(crt, &key, &p, der, err);
+out:
+	cf_crl_entries_free(entries, nentries);
+	cf_key_release(&key);
+	if (xkey)
+		gnutls_x509_privkey_deinit(xkey);
+	if (crt)
+		gnutls_x509_crt_deinit(crt);
+	return ret;
 }

@@ -60,4 +60,19 @@ int cf_op_newcert(const struct cf_ca *ca, const struct cf_newcert_request *r,
 		  struct cf_newcert_result *out, struct cf_error *err);
 void cf_newcert_result_release(struct cf_newcert_result *res);
 
+/* gencrl: a CRL listing serial numbers, signed by a CA (cfssl gencrl, /gencrl). */
+struct cf_gencrl_request {
+	const unsigned char *serials; /* one decimal serial a line, as cfssl reads them */
+	size_t serials_len;
+	const unsigned char *cert; /* the CA certificate, PEM */
+	size_t cert_len;
+	const unsigned char
+		*key; /* its key, PEM (CFSSL_CA_PK_PASSWORD for a legacy-encrypted one) */
+	size_t key_len;
+	long long expiry; /* seconds to nextUpdate; 0: one week */
+};
+
+/* Appends the CRL's DER to @der, thisUpdate now, with a CRL Number (deviation 11). */
+int cf_op_gencrl(const struct cf_gencrl_request *r, struct cf_buf *der, struct cf_error *err);
+
 #endif

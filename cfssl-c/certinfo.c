@@ -6,32 +6,20 @@
  * SignatureAlgorithm, PublicKeyAlgorithm, PublicKey, Subject, Attributes,
  * Extensions, ExtraExtensions, DNSNames, EmailAddresses, IPAddresses, URIs),
  * with the simplifications listed in common/certinfo.h. */
-#include <gnutls/x509.h>
-
 #include "certinfo.h"
 #include "cli.h"
 #include "fileio.h"
-#include "pem.h"
+#include "ops.h"
 
 /* Go's DialWithDialer timeout in cfssl's certinfo. */
 #define DOMAIN_TIMEOUT_MS 10000
 
 static int cert_to_json(struct cfssl_ctx *ctx, const char *path)
 {
-	struct cf_buf data = CF_BUF_INIT, der = CF_BUF_INIT;
-	gnutls_x509_crt_t crt = NULL;
-	int ret = -1;
-
-	/* GnuTLS decides whether it is a certificate; the DER shown is the file's (GnuTLS's
-	 * object may lack its empty names, see cf_crt_import_der) */
-	if (cf_read_file(path, &data, ctx->err) < 0 ||
-	    cf_parse_cert_pem_der(data.data, data.len, &crt, &der, ctx->err) < 0)
-		goto out;
-	ret = cf_certinfo_cert(der.data, der.len, ctx->out, ctx->err);
-out:
-	cf_buf_release(&der);
-	if (crt)
-		gnutls_x509_crt_deinit(crt);
+	struct cf_buf data = CF_BUF_INIT;
+	int ret = cf_read_file(path, &data, ctx->err);
+	if (ret == 0)
+		ret = cf_op_certinfo_cert(data.data, data.len, ctx->out, ctx->err);
 	cf_buf_release(&data);
 	return ret;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "certinfo.h"
 #include "crl.h"
 #include "csrparse.h"
 #include "hosts.h"
@@ -249,6 +250,22 @@ void cf_newcert_result_release(struct cf_newcert_result *res)
 	cf_buf_release(&res->cert);
 	cf_buf_release(&res->csr);
 	cf_buf_release(&res->key); /* cf_buf_release wipes */
+}
+
+int cf_op_certinfo_cert(const unsigned char *data, size_t len, struct cf_buf *out,
+			struct cf_error *err)
+{
+	struct cf_buf der = CF_BUF_INIT;
+	gnutls_x509_crt_t crt = NULL;
+	/* GnuTLS decides whether it is a certificate; the DER shown is the input's (GnuTLS's
+	 * object may lack its empty names, see cf_crt_import_der) */
+	int ret = cf_parse_cert_pem_der(data, len, &crt, &der, err);
+	if (ret == 0)
+		ret = cf_certinfo_cert(der.data, der.len, out, err);
+	cf_buf_release(&der);
+	if (crt)
+		gnutls_x509_crt_deinit(crt);
+	return ret;
 }
 
 #define ONE_WEEK (7LL * 24 * 3600)

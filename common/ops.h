@@ -60,6 +60,11 @@ int cf_op_newcert(const struct cf_ca *ca, const struct cf_newcert_request *r,
 		  struct cf_newcert_result *out, struct cf_error *err);
 void cf_newcert_result_release(struct cf_newcert_result *res);
 
+/* certinfo: cfssl's JSON for a certificate given as PEM, DER or PKCS#7 (cfssl certinfo -cert,
+ * /certinfo), appended to @out. The JSON shows the input's own DER. */
+int cf_op_certinfo_cert(const unsigned char *data, size_t len, struct cf_buf *out,
+			struct cf_error *err);
+
 /* gencrl: a CRL listing serial numbers, signed by a CA (cfssl gencrl, /gencrl). */
 struct cf_gencrl_request {
 	const unsigned char *serials; /* one decimal serial a line, as cfssl reads them */

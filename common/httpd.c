@@ -178,6 +178,65 @@ void cf_httpd_reply_not_found(struct cf_httpd_reply *rep)
 	reply_text(rep, 404, "404 page not found\n");
 }
 
+/* path.Clean's lexical rules on a rooted path, as ServeMux's cleanPath applies them. */
+char *cf_httpd_clean_path(const char *path)
+{
+	size_t n = strlen(path);
+	char *out = cf_xmalloc(n + 3);
+	size_t w = 1, r = 0;
+	out[0] = '/';
+	while (r < n) {
+		if (path[r] == '/') {
+			r++;
+		} else if (path[r] == '.' && (r + 1 == n || path[r + 1] == '/')) {
+			r++;
+		} else if (path[r] == '.' && path[r + 1] == '.' &&
+			   (r + 2 == n || path[r + 2] == '/')) {
+			r += 2;
+			while (w > 1 && out[--w] != '/')
+				;
+		} else {
+			if (w != 1)
+				out[w++] = '/';
+			while (r < n && path[r] != '/')
+				out[w++] = path[r++];
+		}
+	}
+	if (n && path[n - 1] == '/' && w != 1)
+		out[w++] = '/';
+	out[w] = '\0';
+	return out;
+}
+
+/* Go's htmlEscape for the redirect body. */
+static void html_escape(struct cf_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': cf_buf_adds(b, "&lt;"); break;
+		case '>': cf_buf_adds(b, "&gt;"); break;
+		case '&': cf_buf_adds(b, "&amp;"); break;
+		case '"': cf_buf_adds(b, "&#34;"); break;
+		case '\'': cf_buf_adds(b, "&#39;"); break;
+		default: cf_buf_addc(b, (unsigned char)*s);
+		}
+	}
+}
+
+void cf_httpd_reply_redirect(struct cf_httpd_reply *rep, const char *method, const char *location)
+{
+	cf_httpd_reply_reset(rep);
+	rep->status = 301;
+	cf_httpd_reply_header(rep, "Location", location);
+	if (!strcmp(method, "GET") || !strcmp(method, "HEAD"))
+		rep->content_type = "text/html; charset=utf-8";
+	if (!strcmp(method, "GET")) {
+		cf_buf_adds(&rep->body, "<a href=\"");
+		html_escape(&rep->body, location);
+		cf_buf_adds(&rep->body, "\">Moved Permanently</a>.\n\n");
+	}
+}
+
 /* --- requests --- */
 
 const char *cf_httpd_request_header(const struct cf_httpd_request *req, const char *name)

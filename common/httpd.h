@@ -183,4 +183,15 @@ void cf_httpd_reply_method_not_allowed(struct cf_httpd_reply *rep, const char *m
  * line. */
 void cf_httpd_reply_not_found(struct cf_httpd_reply *rep);
 
+/* --- routing as Go's ServeMux (cfssl-serve.md §1.5) --- */
+
+/* New string, caller frees: the mux's cleanPath of @path (path.Clean, rooted, a trailing
+ * slash kept): "/api/v1/cfssl//sign" -> "/api/v1/cfssl/sign", "/a/./b/../c/" -> "/a/c/".
+ * A request whose path differs from its clean form gets a 301 to it. */
+char *cf_httpd_clean_path(const char *path);
+/* Go's http.Redirect with 301: Location @location (the clean path, plus "?" and the query
+ * when there is one); for GET and HEAD Content-Type text/html; charset=utf-8, and for GET the
+ * body `<a href="LOCATION">Moved Permanently</a>.` and two LFs; no log line. */
+void cf_httpd_reply_redirect(struct cf_httpd_reply *rep, const char *method, const char *location);
+
 #endif

@@ -52,6 +52,61 @@ head -c $((17 * 1024 * 1024)) /dev/zero | tr '\0' 'a' >big17
 head -c $((16 * 1024 * 1024)) big17 >limit16
 head -c $((16 * 1024 * 1024 + 1)) big17 >over16
 
+cat >sock.py <<'EOF'
+import socket, sys, time
+port = int(sys.argv[2])
+def conn():
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    return s
+def closed_after(s):
+    t = time.time()
+    try:
+        while s.recv(4096):
+            pass
+    except (ConnectionResetError, socket.timeout):
+        pass
+    return time.time() - t
+if sys.argv[1] == "slowbody":
+    s = conn()
+    s.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+    print("%.1f" % closed_after(s))
+elif sys.argv[1] == "slowheaders":
+    s = conn()
+    s.sendall(b"GET /info HTTP/1.1\r\nHo")
+    print("%.1f" % closed_after(s))
+elif sys.argv[1] == "hostile":
+    for req in (b"GARBAGE\r\n\r\n",
+                b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+                b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+                b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+                b"GET /info HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 100000 + b"\r\n\r\n"):
+        s = conn()
+        try:
+            s.sendall(req)
+            line = s.recv(4096).split(b"\r\n")[0].decode()
+        except (ConnectionResetError, BrokenPipeError):
+            line = "reset"
+        print(line.split(" ")[1] if line.startswith("HTTP/") else "closed", end=" ")
+    print()
+elif sys.argv[1] == "cap":
+    held = [conn() for _ in range(3)]
+    for h in held:
+        h.sendall(b"GET /info HTTP/1.1\r\nHost: x\r\n\r\n")
+        h.recv(4096)
+    extra = conn()
+    extra.sendall(b"GET /info HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    extra.settimeout(2)
+    try:
+        waiting = extra.recv(4096) == b"" and "closed" or "answered"
+    except socket.timeout:
+        waiting = "waits"
+    for h in held:
+        h.close()
+    extra.settimeout(10)
+    ok = extra.recv(4096).startswith(b"HTTP/1.1 200")
+    print(waiting, "served" if ok else "failed")
+EOF
+
 # --- plain HTTP: routing, envelopes, log lines ---
 start_server plain || exit 1
 base=http://127.0.0.1:$PORT
@@ -97,6 +152,11 @@ res=$("${CURL[@]}" -o body -w '%{http_code} %{size_upload}' -X DELETE --data-bin
 check_eq "precheck answers before the body: 405, nothing uploaded" "405 0" "$res"
 check_contains "413 request line" "$(strip_ts <plain.log)" ' - "POST /echo" 413'
 
+# --- hostile requests: answered (or closed), never fatal ---
+out=$(t python3 sock.py hostile "$PORT")
+check_eq "garbage, bad lengths, bad chunk, 100 KB header" "closed 400 413 400 431 " "$out"
+check "the server is still up after them" kill -0 "$PID"
+
 # --- 50 requests at once ---
 pids=()
 for i in $(seq 1 50); do
@@ -137,46 +197,6 @@ check_eq "exit 0 after SIGTERM" 0 "$?"
 
 # --- idle timeout and connection cap ---
 start_server slowcl --timeout 2 --threads 1 --max-conn 3 || exit 1
-cat >sock.py <<'EOF'
-import socket, sys, time
-port = int(sys.argv[2])
-def conn():
-    s = socket.create_connection(("127.0.0.1", port), timeout=10)
-    return s
-def closed_after(s):
-    t = time.time()
-    try:
-        while s.recv(4096):
-            pass
-    except (ConnectionResetError, socket.timeout):
-        pass
-    return time.time() - t
-if sys.argv[1] == "slowbody":
-    s = conn()
-    s.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
-    print("%.1f" % closed_after(s))
-elif sys.argv[1] == "slowheaders":
-    s = conn()
-    s.sendall(b"GET /info HTTP/1.1\r\nHo")
-    print("%.1f" % closed_after(s))
-elif sys.argv[1] == "cap":
-    held = [conn() for _ in range(3)]
-    for h in held:
-        h.sendall(b"GET /info HTTP/1.1\r\nHost: x\r\n\r\n")
-        h.recv(4096)
-    extra = conn()
-    extra.sendall(b"GET /info HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-    extra.settimeout(2)
-    try:
-        waiting = extra.recv(4096) == b"" and "closed" or "answered"
-    except socket.timeout:
-        waiting = "waits"
-    for h in held:
-        h.close()
-    extra.settimeout(10)
-    ok = extra.recv(4096).startswith(b"HTTP/1.1 200")
-    print(waiting, "served" if ok else "failed")
-EOF
 t=$(t python3 sock.py slowbody "$PORT")
 check "a stalled body is cut after the 2 s timeout (took $t s)" \
 	python3 -c "import sys; sys.exit(not 1.5 <= float('$t') <= 6)"

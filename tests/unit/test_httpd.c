@@ -1,5 +1,6 @@
 /* common/httpd.c: cfssl's JSON envelopes, the status mapping and the reply helpers. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cfregex.h"
@@ -106,6 +107,41 @@ int main(void)
 	CHECK(rep.status == 404 && !rep.log, "404 has no request line");
 	cf_httpd_reply_reset(&rep);
 	CHECK(rep.status == 200 && !rep.body.data && !rep.headers, "reset");
+
+	/* ServeMux's cleanPath */
+	static const char *const clean[][2] = {
+		{"/api/v1/cfssl//sign", "/api/v1/cfssl/sign"},
+		{"/api/v1/cfssl/./sign", "/api/v1/cfssl/sign"},
+		{"/api/v1/cfssl/sign", "/api/v1/cfssl/sign"},
+		{"/api/v1/cfssl/sign/", "/api/v1/cfssl/sign/"},
+		{"/a/./b/../c/", "/a/c/"},
+		{"/a/b/..", "/a"},
+		{"/../../x", "/x"},
+		{"/..", "/"},
+		{"//", "/"},
+		{"/", "/"},
+		{"", "/"},
+		{"a/b", "/a/b"},
+		{"/a//", "/a/"},
+		{"/.../x", "/.../x"},
+		{"/a/..b", "/a/..b"},
+	};
+	for (size_t i = 0; i < sizeof clean / sizeof clean[0]; i++) {
+		char *c = cf_httpd_clean_path(clean[i][0]);
+		CHECK(c && !strcmp(c, clean[i][1]), "clean %s: want %s, got %s", clean[i][0],
+		      clean[i][1], c);
+		free(c);
+	}
+	cf_httpd_reply_redirect(&rep, "GET", "/api/v1/cfssl/sign?a=1&b=2");
+	CHECK(rep.status == 301 && !rep.log, "redirect: 301, no log line");
+	check_str("redirect location", "/api/v1/cfssl/sign?a=1&b=2", header(&rep, "Location"));
+	check_str("redirect body",
+		  "<a href=\"/api/v1/cfssl/sign?a=1&amp;b=2\">Moved Permanently</a>.\n\n",
+		  (const char *)rep.body.data);
+	check_str("redirect type", "text/html; charset=utf-8", rep.content_type);
+	cf_httpd_reply_redirect(&rep, "POST", "/x");
+	CHECK(rep.status == 301 && !rep.content_type && rep.body.len == 0,
+	      "POST redirect: no body");
 
 	/* -mutual-tls-cn errors in Go's words */
 	char why[256] = "";

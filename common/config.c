@@ -104,6 +104,7 @@ static void profile_release(struct cf_profile *p)
 	cf_auth_key_release(&p->auth_key);
 	cf_auth_key_release(&p->prev_auth_key);
 	cf_auth_key_release(&p->auth_remote_key);
+	free(p->remote_server);
 	memset(p, 0, sizeof *p);
 }
 
@@ -1223,11 +1224,15 @@ static int populate_remote(struct prof *pp, const struct raw *r, struct cf_error
 		if (!a || !*a)
 			return cf_error_set(err, CF_ERR_POLICY_INVALID,
 					    "failed to find remote in remotes section");
+		free(pp->p.remote_server);
+		pp->p.remote_server = cf_xstrdup(a);
 	} else if (pp->auth_remote && *pp->auth_remote) {
 		const char *a = remote_addr(r, pp->auth_remote);
 		if (!a || !*a)
 			return cf_error_set(err, CF_ERR_POLICY_INVALID,
 					    "failed to find remote in remotes section");
+		free(pp->p.remote_server);
+		pp->p.remote_server = cf_xstrdup(a);
 	}
 	if (pp->auth_key && *pp->auth_key &&
 	    resolve_auth_key(r, pp->auth_key, &pp->p.auth_key, err))

@@ -59,6 +59,9 @@ struct cf_profile {
 	size_t npolicies;
 	char *name_whitelist; /* the regular expression, NULL when absent */
 	int remote;           /* served by a remote signer ("remote" or "auth_remote") */
+	/* the address "remotes" gives for "remote" or "auth_remote.remote", as written (one
+	 * address or a comma-separated list: cf_remote_new reads it); NULL for a local profile */
+	char *remote_server;
 	/* HMAC keys, decoded: auth_key and prev_auth_key check /authsign tokens
 	 * (a token under either is good); auth_remote_key signs requests to an
 	 * auth_remote. Empty when not configured. */

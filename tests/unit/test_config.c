@@ -431,6 +431,35 @@ static void test_misc_members(void)
 	cf_config_free(c);
 }
 
+/* The remote client needs each remote profile's address (cfssl's RemoteServer). */
+static void test_remote_server(void)
+{
+	const char *n = "remote_server";
+	struct cf_error err;
+	log_reset();
+	struct cf_config *c =
+		load("{\"signing\":{\"default\":{\"remote\":\"r1\"},\"profiles\":{"
+		     "\"a\":{\"auth_remote\":{\"remote\":\"r2\",\"auth_key\":\"k\"}},"
+		     "\"l\":{\"expiry\":\"1h\",\"usages\":[\"signing\"]}}},"
+		     "\"auth_keys\":{\"k\":{\"type\":\"standard\",\"key\":\"0011\"}},"
+		     "\"remotes\":{\"r1\":\"127.0.0.1:1\",\"r2\":\"http://a:1,http://b:2\"}}",
+		     &err);
+	check(n, c != NULL, err.msg);
+	if (!c)
+		return;
+	int found;
+	const struct cf_profile *a = cf_config_profile(c, "a", &found),
+				*l = cf_config_profile(c, "l", &found);
+	check(n, c->def.remote_server && !strcmp(c->def.remote_server, "127.0.0.1:1"),
+	      "remote: the address as written");
+	check(n,
+	      a->remote && a->remote_server && !strcmp(a->remote_server, "http://a:1,http://b:2"),
+	      "auth_remote: its remote's address list");
+	check(n, a->auth_remote_key.len == 2, "auth_remote: its key");
+	check(n, !l->remote && l->remote_server == NULL, "a local profile has none");
+	cf_config_free(c);
+}
+
 static void test_unknown_warning(void)
 {
 	const char *n = "unknown member warning (deviation 10)";
@@ -553,6 +582,7 @@ int main(void)
 	test_times();
 	test_inheritance();
 	test_misc_members();
+	test_remote_server();
 	test_unknown_warning();
 	test_usages();
 	test_read_errors();

@@ -175,7 +175,7 @@ check_fails "a missing -tls-remote-ca file" "$RC" -ca nonexistent.pem sign "$URL
 # Replies cfssl's client must survive: a fake server, its reply chosen by the address's path
 # ("http://127.0.0.1:P/MODE:x" keeps its path through normalisation because of the colon).
 python3 - >fake.port 2>fake.log <<'EOF' &
-import gzip, http.server, json, socketserver, sys
+import gzip, http.server, json, socketserver, sys, time
 OK = {"success": True, "errors": [], "messages": []}
 REPLIES = {
     "nocert": (200, dict(OK, result={})),
@@ -190,6 +190,14 @@ class H(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         mode = self.path.split("/")[1].split(":")[0]
+        if mode == "slow":
+            self.send_response(200)
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            self.wfile.write(b'{"success":')
+            self.wfile.flush()
+            time.sleep(4)
+            return
         if mode == "gzip":
             body = gzip.compress(json.dumps(dict(OK, result={"certificate": "GZ"})).encode())
             self.send_response(200)
@@ -240,6 +248,13 @@ check_eq "info: a certificate of the wrong type is an error, not a crash" \
 	"1 {\"code\":7200,\"message\":\"API client JSON config error\"}" "$(fake info "$F/badtype:x")"
 check_eq "a gzip reply is decoded" "0 " "$(fake sign "$F/gzip:x" leaf.csr)"
 check_eq "a gzip reply: its certificate" "GZ" "$(cat out.txt)"
+check_eq "info: the first remote's envelope success is taken, as cfssl (§6.4)" \
+	"1 {\"code\":1002,\"message\":\"Failed to decode certificate\"}" "$(fake info "$F/badpem:x,$URL")"
+start=$(date +%s)
+check_eq "a body that stalls: Go's read timeout wording (deviation 19)" \
+	"1 {\"code\":7300,\"message\":\"context deadline exceeded (Client.Timeout or context cancellation while reading body)\"}" \
+	"$(fake -timeout 1500 sign "$F/slow:x" leaf.csr)"
+check "a body that stalls: given up within 4 s" test $(($(date +%s) - start)) -lt 4
 kill "$FAKE_PID" 2>/dev/null
 
 # TLS towards the remote: a mutual-TLS cfssl serve with a certificate for 127.0.0.1

@@ -152,6 +152,11 @@ res=$("${CURL[@]}" -o body -w '%{http_code} %{size_upload}' -X DELETE --data-bin
 check_eq "precheck answers before the body: 405, nothing uploaded" "405 0" "$res"
 check_contains "413 request line" "$(strip_ts <plain.log)" ' - "POST /echo" 413'
 
+out=$("${CURL[@]}" -v -o /dev/null -o /dev/null "$base/info" "$base/info" 2>&1)
+check_contains "keep-alive: the second request reuses the connection" "$out" "Re-using existing connection"
+out=$("${CURL[@]}" -I "$base/echo" | tr -d '\r')
+check_contains "HEAD gets 405 with the body's length, as cfssl" "$out" "Content-Length: 113"
+
 # --- hostile requests: answered (or closed), never fatal ---
 out=$(t python3 sock.py hostile "$PORT")
 check_eq "garbage, bad lengths, bad chunk, 100 KB header" "closed 400 413 400 431 " "$out"

@@ -2,7 +2,12 @@
  * result or a cf_error out. The command files of cfssl-c, the HTTP handlers
  * and the remote client only translate flags or JSON into these requests and
  * the results into output. The calls keep no state of their own: with a CA
- * loaded once they may run on several threads at the same time. */
+ * loaded once they may run on several threads at the same time.
+ *
+ * Here: sign, newkey, newcert, certinfo of a certificate, gencrl. Already
+ * library calls of their own modules: init_ca (cf_initca_new, _from_key,
+ * _renew in initca.h), certinfo of a CSR and of a server (certinfo.h),
+ * bundle (bundle.h; its store loading still lives in cfssl-c/bundle.c). */
 #ifndef CF_OPS_H
 #define CF_OPS_H
 

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -467,12 +468,60 @@ int cf_remote_normalize(const char *addr, char **url, struct cf_error *err)
 
 /* ---- the client ---- */
 
+/* libcurl is loaded when the first remote client is made, not linked: it and the libraries
+ * under it (a shared GnuTLS among them) would otherwise be mapped and relocated at every start
+ * of every command, most of a short command's time in the static build (see bench/). */
+static struct {
+	CURLcode (*global_init)(long);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_perform)(CURL *);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void (*easy_cleanup)(CURL *);
+	const char *(*easy_strerror)(CURLcode);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
+} lc;
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_rc;
+static char curl_load_error[256];
 
 static void curl_init(void)
 {
-	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+	static const char *const sonames[] = {"libcurl-gnutls.so.4", "libcurl.so.4"};
+	void *h = NULL;
+	for (size_t i = 0; i < sizeof sonames / sizeof *sonames && !h; i++)
+		h = dlopen(sonames[i], RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		snprintf(curl_load_error, sizeof curl_load_error, "cannot load libcurl: %s",
+			 dlerror());
+		return;
+	}
+	static const char *const names[] = {
+		"curl_global_init",   "curl_easy_init",    "curl_easy_setopt",
+		"curl_easy_perform",  "curl_easy_getinfo", "curl_easy_cleanup",
+		"curl_easy_strerror", "curl_slist_append", "curl_slist_free_all"};
+	void *fn[sizeof names / sizeof *names];
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		fn[i] = dlsym(h, names[i]);
+		if (!fn[i]) {
+			snprintf(curl_load_error, sizeof curl_load_error,
+				 "cannot load libcurl: no %s", names[i]);
+			return;
+		}
+	}
+	/* POSIX guarantees that object and function pointers convert through memcpy */
+	memcpy(&lc.global_init, &fn[0], sizeof fn[0]);
+	memcpy(&lc.easy_init, &fn[1], sizeof fn[1]);
+	memcpy(&lc.easy_setopt, &fn[2], sizeof fn[2]);
+	memcpy(&lc.easy_perform, &fn[3], sizeof fn[3]);
+	memcpy(&lc.easy_getinfo, &fn[4], sizeof fn[4]);
+	memcpy(&lc.easy_cleanup, &fn[5], sizeof fn[5]);
+	memcpy(&lc.easy_strerror, &fn[6], sizeof fn[6]);
+	memcpy(&lc.slist_append, &fn[7], sizeof fn[7]);
+	memcpy(&lc.slist_free_all, &fn[8], sizeof fn[8]);
+	CURLcode rc = lc.global_init(CURL_GLOBAL_DEFAULT);
+	if (rc != CURLE_OK)
+		snprintf(curl_load_error, sizeof curl_load_error, "curl: %s", lc.easy_strerror(rc));
 }
 
 static int check_ca_file(const char *path, struct cf_error *err)
@@ -530,9 +579,8 @@ int cf_remote_new(const char *addrs, const struct cf_remote_opts *opts, struct c
 	if (!opts)
 		opts = &none;
 	pthread_once(&curl_once, curl_init);
-	if (curl_init_rc != CURLE_OK)
-		return cf_error_set(err, CF_ERR_PLAIN, "curl: %s",
-				    curl_easy_strerror(curl_init_rc));
+	if (curl_load_error[0])
+		return cf_error_set(err, CF_ERR_PLAIN, "%s", curl_load_error);
 	if (opts->ca_file && *opts->ca_file && check_ca_file(opts->ca_file, err))
 		return -1;
 	int client_auth = opts->cert_file && *opts->cert_file && opts->key_file && *opts->key_file;
@@ -820,7 +868,7 @@ static int dns_match(const char *pat, const char *host)
 static int go_hostname_error(CURL *c, const char *hostport, struct cf_buf *m)
 {
 	struct curl_certinfo *ci = NULL;
-	if (curl_easy_getinfo(c, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci || ci->num_of_certs < 1)
+	if (lc.easy_getinfo(c, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci || ci->num_of_certs < 1)
 		return 0;
 	const char *pem = NULL;
 	for (struct curl_slist *l = ci->certinfo[0]; l; l = l->next)
@@ -921,7 +969,7 @@ static void go_transport_error(CURL *c, CURLcode rc, const char *errbuf, const c
 			       const char *peer, int https, struct cf_buf *m)
 {
 	long oserr = 0;
-	curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &oserr);
+	lc.easy_getinfo(c, CURLINFO_OS_ERRNO, &oserr);
 	char why[256];
 	switch (rc) {
 	case CURLE_COULDNT_CONNECT:
@@ -964,11 +1012,11 @@ static void go_transport_error(CURL *c, CURLcode rc, const char *errbuf, const c
 			 * common case */
 			cf_buf_adds(m, "remote error: tls: bad certificate");
 		else
-			cf_buf_printf(m, "tls: %s", *errbuf ? errbuf : curl_easy_strerror(rc));
+			cf_buf_printf(m, "tls: %s", *errbuf ? errbuf : lc.easy_strerror(rc));
 		return;
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_CACERT_BADFILE:
-		cf_buf_printf(m, "tls: %s", *errbuf ? errbuf : curl_easy_strerror(rc));
+		cf_buf_printf(m, "tls: %s", *errbuf ? errbuf : lc.easy_strerror(rc));
 		return;
 	case CURLE_GOT_NOTHING: cf_buf_adds(m, "EOF"); return;
 	case CURLE_SEND_ERROR:
@@ -983,10 +1031,10 @@ static void go_transport_error(CURL *c, CURLcode rc, const char *errbuf, const c
 		if (oserr == ECONNRESET) {
 			char *lip = NULL, *rip = NULL;
 			long lport = 0, rport = 0;
-			curl_easy_getinfo(c, CURLINFO_LOCAL_IP, &lip);
-			curl_easy_getinfo(c, CURLINFO_LOCAL_PORT, &lport);
-			curl_easy_getinfo(c, CURLINFO_PRIMARY_IP, &rip);
-			curl_easy_getinfo(c, CURLINFO_PRIMARY_PORT, &rport);
+			lc.easy_getinfo(c, CURLINFO_LOCAL_IP, &lip);
+			lc.easy_getinfo(c, CURLINFO_LOCAL_PORT, &lport);
+			lc.easy_getinfo(c, CURLINFO_PRIMARY_IP, &rip);
+			lc.easy_getinfo(c, CURLINFO_PRIMARY_PORT, &rport);
 			cf_buf_printf(m, "%s tcp %s:%ld->%s:%ld: %s: connection reset by peer",
 				      rc == CURLE_SEND_ERROR ? "write" : "read", lip ? lip : "",
 				      lport, rip ? rip : "", rport,
@@ -995,7 +1043,7 @@ static void go_transport_error(CURL *c, CURLcode rc, const char *errbuf, const c
 		}
 		cf_buf_adds(m, "EOF");
 		return;
-	default: cf_buf_adds(m, *errbuf ? errbuf : curl_easy_strerror(rc)); return;
+	default: cf_buf_adds(m, *errbuf ? errbuf : lc.easy_strerror(rc)); return;
 	}
 }
 
@@ -1005,9 +1053,9 @@ static struct curl_slist *headers(void)
 	static const char *const lines[] = {"User-Agent: Go-http-client/1.1", "Connection: close",
 					    "Content-Type: application/json", "Expect:"};
 	for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
-		t = curl_slist_append(h, lines[i]);
+		t = lc.slist_append(h, lines[i]);
 		if (!t) {
-			curl_slist_free_all(h);
+			lc.slist_free_all(h);
 			return NULL;
 		}
 		h = t;
@@ -1053,7 +1101,7 @@ int cf_remote_post(struct cf_remote *r, size_t i, const char *endpoint, const vo
 		goto out_early;
 	}
 
-	CURL *c = curl_easy_init();
+	CURL *c = lc.easy_init();
 	struct curl_slist *h = headers();
 	char *np = noproxy();
 	struct reply rp = {CF_BUF_INIT, 0, ""};
@@ -1062,41 +1110,41 @@ int cf_remote_post(struct cf_remote *r, size_t i, const char *endpoint, const vo
 		cf_error_set(err, 7400, "failed POST to %s: out of memory", u);
 		goto out;
 	}
-	curl_easy_setopt(c, CURLOPT_URL, u);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	lc.easy_setopt(c, CURLOPT_URL, u);
+	lc.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	lc.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	/* cfssl's transport with a TLS configuration speaks HTTP/1.1 only */
-	curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-	curl_easy_setopt(c, CURLOPT_POST, 1L);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
-	curl_easy_setopt(c, CURLOPT_NOPROXY, np);
-	curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, r->connect_timeout_ms);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, r->timeout_ms);
-	curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	lc.easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	lc.easy_setopt(c, CURLOPT_POST, 1L);
+	lc.easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	lc.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	lc.easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	lc.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
+	lc.easy_setopt(c, CURLOPT_NOPROXY, np);
+	lc.easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+	lc.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, r->connect_timeout_ms);
+	lc.easy_setopt(c, CURLOPT_TIMEOUT_MS, r->timeout_ms);
+	lc.easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	lc.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	lc.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (r->ca_file)
-		curl_easy_setopt(c, CURLOPT_CAINFO, r->ca_file);
+		lc.easy_setopt(c, CURLOPT_CAINFO, r->ca_file);
 	if (r->cert_file) {
-		curl_easy_setopt(c, CURLOPT_SSLCERT, r->cert_file);
-		curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
-		curl_easy_setopt(c, CURLOPT_SSLKEY, r->key_file);
-		curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
+		lc.easy_setopt(c, CURLOPT_SSLCERT, r->cert_file);
+		lc.easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
+		lc.easy_setopt(c, CURLOPT_SSLKEY, r->key_file);
+		lc.easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
 	}
-	curl_easy_setopt(c, CURLOPT_CERTINFO, 1L); /* for Go's host name error */
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &rp);
-	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open);
-	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &rp);
+	lc.easy_setopt(c, CURLOPT_CERTINFO, 1L); /* for Go's host name error */
+	lc.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	lc.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	lc.easy_setopt(c, CURLOPT_WRITEDATA, &rp);
+	lc.easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open);
+	lc.easy_setopt(c, CURLOPT_OPENSOCKETDATA, &rp);
 
-	CURLcode rc = curl_easy_perform(c);
+	CURLcode rc = lc.easy_perform(c);
 	long status = 0;
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	lc.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	if (rc == CURLE_WRITE_ERROR && rp.too_big) {
 		cf_error_set(err, 7300, "http: response body too large");
 		goto out;
@@ -1128,9 +1176,9 @@ int cf_remote_post(struct cf_remote *r, size_t i, const char *endpoint, const vo
 out:
 	cf_buf_release(&rp.body);
 	free(np);
-	curl_slist_free_all(h);
+	lc.slist_free_all(h);
 	if (c)
-		curl_easy_cleanup(c);
+		lc.easy_cleanup(c);
 out_early:
 	cf_buf_release(&q);
 	cf_buf_release(&url);

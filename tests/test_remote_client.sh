@@ -59,6 +59,11 @@ start_go_serve()
 start_go_serve serve.log -config server.json
 URL=http://127.0.0.1:$PORT
 
+# libcurl is loaded by the first remote client, never mapped by commands that do not need it.
+if command -v ldd >/dev/null; then
+	check_not_contains "the binaries do not link libcurl" "$(ldd "$CFSSL_BIN" "$RC")" "libcurl"
+fi
+
 # Request bytes and token: the token is the HMAC of R's bytes as openssl computes it.
 R=$("$RC" signjson leaf.csr client)
 check_eq "R as cfssl marshals it" \

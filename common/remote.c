@@ -818,12 +818,13 @@ open:
 static size_t on_data(char *p, size_t size, size_t n, void *arg)
 {
 	struct reply *rp = arg;
-	if (rp->body.len + n > CF_REMOTE_MAX_BODY) {
+	size_t len = n * size; /* size is 1 */
+	if (len > CF_REMOTE_MAX_BODY - rp->body.len) {
 		rp->too_big = 1;
 		return 0;
 	}
-	cf_buf_add(&rp->body, p, n * size);
-	return n * size;
+	cf_buf_add(&rp->body, p, len);
+	return len;
 }
 
 static void lower_first(char *s)
@@ -979,20 +980,12 @@ static void go_transport_error(CURL *c, CURLcode rc, const char *errbuf, const c
 		cf_buf_printf(m, "dial tcp %s: %s", peer, why);
 		return;
 	case CURLE_COULDNT_RESOLVE_HOST: {
-		/* the host without its port */
-		const char *h = host;
-		size_t hn = strlen(h);
-		const char *colon = strrchr(h, ':');
-		if (h[0] == '[') {
-			h++;
-			const char *end = strchr(h, ']');
-			hn = end ? (size_t)(end - h) : strlen(h);
-		} else if (colon) {
-			hn = (size_t)(colon - h);
-		}
+		struct cf_buf h = CF_BUF_INIT;
 		char ns[INET6_ADDRSTRLEN + 8];
-		cf_buf_printf(m, "dial tcp: lookup %.*s%s: no such host", (int)hn, h,
+		host_only(host, &h);
+		cf_buf_printf(m, "dial tcp: lookup %s%s: no such host", bstr(&h),
 			      nameserver(ns, sizeof ns));
+		cf_buf_release(&h);
 		return;
 	}
 	case CURLE_OPERATION_TIMEDOUT:

@@ -459,13 +459,18 @@ int cf_csr_hosts(const struct cf_csr_request *req, struct cf_host **out, size_t 
 		}
 		n++;
 	}
+	cf_csr_warn_empty_hosts(skipped);
+	*out = hosts;
+	*nout = n;
+	return 0;
+}
+
+void cf_csr_warn_empty_hosts(size_t skipped)
+{
 	if (skipped)
 		cf_warning("skipped %zu empty host name%s: an empty DNS name is not a valid "
 			   "subject alternative name",
 			   skipped, skipped == 1 ? "" : "s");
-	*out = hosts;
-	*nout = n;
-	return 0;
 }
 
 static int nonblank(const char *s)

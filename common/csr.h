@@ -76,6 +76,9 @@ int cf_csr_request_load(const char *path, struct cf_csr_request *req, struct cf_
  * trimming and skipping of empty items happen in cf_csr_hosts. */
 void cf_csr_request_set_hostname(struct cf_csr_request *req, const char *list);
 
+/* Deviation 1's warning for @skipped empty host names (none for 0). */
+void cf_csr_warn_empty_hosts(size_t skipped);
+
 /* Classifies the hosts of @req. Each entry is trimmed and empty ones are
  * skipped with one warning (deviation 1). *@hosts new. */
 int cf_csr_hosts(const struct cf_csr_request *req, struct cf_host **hosts, size_t *n,

@@ -75,10 +75,7 @@ static int cert_hosts(const char *hostname, const struct cf_csr_info *info, stru
 		h[n].value = cf_xmemdup(src->value, cf_host_len(src));
 		n++;
 	}
-	if (skipped)
-		cf_warning("skipped %zu empty host name%s: an empty DNS name is not a valid "
-			   "subject alternative name",
-			   skipped, skipped == 1 ? "" : "s");
+	cf_csr_warn_empty_hosts(skipped);
 	*hosts = h;
 	*nhosts = n;
 	return 0;

@@ -142,6 +142,7 @@ int main(void)
 	cf_httpd_reply_redirect(&rep, "POST", "/x");
 	CHECK(rep.status == 301 && !rep.content_type && rep.body.len == 0,
 	      "POST redirect: no body");
+	cf_httpd_reply_reset(&rep);
 
 	/* -mutual-tls-cn errors in Go's words */
 	char why[256] = "";

@@ -95,6 +95,11 @@ struct cfssl_ctx {
  * (e.g. 2), having printed its own diagnostics. */
 typedef int (*cfssl_cmd_fn)(struct cfssl_ctx *ctx);
 
+/* Signs the PEM request @csr through the servers of -remote (with -hostname, -profile, -label,
+ * -crl, -tls-remote-ca and the mutual TLS client files, logging cfssl's [INFO] lines for the
+ * last two). *@cert is the certificate text as the server sent it (new). */
+int cli_remote_sign(struct cfssl_ctx *ctx, const unsigned char *csr, size_t csr_len, char **cert);
+
 int cmd_bundle(struct cfssl_ctx *ctx);
 int cmd_certinfo(struct cfssl_ctx *ctx);
 int cmd_crl(struct cfssl_ctx *ctx);

@@ -54,6 +54,29 @@ static int renewca(struct cfssl_ctx *ctx)
 	return r;
 }
 
+/* gencert -remote: the key and CSR made here, the certificate by the server (§6.2), printed
+ * as it came, unchecked, as cfssl prints it. */
+static int remote_cert(struct cfssl_ctx *ctx, const struct cf_csr_request *req, int no_hosts)
+{
+	struct cf_newkey_result res;
+	char *cert = NULL;
+	genkey_log_request(req);
+	int r = cf_op_newkey(req, &res, ctx->err);
+	if (r == 0)
+		r = cli_remote_sign(ctx, res.csr.data, res.csr.len, &cert);
+	if (r == 0) {
+		struct cf_buf c = CF_BUF_INIT;
+		cf_buf_adds(&c, cert);
+		if (no_hosts)
+			cf_warning("%s", lacks_hosts_warning);
+		genkey_put_output(ctx->out, &c, &res.csr, &res.key_pem);
+		cf_buf_release(&c);
+	}
+	free(cert);
+	cf_newkey_result_release(&res);
+	return r;
+}
+
 static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 {
 	struct cf_error *err = ctx->err;
@@ -65,8 +88,7 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 	if (*hostname)
 		cf_csr_request_set_hostname(req, hostname);
 	if (*f[F_REMOTE].str)
-		return cf_error_set(err, CF_ERR_PLAIN,
-				    "remote signing (-remote) is not supported by cfssl-c yet");
+		return remote_cert(ctx, req, !*hostname && !json_hosts);
 	if (!ctx->config) {
 		/* Deviation 2: cfssl exits 0 here; a pipeline must not carry on. */
 		if (!*f[F_CA].str) {
@@ -78,9 +100,7 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 			return 1;
 		}
 	}
-	cf_info("generate received request");
-	cf_info("received CSR");
-	cf_info("generating key: %s-%lld", req->algo, req->size);
+	genkey_log_request(req);
 	if (cf_key_check_request(req->algo, req->size, err) < 0)
 		return -1;
 

@@ -63,9 +63,18 @@ int cmd_sign(struct cfssl_ctx *ctx)
 	if (cf_read_file(csr_file, &csr, err) < 0)
 		goto out;
 	if (*f[F_REMOTE].str) {
-		cf_error_set(err, CF_ERR_PLAIN,
-			     "remote signing (-remote) is not supported by cfssl-c yet");
-		goto out;
+		if (subject_file) {
+			cf_error_set(err, CF_ERR_PLAIN,
+				     "sign -remote with a SUBJECT file is not supported by cfssl-c "
+				     "yet");
+			goto out;
+		}
+		char *rcert = NULL;
+		if (cli_remote_sign(ctx, csr.data, csr.len, &rcert) < 0)
+			goto out;
+		cf_buf_adds(&cert, rcert);
+		free(rcert);
+		goto print;
 	}
 	if (!ctx->config) {
 		/* Deviation 2: cfssl exits 0 here; a pipeline must not carry on. */
@@ -101,7 +110,7 @@ int cmd_sign(struct cfssl_ctx *ctx)
 	};
 	if (cf_op_sign(&ca, &req, &cert, err) < 0)
 		goto out;
-
+print:
 	cf_buf_adds(ctx->out, "{\"cert\":");
 	cf_gojson_quote(ctx->out, (const char *)cert.data, cert.len);
 	cf_buf_adds(ctx->out, ",\"csr\":");

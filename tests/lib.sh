@@ -243,3 +243,36 @@ finish()
 	[ "$FAILED" -eq 0 ] || exit 1
 	exit 0
 }
+
+# A free TCP port on 127.0.0.1 (another process may still take it: retry on failure).
+free_port()
+{
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_go_serve LOG [ARGS...]: Debian's cfssl serve on a free port with the test CA and ARGS;
+# sets PORT and SERVE_PID once the port accepts connections.
+start_go_serve()
+{
+	local log=$1 i
+	shift
+	for _ in 1 2 3 4 5; do
+		PORT=$(free_port)
+		"${GO_CFSSL:-/usr/bin/cfssl}" serve -address 127.0.0.1 -port "$PORT" -ca ca.pem -ca-key ca-key.pem \
+			"$@" >"$log" 2>&1 &
+		SERVE_PID=$!
+		lib_track_pid "$SERVE_PID"
+		for i in $(seq 1 50); do
+			kill -0 "$SERVE_PID" 2>/dev/null || break
+			if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+				return 0
+			fi
+			sleep 0.1
+		done
+		kill "$SERVE_PID" 2>/dev/null
+		wait "$SERVE_PID" 2>/dev/null
+	done
+	echo "cfssl serve did not start"
+	cat "$log"
+	exit 1
+}

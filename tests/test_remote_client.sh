@@ -13,10 +13,6 @@ cd "$WORK" || exit 1
 RC=$REMOTE_CLIENT
 KEY=0123456789abcdef0123456789abcdef
 
-free_port()
-{
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # CA, a CSR, and a server configuration with a plain and an authenticated profile.
 echo '{"CN":"Remote Test CA","key":{"algo":"ecdsa","size":256}}' >ca-csr.json
@@ -30,32 +26,6 @@ cat >server.json <<EOF
  "auth_keys": {"k1": {"type": "standard", "key": "$KEY"}}}
 EOF
 
-# start_go_serve LOG [ARGS...]: Debian's cfssl serve on a free port with the test CA and ARGS;
-# sets PORT and SERVE_PID once the port accepts connections.
-start_go_serve()
-{
-	local log=$1 i
-	shift
-	for _ in 1 2 3 4 5; do
-		PORT=$(free_port)
-		"$GO_CFSSL" serve -address 127.0.0.1 -port "$PORT" -ca ca.pem -ca-key ca-key.pem \
-			"$@" >"$log" 2>&1 &
-		SERVE_PID=$!
-		lib_track_pid "$SERVE_PID"
-		for i in $(seq 1 50); do
-			kill -0 "$SERVE_PID" 2>/dev/null || break
-			if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-				return 0
-			fi
-			sleep 0.1
-		done
-		kill "$SERVE_PID" 2>/dev/null
-		wait "$SERVE_PID" 2>/dev/null
-	done
-	echo "cfssl serve did not start"
-	cat "$log"
-	exit 1
-}
 start_go_serve serve.log -config server.json
 URL=http://127.0.0.1:$PORT
 

@@ -350,7 +350,7 @@ neg "two SAN extensions" 1 \
 neg "two SAN extensions, copy_extensions" 1 \
 	'{"code":9003,"message":"x509: certificate request contains duplicate requested extensions"}' \
 	sign "${CA[@]}" -config ca-config.json -profile copy dup.csr
-neg "-remote is not supported" 1 "remote signing (-remote) is not supported by cfssl-c yet" \
+neg "-remote with an address Go cannot parse" 1 '{"code":5300,"message":"failed to connect to remote"}' \
 	sign -remote 127.0.0.1:1 o.csr
 
 finish

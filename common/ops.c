@@ -81,6 +81,21 @@ static int cert_hosts(const char *hostname, const struct cf_csr_info *info, stru
 	return 0;
 }
 
+/* Signs @t and appends the PEM certificate, logging its serial as cfssl's signer does. */
+static int sign_pem(const struct cf_cert_template *t, const struct cf_ca *ca, struct cf_buf *cert,
+		    struct cf_error *err)
+{
+	struct cf_buf der = CF_BUF_INIT, serial = CF_BUF_INIT;
+	int ret = cf_sign_certificate(t, ca, &der, &serial, err);
+	if (ret == 0) {
+		cf_info("signed certificate with serial number %s", (const char *)serial.data);
+		cf_pem_encode(cert, "CERTIFICATE", der.data, der.len);
+	}
+	cf_buf_release(&der);
+	cf_buf_release(&serial);
+	return ret;
+}
+
 int cf_op_sign(const struct cf_ca *ca, const struct cf_sign_request *r, struct cf_buf *cert,
 	       struct cf_error *err)
 {
@@ -90,7 +105,7 @@ int cf_op_sign(const struct cf_ca *ca, const struct cf_sign_request *r, struct c
 	size_t nhosts = 0;
 	struct cf_name_attr *attrs = NULL;
 	size_t nattrs = 0;
-	struct cf_buf name = CF_BUF_INIT, der = CF_BUF_INIT, serial = CF_BUF_INIT;
+	struct cf_buf name = CF_BUF_INIT;
 	int ret = -1;
 
 	if (cf_csrparse_pem(r->csr, r->csr_len, &info, err) < 0 ||
@@ -126,15 +141,9 @@ int cf_op_sign(const struct cf_ca *ca, const struct cf_sign_request *r, struct c
 		.cn = cn,
 		.cn_len = cn_len,
 	};
-	if (cf_sign_certificate(&t, ca, &der, &serial, err) < 0)
-		goto out;
-	cf_info("signed certificate with serial number %s", (const char *)serial.data);
-	cf_pem_encode(cert, "CERTIFICATE", der.data, der.len);
-	ret = 0;
+	ret = sign_pem(&t, ca, cert, err);
 out:
 	cf_buf_release(&name);
-	cf_buf_release(&der);
-	cf_buf_release(&serial);
 	cf_csrparse_release(&info);
 	cf_hosts_free(hosts, nhosts);
 	cf_name_attrs_free(attrs, nattrs);
@@ -197,8 +206,7 @@ int cf_op_newcert(const struct cf_ca *ca, const struct cf_newcert_request *r,
 	struct cf_key key = {0};
 	struct cf_host *hosts = NULL;
 	size_t nhosts = 0;
-	struct cf_buf subject = CF_BUF_INIT, spki = CF_BUF_INIT, der = CF_BUF_INIT;
-	struct cf_buf serial = CF_BUF_INIT, extra = CF_BUF_INIT;
+	struct cf_buf subject = CF_BUF_INIT, spki = CF_BUF_INIT, extra = CF_BUF_INIT;
 	int ret = -1;
 	memset(out, 0, sizeof *out);
 
@@ -223,12 +231,9 @@ int cf_op_newcert(const struct cf_ca *ca, const struct cf_newcert_request *r,
 		.cn = req->cn,
 		.cn_len = req->cn ? cf_csr_cn_len(req) : 0,
 	};
-	if (cf_config_lint_check(r->config, profile, err) < 0 ||
-	    cf_sign_certificate(&t, ca, &der, &serial, err) < 0)
+	if (cf_config_lint_check(r->config, profile, err) < 0)
 		goto out;
-	cf_info("signed certificate with serial number %s", (const char *)serial.data);
-	cf_pem_encode(&out->cert, "CERTIFICATE", der.data, der.len);
-	ret = 0;
+	ret = sign_pem(&t, ca, &out->cert, err);
 out:
 	if (ret < 0)
 		cf_newcert_result_release(out);
@@ -236,8 +241,6 @@ out:
 	cf_hosts_free(hosts, nhosts);
 	cf_buf_release(&subject);
 	cf_buf_release(&spki);
-	cf_buf_release(&der);
-	cf_buf_release(&serial);
 	cf_buf_release(&extra);
 	return ret;
 }

@@ -8,15 +8,22 @@
 #include "buf.h"
 #include "check.h"
 
-static void dec_u(const char *what, const char *hex, const char *want)
+/* The bytes of @hex (at most 64) into @b; their count. */
+static size_t unhex(const char *hex, unsigned char b[64])
 {
-	unsigned char b[64];
 	size_t n = 0;
-	for (const char *p = hex; p[0] && p[1]; p += 2) {
+	for (const char *p = hex; p[0] && p[1] && n < 64; p += 2) {
 		unsigned v;
 		sscanf(p, "%2x", &v);
 		b[n++] = (unsigned char)v;
 	}
+	return n;
+}
+
+static void dec_u(const char *what, const char *hex, const char *want)
+{
+	unsigned char b[64];
+	size_t n = unhex(hex, b);
 	struct cf_buf out = CF_BUF_INIT;
 	cf_buf_adds(&out, "=");
 	cf_bigint_dec_unsigned(b, n, &out);
@@ -28,12 +35,7 @@ static void dec_u(const char *what, const char *hex, const char *want)
 static void dec_s(const char *what, const char *hex, const char *want)
 {
 	unsigned char b[64];
-	size_t n = 0;
-	for (const char *p = hex; p[0] && p[1]; p += 2) {
-		unsigned v;
-		sscanf(p, "%2x", &v);
-		b[n++] = (unsigned char)v;
-	}
+	size_t n = unhex(hex, b);
 	struct cf_buf out = CF_BUF_INIT;
 	cf_bigint_dec_signed(b, n, &out);
 	check_str(what, want, (const char *)out.data);

@@ -8,6 +8,7 @@
 #ifndef CFSSL_CLI_H
 #define CFSSL_CLI_H
 
+#include "auth.h"
 #include "buf.h"
 #include "config.h"
 #include "error.h"
@@ -95,10 +96,12 @@ struct cfssl_ctx {
  * (e.g. 2), having printed its own diagnostics. */
 typedef int (*cfssl_cmd_fn)(struct cfssl_ctx *ctx);
 
-/* Signs the PEM request @csr through the servers of -remote (with -hostname, -profile, -label,
- * -crl, -tls-remote-ca and the mutual TLS client files, logging cfssl's [INFO] lines for the
- * last two). *@cert is the certificate text as the server sent it (new). */
-int cli_remote_sign(struct cfssl_ctx *ctx, const unsigned char *csr, size_t csr_len, char **cert);
+/* Signs the PEM request @csr through the servers @addrs (-remote, or a remote profile's
+ * address), with -hostname, -profile, -label, -crl, -tls-remote-ca and the mutual TLS client
+ * files (logging cfssl's [INFO] lines for the last two); through /authsign with @key when
+ * non-NULL. *@cert is the certificate text as the server sent it (new). */
+int cli_remote_sign(struct cfssl_ctx *ctx, const char *addrs, const struct cf_auth_key *key,
+		    const unsigned char *csr, size_t csr_len, char **cert);
 
 int cmd_bundle(struct cfssl_ctx *ctx);
 int cmd_certinfo(struct cfssl_ctx *ctx);

@@ -54,16 +54,29 @@ static int renewca(struct cfssl_ctx *ctx)
 	return r;
 }
 
-/* gencert -remote: the key and CSR made here, the certificate by the server (§6.2), printed
- * as it came, unchecked, as cfssl prints it. */
-static int remote_cert(struct cfssl_ctx *ctx, const struct cf_csr_request *req, int no_hosts)
+/* gencert through a remote: the key and CSR made here, the certificate by the server (§6.2),
+ * printed as it came, unchecked, as cfssl prints it. @rp: the remote profile of the
+ * configuration @conf (its address and auth key, and cfssl's signer order with its warnings
+ * and the CA in @ca when a profile is local); NULL for -remote, which sets every profile's
+ * address and adds no authentication. */
+static int remote_cert(struct cfssl_ctx *ctx, const struct cf_csr_request *req, int no_hosts,
+		       const struct cf_config *conf, const struct cf_profile *rp, struct cf_ca *ca)
 {
+	const struct cf_flag_value *f = ctx->flags;
 	struct cf_newkey_result res;
 	char *cert = NULL;
-	genkey_log_request(req);
 	int r = cf_op_newkey(req, &res, ctx->err);
+	if (r == 0 && rp) {
+		cf_config_begin_signing(conf);
+		if (cf_config_needs_local_signer(conf))
+			r = cf_ca_load(f[F_CA].str, f[F_CA_KEY].str, ca, ctx->err);
+		if (r == 0)
+			cf_config_warn_signers(conf);
+	}
 	if (r == 0)
-		r = cli_remote_sign(ctx, res.csr.data, res.csr.len, &cert);
+		r = cli_remote_sign(ctx, rp ? rp->remote_server : f[F_REMOTE].str,
+				    rp && rp->auth_remote_key.key ? &rp->auth_remote_key : NULL,
+				    res.csr.data, res.csr.len, &cert);
 	if (r == 0) {
 		struct cf_buf c = CF_BUF_INIT;
 		cf_buf_adds(&c, cert);
@@ -87,8 +100,11 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 	int json_hosts = req->nhosts > 0;
 	if (*hostname)
 		cf_csr_request_set_hostname(req, hostname);
-	if (*f[F_REMOTE].str)
-		return remote_cert(ctx, req, !*hostname && !json_hosts);
+	if (*f[F_REMOTE].str) {
+		/* -remote sets every profile's address and adds no authentication (§6.2) */
+		genkey_log_request(req);
+		return remote_cert(ctx, req, !*hostname && !json_hosts, NULL, NULL, NULL);
+	}
 	if (!ctx->config) {
 		/* Deviation 2: cfssl exits 0 here; a pipeline must not carry on. */
 		if (!*f[F_CA].str) {
@@ -112,9 +128,14 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 	const struct cf_config *conf = ctx->config;
 	if (!conf)
 		conf = defconf = cf_config_default();
-	/* A profile served by a remote signer stops here, before a CA is asked for. */
-	if (cf_config_begin_signing(conf, f[F_PROFILE].str, err) < 0)
+	const struct cf_profile *rp = cf_config_remote_profile(conf, f[F_PROFILE].str);
+	if (rp) {
+		/* cfssl makes the key and CSR first, then its signers: a local one (which needs the
+		 * CA) when any profile is local, and the remote one */
+		ret = remote_cert(ctx, req, !*hostname && !json_hosts, conf, rp, &ca);
 		goto out;
+	}
+	cf_config_begin_signing(conf);
 	/* Deviation 6: the CA is checked before a key is generated. */
 	if (cf_ca_load(f[F_CA].str, f[F_CA_KEY].str, &ca, err) < 0)
 		goto out;

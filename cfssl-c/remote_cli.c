@@ -29,7 +29,8 @@ static char **split_hosts(const char *list, size_t *n)
 	return v;
 }
 
-int cli_remote_sign(struct cfssl_ctx *ctx, const unsigned char *csr, size_t csr_len, char **cert)
+int cli_remote_sign(struct cfssl_ctx *ctx, const char *addrs, const struct cf_auth_key *key,
+		    const unsigned char *csr, size_t csr_len, char **cert)
 {
 	const struct cf_flag_value *f = ctx->flags;
 	struct cf_remote_opts opts = {0};
@@ -44,7 +45,7 @@ int cli_remote_sign(struct cfssl_ctx *ctx, const unsigned char *csr, size_t csr_
 			opts.cert_file, opts.key_file);
 	}
 	struct cf_remote *r = NULL;
-	if (cf_remote_new(f[F_REMOTE].str, &opts, &r, ctx->err) < 0)
+	if (cf_remote_new(addrs, &opts, &r, ctx->err) < 0)
 		return -1;
 	size_t nhosts;
 	char **hosts = split_hosts(f[F_HOSTNAME].str, &nhosts);
@@ -58,8 +59,7 @@ int cli_remote_sign(struct cfssl_ctx *ctx, const unsigned char *csr, size_t csr_
 		.crl_override = f[F_CRL].str,
 		.label = f[F_LABEL].str,
 	};
-	/* -remote sets every profile's address and adds no authentication (§6.2) */
-	int ret = cf_remote_sign(r, &req, NULL, cert, ctx->err);
+	int ret = cf_remote_sign(r, &req, key, cert, ctx->err);
 	for (size_t i = 0; i < nhosts; i++)
 		free(hosts[i]);
 	free(hosts);

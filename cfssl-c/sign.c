@@ -70,7 +70,8 @@ int cmd_sign(struct cfssl_ctx *ctx)
 			goto out;
 		}
 		char *rcert = NULL;
-		if (cli_remote_sign(ctx, csr.data, csr.len, &rcert) < 0)
+		/* -remote sets every profile's address and adds no authentication (§6.2) */
+		if (cli_remote_sign(ctx, f[F_REMOTE].str, NULL, csr.data, csr.len, &rcert) < 0)
 			goto out;
 		cf_buf_adds(&cert, rcert);
 		free(rcert);
@@ -92,9 +93,29 @@ int cmd_sign(struct cfssl_ctx *ctx)
 	const struct cf_config *conf = ctx->config;
 	if (!conf)
 		conf = defconf = cf_config_default();
-	/* A profile served by a remote signer stops here, before a CA is asked for. */
-	if (cf_config_begin_signing(conf, f[F_PROFILE].str, err) < 0)
-		goto out;
+	const struct cf_profile *rp = cf_config_remote_profile(conf, f[F_PROFILE].str);
+	cf_config_begin_signing(conf);
+	if (rp) {
+		/* cfssl still builds its local signer, with the CA, when a profile is local */
+		if (cf_config_needs_local_signer(conf) &&
+		    cf_ca_load(f[F_CA].str, f[F_CA_KEY].str, &ca, err) < 0)
+			goto out;
+		cf_config_warn_signers(conf);
+		if (subject_file) {
+			cf_error_set(err, CF_ERR_PLAIN,
+				     "sign through a remote profile with a SUBJECT file is not "
+				     "supported by cfssl-c yet");
+			goto out;
+		}
+		char *rcert = NULL;
+		if (cli_remote_sign(ctx, rp->remote_server,
+				    rp->auth_remote_key.key ? &rp->auth_remote_key : NULL, csr.data,
+				    csr.len, &rcert) < 0)
+			goto out;
+		cf_buf_adds(&cert, rcert);
+		free(rcert);
+		goto print;
+	}
 	if (cf_ca_load(f[F_CA].str, f[F_CA_KEY].str, &ca, err) < 0)
 		goto out;
 	const struct cf_profile *profile = cf_config_select(conf, f[F_PROFILE].str, err);

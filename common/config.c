@@ -1589,28 +1589,26 @@ static const struct cf_profile *signing_profile(const struct cf_config *c, const
 	return p;
 }
 
-static int remote_unsupported(const char *name, int found, struct cf_error *err)
-{
-	if (found)
-		cf_errorlog("profile \"%s\" points to a remote signer: remote signing is not "
-			    "supported by cfssl-c yet",
-			    name);
-	else
-		cf_errorlog("the default profile points to a remote signer: remote signing is not "
-			    "supported by cfssl-c yet");
-	return cf_error_set(err, CF_ERR_POLICY_VIOLATION,
-			    "remote signing is not supported by cfssl-c yet");
-}
-
-int cf_config_begin_signing(const struct cf_config *c, const char *name, struct cf_error *err)
+const struct cf_profile *cf_config_remote_profile(const struct cf_config *c, const char *name)
 {
 	int found;
-	cf_config_warn_remote(c);
 	const struct cf_profile *p = signing_profile(c, name, &found);
-	if (!p || !p->remote)
-		return 0;
+	return p && p->remote ? p : NULL;
+}
+
+void cf_config_begin_signing(const struct cf_config *c)
+{
+	cf_config_warn_remote(c);
+}
+
+void cf_config_warn_signers(const struct cf_config *c)
+{
 	warn_signers(c);
-	return remote_unsupported(name, found, err);
+}
+
+int cf_config_needs_local_signer(const struct cf_config *c)
+{
+	return needs_signer(c, 0);
 }
 
 const struct cf_profile *cf_config_select(const struct cf_config *c, const char *name,
@@ -1625,8 +1623,9 @@ const struct cf_profile *cf_config_select(const struct cf_config *c, const char 
 	}
 	if (*name && !found)
 		cf_warning("profile \"%s\" not found, using the default profile", name);
-	if (p->remote) {
-		remote_unsupported(name, found, err);
+	if (p->remote) { /* the commands take cf_config_remote_profile's path first */
+		cf_error_set(err, CF_ERR_POLICY_VIOLATION,
+			     "the profile is served by a remote signer, not locally");
 		return NULL;
 	}
 	return p;

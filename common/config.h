@@ -107,18 +107,28 @@ int cf_config_lint_check(const struct cf_config *c, const struct cf_profile *p,
  * with cf_config_begin_signing and cf_config_select. */
 void cf_config_warn_remote(const struct cf_config *c);
 
-/* A signing command (gencert, sign), before it loads the CA: cfssl validates the policy as it
- * builds its signer (the warnings again). When the profile @name selects is served by a remote
- * signer, the warnings of the signers cfssl would build follow, then an [ERROR] line and -1 with
- * @err {"code":5300,...}: cfssl-c has no remote client yet, and must not sign such a request
- * locally (nor ask for a CA it does not need). 0 otherwise. */
-int cf_config_begin_signing(const struct cf_config *c, const char *name, struct cf_error *err);
+/* The profile @name selects when a remote signer serves it (then the command signs through
+ * its remote_server and auth_remote_key, never locally), else NULL. Logs nothing. */
+const struct cf_profile *cf_config_remote_profile(const struct cf_config *c, const char *name);
+
+/* A local signing command (gencert, sign), before it loads the CA: cfssl validates the policy
+ * as it builds its signer (the warnings again). */
+void cf_config_begin_signing(const struct cf_config *c);
+
+/* For a remote profile, in cfssl's order: cf_config_begin_signing, then (the local signer) the
+ * CA when cf_config_needs_local_signer, then this: the warnings of the local and remote
+ * signers cfssl builds. */
+void cf_config_warn_signers(const struct cf_config *c);
+
+/* cfssl's NeedsLocalSigner: some profile of @c (the default included) signs locally, so cfssl
+ * builds a local signer, which needs the CA, even for a request to a remote profile. */
+int cf_config_needs_local_signer(const struct cf_config *c);
 
 /* The profile a signing command uses, once the CA is loaded: after the warnings of the local
  * and remote signers cfssl builds for @c, cf_config_profile's choice, with the warning of
  * deviation 3 for an unknown @name; NULL (with @err set) for an unknown @name in a
  * configuration that mixes local and remote profiles (cfssl's 5400 "Unknown policy profile"),
- * and for a remote profile (see cf_config_begin_signing). */
+ * and for a remote profile (see cf_config_remote_profile). */
 const struct cf_profile *cf_config_select(const struct cf_config *c, const char *name,
 					  struct cf_error *err);
 

@@ -157,12 +157,13 @@ int cf_ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca, st
 	struct ca_facts facts = {0};
 	int ret = -1;
 
-	if (cf_read_prefixed(cert_spec, &certdata, err) < 0)
-		goto out;
+	/* cfssl asks for the key's name before it reads the certificate */
 	if (!*key_spec) {
 		cf_error_set(err, CF_ERR_KEY_UNKNOWN, "Unknown private key error");
 		goto out;
 	}
+	if (cf_read_prefixed(cert_spec, &certdata, err) < 0)
+		goto out;
 	struct cf_error kerr = {0};
 	if (cf_read_prefixed(key_spec, &keydata, &kerr) < 0) {
 		/* cfssl files a key read failure under the certificate category */

@@ -31,8 +31,8 @@ struct cf_ca {
 	int64_t not_before, not_after; /* Unix seconds */
 };
 
-/* Loads -ca and -ca-key in cfssl's order (read cert, read key, parse cert,
- * parse key; §4.5) and, deviation 6, refuses a key that does not match the
+/* Loads -ca and -ca-key in cfssl's order (an empty key name first, then read cert, read key,
+ * parse cert, parse key; §4.5) and, deviation 6, refuses a key that does not match the
  * certificate. A certificate that should not issue is used as cfssl uses it,
  * with one [WARNING] per problem (CA:FALSE, a v3 certificate without
  * basicConstraints, keyUsage without keyCertSign, expired, not yet valid).

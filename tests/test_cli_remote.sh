@@ -81,6 +81,30 @@ check_contains "sign -remote with a SUBJECT file: says it is not supported yet" 
 	"not supported by cfssl-c yet"
 check_eq "sign -remote with a SUBJECT file: nothing sent, nothing printed" "" "$(cat j.json)"
 
+# A configuration's remote profiles: auth_remote signs through /authsign with the profile's key.
+for k in 0123456789abcdef0123456789abcdef ffffffffffffffffffffffffffffffff; do
+	cat >client-$k.json <<JSON
+{"signing": {"default": {"remote": "ca"},
+  "profiles": {"client": {"auth_remote": {"remote": "ca", "auth_key": "k1"}}}},
+ "remotes": {"ca": "$URL"},
+ "auth_keys": {"k1": {"type": "standard", "key": "$k"}}}
+JSON
+done
+cfssl gencert -config client-0123456789abcdef0123456789abcdef.json -profile client leaf.json \
+	2>ar.err | cfssljson -bare ar
+check "auth_remote profile: signed through /authsign, verifies" \
+	openssl verify -no-CApath -no-CAstore -CAfile ca.pem ar.pem
+check_contains "auth_remote profile: the server's client profile (client auth)" \
+	"$(openssl x509 -in ar.pem -noout -ext extendedKeyUsage 2>&1)" "TLS Web Client Authentication"
+cfssl gencert -config client-ffffffffffffffffffffffffffffffff.json -profile client leaf.json \
+	>aw.json 2>aw.err
+check_eq "auth_remote profile, wrong key: exit 1" 1 "$?"
+check_contains "auth_remote profile, wrong key: the server's refusal" "$(tail -n1 aw.err)" '"code":7400'
+check_eq "auth_remote profile, wrong key: nothing on stdout" "" "$(cat aw.json)"
+cfssl sign -config client-0123456789abcdef0123456789abcdef.json leaf.csr >ds.json 2>/dev/null
+check_contains "the default profile's remote signs (sign, no CA needed)" \
+	"$(jq -r .cert ds.json)" "BEGIN CERTIFICATE"
+
 # Several remotes: the first that answers signs (§6.4).
 cfssl sign -remote "http://127.0.0.1:$port,$URL" leaf.csr >f.json 2>/dev/null
 check_eq "fallback to the second remote: exit 0" 0 "$?"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Profiles served by a remote signer (issue 11 item 9). cfssl-c has no remote client yet, but:
+# Profiles served by a remote signer (issue 11 item 9; signing through them, issue 12):
 # - the warning for a remote profile that also has local settings is cfssl master's, word for
 #   word ("Profiles[NAME] points to a remote signer: The configuration value by ... are
 #   skipped", "default profile points to ..." for the default), on cfssl's triggers (usages, even
@@ -7,8 +7,9 @@
 #   name_whitelist, ct_log_servers; not crl_url, a false is_ca, a zero time, usages null), and
 #   as often as cfssl logs it: once at load, once as the signer is built, once more for each of
 #   the local and remote signers (4 times for a mixed configuration, 3 for an all-remote one);
-# - a selected remote profile never falls through to local signing: no CA is asked for, and
-#   the run ends with an [ERROR] line and {"code":5300,...}, exit 1, nothing on stdout;
+# - a selected remote profile is signed through its remote, never locally (the remote here
+#   refuses connections: cfssl's 7400); in a configuration with local profiles cfssl still
+#   builds its local signer, so the CA is needed (2000 without it, after two validations);
 # - a configuration mixing local and remote profiles refuses an unknown profile name (5400).
 
 # shellcheck source=tests/lib.sh
@@ -70,7 +71,8 @@ check_eq "local profile: Profiles[r] 4 times (load, signer, local, remote)" 4 \
 	"$(count local "$W_R")"
 check_eq "local profile: Profiles[r2] 4 times" 4 "$(count local "$W_R2")"
 
-# ---- a remote profile never falls through to local signing
+# ---- a remote profile is signed through the remote, never locally
+REFUSED='{"code":7400,"message":"failed POST to http://127.0.0.1:1/api/v1/cfssl/sign: Post \"http://127.0.0.1:1/api/v1/cfssl/sign\": dial tcp 127.0.0.1:1: connect: connection refused"}'
 for cmd in sign gencert; do
 	if [ "$cmd" = sign ]; then in=leaf.csr; else in=leaf.json; fi
 	for ca in with without; do
@@ -80,23 +82,24 @@ for cmd in sign gencert; do
 		d="$cmd -profile r, $ca a CA"
 		check_eq "$d: exit 1" 1 "$RC"
 		check_eq "$d: nothing on stdout" 0 "$(wc -c <"$cmd-$ca.out")"
-		check_eq "$d: cfssl's error form, saying why" \
-			'{"code":5300,"message":"remote signing is not supported by cfssl-c yet"}' \
-			"$(tail -n1 "$cmd-$ca.err")"
-		check_contains "$d: an [ERROR] line naming the profile" "$(cat "$cmd-$ca.err")" \
-			'[ERROR] profile "r" points to a remote signer: remote signing is not supported by cfssl-c yet'
-		check_not_contains "$d: no CA is asked for" "$(cat "$cmd-$ca.err")" "open :"
-		check_not_contains "$d: nothing is signed" "$(cat "$cmd-$ca.err")" \
+		check_not_contains "$d: nothing is signed locally" "$(cat "$cmd-$ca.err")" \
 			"signed certificate"
-		check_eq "$d: Profiles[r] 4 times" 4 "$(count "$cmd-$ca" "$W_R")"
+		if [ "$ca" = with ]; then
+			check_eq "$d: sent to the remote (connection refused, cfssl's 7400)" \
+				"$REFUSED" "$(tail -n1 "$cmd-$ca.err")"
+			check_eq "$d: Profiles[r] 4 times" 4 "$(count "$cmd-$ca" "$W_R")"
+		else
+			check_eq "$d: the local signer needs the CA, as in cfssl (2000)" \
+				'{"code":2000,"message":"Unknown private key error"}' \
+				"$(tail -n1 "$cmd-$ca.err")"
+			check_eq "$d: Profiles[r] twice (load, signer)" 2 "$(count "$cmd-$ca" "$W_R")"
+		fi
 	done
 done
-# A remote profile without local settings: the same refusal, no warning.
-run plain sign -config mixed.json -profile plain leaf.csr
+# A remote profile without local settings: no warning for it.
+run plain sign -config mixed.json -ca ca.pem -ca-key ca-key.pem -profile plain leaf.csr
 check_eq "-profile plain: exit 1" 1 "$RC"
-check_eq "-profile plain: the refusal" \
-	'{"code":5300,"message":"remote signing is not supported by cfssl-c yet"}' \
-	"$(tail -n1 plain.err)"
+check_eq "-profile plain: sent to the remote" "$REFUSED" "$(tail -n1 plain.err)"
 check_not_contains "-profile plain: no warning for it" "$(cat plain.err)" "Profiles[plain]"
 
 # ---- an unknown profile in a mixed configuration: cfssl's universal signer refuses it
@@ -123,8 +126,7 @@ cat >allremote.json <<'JSON'
 JSON
 run all gencert -config allremote.json leaf.json
 check_eq "all remote, default profile: exit 1" 1 "$RC"
-check_contains "all remote: the default is named" "$(cat all.err)" \
-	'[ERROR] the default profile points to a remote signer: remote signing is not supported by cfssl-c yet'
+check_eq "all remote: the default profile's remote, no CA needed" "$REFUSED" "$(tail -n1 all.err)"
 check_eq "all remote: default profile warning, 3 times" 3 \
 	"$(count all "[WARNING] default profile points to a remote signer: $(printf '%s' "${SKIPPED#points to a remote signer: }")")"
 for p in a c e f h i j; do

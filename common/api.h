@@ -1,0 +1,109 @@
+/* The HTTP API of `cfssl serve` (cfssl-serve.md §1-3): the state a server builds once at
+ * start, the endpoint table with the conditions under which each endpoint is served,
+ * routing as Go's ServeMux, and one handler per endpoint. cfssl-c/serve.c translates flags
+ * into a struct cf_api, calls cf_api_setup and hands cf_api_precheck/cf_api_dispatch to
+ * common/httpd. The handlers only translate JSON into the operations layer's requests
+ * (ops.h) and its results into replies.
+ *
+ * Everything in a struct cf_api is read-only once cf_api_setup returns: the handlers run
+ * on all worker threads at once. */
+#ifndef CF_API_H
+#define CF_API_H
+
+#include <stdint.h>
+
+#include <gnutls/x509.h>
+
+#include "bundle.h"
+#include "config.h"
+#include "error.h"
+#include "httpd.h"
+#include "keygen.h"
+#include "remote.h"
+#include "signer.h"
+
+struct cf_api {
+	/* --- filled by the caller before cf_api_setup; borrowed --- */
+	/* The signing policy: -config, or cfssl's default policy (never NULL). */
+	const struct cf_config *config;
+	/* The local signer (-ca/-ca-key, its key in the key process), or NULL when it could
+	 * not be built ("signer not initialized"). */
+	const struct cf_ca *ca;
+	/* Proxy mode (-remote, §6.7): sign, info and newcert go there; counts as a signer. */
+	struct cf_remote *remote;
+	/* The bundler from -ca-bundle/-int-bundle (NULL when it failed to load: `bundle` is
+	 * then disabled); sign_bundler: both flags were given, so sign/authsign/newcert may
+	 * bundle (§3.3). */
+	struct cf_bundler *bundler;
+	int sign_bundler;
+	/* The OCSP signer for ocspsign (-ca, -responder, -responder-key, -interval), or
+	 * ocsp_responder NULL when it could not be built. */
+	gnutls_x509_crt_t ocsp_issuer, ocsp_responder;
+	const struct cf_key *ocsp_key;
+	int64_t ocsp_interval; /* seconds */
+	const char *db_config; /* -db-config path, or NULL (the database comes with #13) */
+	int mutual_tls;        /* clients are authenticated (-mutual-tls-ca) */
+
+	/* --- set by cf_api_setup --- */
+	unsigned enabled; /* bit i: endpoint i of the table is served */
+};
+
+/* A handler: fills @rep for @req (a request whose method the table allows). Returns 0,
+ * or -1 with @err set: the reply is then cf_httpd_reply_error(@err). Log lines of the
+ * handler go before the request line, which the reply helpers arrange. */
+typedef int (*cf_api_fn)(const struct cf_api *api, const struct cf_httpd_request *req,
+			 struct cf_httpd_reply *rep, struct cf_error *err);
+
+/* Decides which endpoints are served (§1.3, deviation 25), logging cfssl's start-up lines
+ * for each in the table's order: "endpoint 'X' is explicitly disabled" for the names in
+ * @disable (split at ',' without trimming, unknown names ignored, §1.4), "[WARNING]
+ * endpoint 'X' is disabled: <reason>", or the constructor's own line and "endpoint
+ * '/api/v1/cfssl/X' is enabled"; then the deviation-25 warnings; then "Handler set up
+ * complete.". */
+void cf_api_setup(struct cf_api *api, const char *disable);
+
+/* The httpd callbacks (arg = the struct cf_api): routing (404 for unknown or disabled
+ * paths, 301 for unclean ones, §1.5), the method check (405, §2.1), then the endpoint's
+ * handler. */
+int cf_api_precheck(void *arg, const struct cf_httpd_request *req, struct cf_httpd_reply *rep);
+int cf_api_dispatch(void *arg, const struct cf_httpd_request *req, struct cf_httpd_reply *rep,
+		    struct cf_error *err);
+
+/* --- the handlers, one a endpoint (§3) --- */
+/* api_sign.c: the endpoints that sign with the server's CA */
+int cf_api_info(const struct cf_api *api, const struct cf_httpd_request *req,
+		struct cf_httpd_reply *rep, struct cf_error *err);
+int cf_api_sign(const struct cf_api *api, const struct cf_httpd_request *req,
+		struct cf_httpd_reply *rep, struct cf_error *err);
+int cf_api_authsign(const struct cf_api *api, const struct cf_httpd_request *req,
+		    struct cf_httpd_reply *rep, struct cf_error *err);
+int cf_api_newcert(const struct cf_api *api, const struct cf_httpd_request *req,
+		   struct cf_httpd_reply *rep, struct cf_error *err);
+/* api_gen.c: the endpoints that need no CA of the server's */
+int cf_api_health(const struct cf_api *api, const struct cf_httpd_request *req,
+		  struct cf_httpd_reply *rep, struct cf_error *err);
+int cf_api_newkey(const struct cf_api *api, const struct cf_httpd_request *req,
+		  struct cf_httpd_reply *rep, struct cf_error *err);
+int cf_api_init_ca(const struct cf_api *api, const struct cf_httpd_request *req,
+		   struct cf_httpd_reply *rep, struct cf_error *err);
+int cf_api_bundle(const struct cf_api *api, const struct cf_httpd_request *req,
+		  struct cf_httpd_reply *rep, struct cf_error *err);
+int cf_api_certinfo(const struct cf_api *api, const struct cf_httpd_request *req,
+		    struct cf_httpd_reply *rep, struct cf_error *err);
+int cf_api_scan(const struct cf_api *api, const struct cf_httpd_request *req,
+		struct cf_httpd_reply *rep, struct cf_error *err);
+int cf_api_scaninfo(const struct cf_api *api, const struct cf_httpd_request *req,
+		    struct cf_httpd_reply *rep, struct cf_error *err);
+int cf_api_gencrl(const struct cf_api *api, const struct cf_httpd_request *req,
+		  struct cf_httpd_reply *rep, struct cf_error *err);
+int cf_api_ocspsign(const struct cf_api *api, const struct cf_httpd_request *req,
+		    struct cf_httpd_reply *rep, struct cf_error *err);
+/* api_db.c: the endpoints of the certificate database (issue 13) */
+int cf_api_crl(const struct cf_api *api, const struct cf_httpd_request *req,
+	       struct cf_httpd_reply *rep, struct cf_error *err);
+int cf_api_revoke(const struct cf_api *api, const struct cf_httpd_request *req,
+		  struct cf_httpd_reply *rep, struct cf_error *err);
+int cf_api_certadd(const struct cf_api *api, const struct cf_httpd_request *req,
+		   struct cf_httpd_reply *rep, struct cf_error *err);
+
+#endif

@@ -11,6 +11,7 @@
 #include "cfregex.h"
 #include "csr.h"
 #include "der.h"
+#include "keyproc.h"
 #include "log.h"
 #include "pem.h"
 
@@ -148,14 +149,21 @@ static void warn_ca_problems(const struct cf_ca *ca, const struct ca_facts *f)
 	}
 }
 
-int cf_ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca, struct cf_error *err)
+/* cf_ca_load and cf_ca_load_isolated: with @kp the key is read, parsed and kept by a key
+ * process; its errors are held back so that they come in cf_ca_load's order (a key read
+ * failure before the certificate's parse errors, a key parse failure after them). */
+static int ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca,
+		   struct cf_keyproc **kp, struct cf_error *err)
 {
 	memset(ca, 0, sizeof *ca);
+	if (kp)
+		*kp = NULL;
 	struct cf_buf certdata = CF_BUF_INIT, keydata = CF_BUF_INIT;
 	struct cf_buf a = CF_BUF_INIT, b = CF_BUF_INIT;
 	gnutls_x509_privkey_t xkey = NULL;
 	struct ca_facts facts = {0};
-	int ret = -1;
+	struct cf_error kerr = {0};
+	int kret = 0, ret = -1;
 
 	/* cfssl asks for the key's name before it reads the certificate */
 	if (!*key_spec) {
@@ -164,22 +172,33 @@ int cf_ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca, st
 	}
 	if (cf_read_prefixed(cert_spec, &certdata, err) < 0)
 		goto out;
-	struct cf_error kerr = {0};
-	if (cf_read_prefixed(key_spec, &keydata, &kerr) < 0) {
+	if (kp) {
+		kret = cf_keyproc_start(key_spec, kp, &ca->key, &a, &kerr);
+		if (kret < 0 && kerr.code == CF_ERR_CERT_READ) {
+			cf_error_set(err, kerr.code, "%s", kerr.msg);
+			goto out;
+		}
+	} else if (cf_read_prefixed(key_spec, &keydata, &kerr) < 0) {
 		/* cfssl files a key read failure under the certificate category */
 		cf_error_set(err, CF_ERR_CERT_READ, "%s", kerr.msg);
 		goto out;
 	}
 	if (ca_cert_fields(&certdata, ca, &b, &facts, err) < 0)
 		goto out;
-	if (cf_parse_key_pem(keydata.data, keydata.len, getenv("CFSSL_CA_PK_PASSWORD"), &xkey,
-			     err) < 0)
+	if (kp) {
+		if (kret < 0) {
+			cf_error_set(err, kerr.code, "%s", kerr.msg);
+			goto out;
+		}
+	} else if (cf_parse_key_pem(keydata.data, keydata.len, getenv("CFSSL_CA_PK_PASSWORD"),
+				    &xkey, err) < 0 ||
+		   cf_key_from_x509(xkey, &ca->key, err) < 0) {
 		goto out;
-	if (cf_key_from_x509(xkey, &ca->key, err) < 0)
-		goto out;
+	}
 
-	/* Deviation 6: check the pair before anything is generated. */
-	if (cf_key_spki(&ca->key, &a, err) < 0 || b.len == 0 || a.len != b.len ||
+	/* Deviation 6: check the pair before anything is generated (the key process sent its
+	 * public key with its hello). */
+	if ((!kp && cf_key_spki(&ca->key, &a, err) < 0) || b.len == 0 || a.len != b.len ||
 	    memcmp(a.data, b.data, a.len) != 0) {
 		cf_error_clear(err);
 		cf_error_set(err, CF_ERR_CERT_UNKNOWN,
@@ -194,9 +213,25 @@ out:
 	cf_buf_release(&keydata);
 	cf_buf_release(&a);
 	cf_buf_release(&b);
-	if (ret < 0)
+	if (ret < 0) {
 		cf_ca_release(ca);
+		if (kp) {
+			cf_keyproc_stop(*kp);
+			*kp = NULL;
+		}
+	}
 	return ret;
+}
+
+int cf_ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca, struct cf_error *err)
+{
+	return ca_load(cert_spec, key_spec, ca, NULL, err);
+}
+
+int cf_ca_load_isolated(const char *cert_spec, const char *key_spec, struct cf_ca *ca,
+			struct cf_keyproc **kp, struct cf_error *err)
+{
+	return ca_load(cert_spec, key_spec, ca, kp, err);
 }
 
 void cf_validity(const struct cf_profile *p, struct cf_time now, struct cf_time *nb,

@@ -15,6 +15,8 @@
 #include "hosts.h"
 #include "keygen.h"
 
+struct cf_keyproc;
+
 /* An issuer: its key, its subject DER (copied into the issuer field) and
  * its subject key identifier (for the AKI; may be empty). */
 struct cf_ca {
@@ -38,6 +40,15 @@ struct cf_ca {
  * basicConstraints, keyUsage without keyCertSign, expired, not yet valid).
  * The key's password comes from CFSSL_CA_PK_PASSWORD. */
 int cf_ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca, struct cf_error *err);
+/* As cf_ca_load, with the same checks, order, warnings and errors, but the key is read,
+ * parsed and kept only by a key process (keyproc.h) that this call forks: @ca->key signs
+ * through it (@ca->key.x509 is NULL) and this process never reads the key file. On success
+ * *@kp is the key process; end it with cf_keyproc_stop after cf_ca_release(@ca). On
+ * failure *@kp is NULL and no key process is left. Call before any thread is started. */
+int cf_ca_load_isolated(const char *cert_spec, const char *key_spec, struct cf_ca *ca,
+			struct cf_keyproc **kp, struct cf_error *err);
+/* Releases @ca (NULL is fine); for an isolated CA the key process lives on until
+ * cf_keyproc_stop. */
 void cf_ca_release(struct cf_ca *ca);
 
 struct cf_cert_template {

@@ -1,12 +1,14 @@
 /* common/keyproc.c: signatures from the key process verify under the key's
  * public half, from several threads, with the key file gone; load errors
- * are cf_ca_load's; the caller never opens the key file. */
+ * are cf_ca_load's; the caller never opens the key file. cf_ca_load_isolated
+ * loads a CA as cf_ca_load does, with its errors in its order. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gnutls/abstract.h>
@@ -15,6 +17,7 @@
 #include "check.h"
 #include "crypto.h"
 #include "keyproc.h"
+#include "signer.h"
 
 static char dir[] = "/tmp/cfssl-c-test-keyproc-XXXXXX";
 
@@ -133,6 +136,117 @@ static void load_error(const char *desc, const char *spec, int code, const char 
 	cf_buf_release(&spki);
 }
 
+/* Writes a self-signed ECDSA CA certificate and its key, in a child process. */
+static int make_ca(const char *cert_path, const char *key_path)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct cf_key k = {0};
+		struct cf_error e = {0};
+		gnutls_x509_crt_t crt;
+		gnutls_datum_t pem = {NULL, 0}, cpem = {NULL, 0};
+		unsigned char serial[1] = {1};
+		time_t now = time(NULL);
+		if (cf_key_generate("ecdsa", 256, &k, &e) < 0 || gnutls_x509_crt_init(&crt) < 0 ||
+		    gnutls_x509_crt_set_version(crt, 3) < 0 ||
+		    gnutls_x509_crt_set_dn(crt, "CN=keyproc test CA", NULL) < 0 ||
+		    gnutls_x509_crt_set_key(crt, k.x509) < 0 ||
+		    gnutls_x509_crt_set_serial(crt, serial, 1) < 0 ||
+		    gnutls_x509_crt_set_activation_time(crt, now - 60) < 0 ||
+		    gnutls_x509_crt_set_expiration_time(crt, now + 86400) < 0 ||
+		    gnutls_x509_crt_set_basic_constraints(crt, 1, -1) < 0 ||
+		    gnutls_x509_crt_set_key_usage(crt, GNUTLS_KEY_KEY_CERT_SIGN) < 0 ||
+		    gnutls_x509_crt_sign2(crt, crt, k.x509, GNUTLS_DIG_SHA256, 0) < 0 ||
+		    gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, &cpem) < 0 ||
+		    gnutls_x509_privkey_export2_pkcs8(k.x509, GNUTLS_X509_FMT_PEM, NULL,
+						      GNUTLS_PKCS_PLAIN, &pem) < 0)
+			_exit(1);
+		FILE *f = fopen(key_path, "w"), *g = fopen(cert_path, "w");
+		if (!f || !g || fwrite(pem.data, 1, pem.size, f) != pem.size ||
+		    fwrite(cpem.data, 1, cpem.size, g) != cpem.size || fclose(f) || fclose(g))
+			_exit(1);
+		_exit(0);
+	}
+	int st;
+	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+/* cf_ca_load_isolated fails exactly as cf_ca_load does and leaves no key process. */
+static void ca_error(const char *desc, const char *cert, const char *key)
+{
+	struct cf_ca ca;
+	struct cf_keyproc *kp = (struct cf_keyproc *)1;
+	struct cf_error e1 = {0}, e2 = {0};
+	int r1 = cf_ca_load(cert, key, &ca, &e1);
+	cf_ca_release(&ca);
+	int r2 = cf_ca_load_isolated(cert, key, &ca, &kp, &e2);
+	CHECK(r1 < 0 && r2 < 0 && !kp && !ca.key.priv && e1.code == e2.code &&
+		      strcmp(e1.msg, e2.msg) == 0,
+	      "%s: cf_ca_load %d %s, isolated %d %s", desc, e1.code, e1.msg, e2.code, e2.msg);
+	cf_ca_release(&ca);
+}
+
+static void isolated_ca(void)
+{
+	char cert[128], key[128], other[128], othercert[128], junk[128], missing[128];
+	snprintf(cert, sizeof cert, "%s/ca.pem", dir);
+	snprintf(key, sizeof key, "%s/ca-key.pem", dir);
+	snprintf(othercert, sizeof othercert, "%s/other.pem", dir);
+	snprintf(other, sizeof other, "%s/other-key.pem", dir);
+	snprintf(junk, sizeof junk, "%s/junk.pem", dir);
+	snprintf(missing, sizeof missing, "%s/missing.pem", dir);
+	CHECK(make_ca(cert, key) == 0 && make_ca(othercert, other) == 0, "CAs written");
+	FILE *f = fopen(junk, "w");
+	if (f) {
+		fputs("not a key\n", f);
+		fclose(f);
+	}
+
+	struct cf_ca ca, plain;
+	struct cf_keyproc *kp = NULL;
+	struct cf_error err = {0};
+	CHECK(cf_ca_load(cert, key, &plain, &err) == 0, "cf_ca_load (%s)", err.msg);
+	CHECK(cf_ca_load_isolated(cert, key, &ca, &kp, &err) == 0 && kp, "isolated CA (%s)",
+	      err.msg);
+	if (kp) {
+		CHECK(!ca.key.x509 && ca.key.priv && ca.key.pk == GNUTLS_PK_ECDSA &&
+			      ca.key.bits == plain.key.bits && ca.key.curve == plain.key.curve,
+		      "the isolated CA's key is external, of the same shape");
+		CHECK(ca.subject.len == plain.subject.len &&
+			      memcmp(ca.subject.data, plain.subject.data, ca.subject.len) == 0 &&
+			      ca.ski_len == plain.ski_len && ca.bc_ca == plain.bc_ca &&
+			      ca.not_after == plain.not_after && !strcmp(ca.cert_name, cert),
+		      "the same CA facts as cf_ca_load");
+		CHECK(unlink(key) == 0, "key file removed");
+		struct cf_buf spki = CF_BUF_INIT;
+		CHECK(cf_key_spki(&plain.key, &spki, &err) == 0, "the CA's public key");
+		gnutls_datum_t d = {(unsigned char *)"tbs", 3}, sig = {NULL, 0};
+		CHECK(gnutls_privkey_sign_data2(ca.key.priv, GNUTLS_SIGN_ECDSA_SHA256, 0, &d,
+						&sig) >= 0 &&
+			      verifies(&spki, GNUTLS_SIGN_ECDSA_SHA256, &d, &sig),
+		      "the isolated CA signs, key file gone");
+		gnutls_free(sig.data);
+		cf_buf_release(&spki);
+		pid_t pid = cf_keyproc_pid(kp);
+		cf_ca_release(&ca);
+		CHECK(cf_keyproc_stop(kp) == 0 && kill(pid, 0) < 0, "the key process ends");
+	}
+	cf_ca_release(&plain);
+
+	ca_error("no key given", cert, "");
+	ca_error("no key given, no certificate either", missing, "");
+	ca_error("a missing certificate", missing, other);
+	ca_error("a missing key", cert, missing);
+	ca_error("a missing key beats a bad certificate", junk, missing);
+	ca_error("a bad certificate beats a bad key", junk, junk);
+	ca_error("a bad key", othercert, junk);
+	ca_error("a key of another certificate", cert, other);
+	remove(cert);
+	remove(other);
+	remove(othercert);
+	remove(junk);
+}
+
 int main(void)
 {
 	struct cf_error err = {0};
@@ -157,6 +271,7 @@ int main(void)
 	}
 	load_error("not a key", junk, 2002, "Failed to decode private key");
 	load_error("no key given", "", 2000, "Unknown private key error");
+	isolated_ca();
 	remove(junk);
 	rmdir(dir);
 

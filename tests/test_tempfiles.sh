@@ -58,8 +58,9 @@ killed()
 {
 	local sig=$1 dir=$2 sp pid tmp
 	mkdir "$dir"
-	# Background jobs of a script start with SIGINT ignored: give cfssljson the default.
-	env --default-signal=INT strace -o /dev/null -e trace=fsync \
+	# Background jobs of a script start with SIGINT ignored, and a suite run under nohup has
+	# SIGHUP ignored: give cfssljson the defaults of the three signals tested.
+	env --default-signal=INT,TERM,HUP strace -o /dev/null -e trace=fsync \
 		-e inject=fsync:delay_enter=4s:when=1 \
 		"$CFSSLJSON_BIN" -f key.json -bare "$dir/k" 2>"$dir.err" &
 	sp=$!

@@ -99,9 +99,11 @@ typedef int (*cfssl_cmd_fn)(struct cfssl_ctx *ctx);
 /* Signs the PEM request @csr through the servers @addrs (-remote, or a remote profile's
  * address), with -hostname, -profile, -label, -crl, -tls-remote-ca and the mutual TLS client
  * files (logging cfssl's [INFO] lines for the last two); through /authsign with @key when
- * non-NULL. *@cert is the certificate text as the server sent it (new). */
+ * non-NULL; @subject_json (or NULL) is the rendered SUBJECT file. *@cert is the certificate text as
+ * the server sent it (new). */
 int cli_remote_sign(struct cfssl_ctx *ctx, const char *addrs, const struct cf_auth_key *key,
-		    const unsigned char *csr, size_t csr_len, char **cert);
+		    const unsigned char *csr, size_t csr_len, const char *subject_json,
+		    char **cert);
 
 int cmd_bundle(struct cfssl_ctx *ctx);
 int cmd_certinfo(struct cfssl_ctx *ctx);

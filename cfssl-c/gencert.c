@@ -76,7 +76,7 @@ static int remote_cert(struct cfssl_ctx *ctx, const struct cf_csr_request *req, 
 	if (r == 0)
 		r = cli_remote_sign(ctx, rp ? rp->remote_server : f[F_REMOTE].str,
 				    rp && rp->auth_remote_key.key ? &rp->auth_remote_key : NULL,
-				    res.csr.data, res.csr.len, &cert);
+				    res.csr.data, res.csr.len, NULL, &cert);
 	if (r == 0) {
 		struct cf_buf c = CF_BUF_INIT;
 		cf_buf_adds(&c, cert);

@@ -30,7 +30,7 @@ static char **split_hosts(const char *list, size_t *n)
 }
 
 int cli_remote_sign(struct cfssl_ctx *ctx, const char *addrs, const struct cf_auth_key *key,
-		    const unsigned char *csr, size_t csr_len, char **cert)
+		    const unsigned char *csr, size_t csr_len, const char *subject_json, char **cert)
 {
 	const struct cf_flag_value *f = ctx->flags;
 	struct cf_remote_opts opts = {0};
@@ -55,6 +55,7 @@ int cli_remote_sign(struct cfssl_ctx *ctx, const char *addrs, const struct cf_au
 		.nhosts = nhosts,
 		.hosts_set = hosts != NULL,
 		.csr = pem,
+		.subject_json = subject_json,
 		.profile = f[F_PROFILE].str,
 		.crl_override = f[F_CRL].str,
 		.label = f[F_LABEL].str,

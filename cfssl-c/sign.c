@@ -52,6 +52,8 @@ int cmd_sign(struct cfssl_ctx *ctx)
 	int ret = -1;
 	struct cf_csr_request subject = {0};
 	struct cf_buf data = CF_BUF_INIT, csr = CF_BUF_INIT, cert = CF_BUF_INIT;
+	struct cf_buf subj = CF_BUF_INIT;
+	const char *subject_json = NULL;
 	struct cf_config *defconf = NULL;
 	struct cf_ca ca = {0};
 
@@ -59,19 +61,18 @@ int cmd_sign(struct cfssl_ctx *ctx)
 		if (read_subject_file(subject_file, &data, err) < 0 ||
 		    cf_csrparse_subject_json((const char *)data.data, data.len, &subject, err) < 0)
 			goto out;
+		/* a remote gets the subject as cfssl's client re-marshals it */
+		cf_csrparse_subject_render(&subject, &subj);
+		cf_buf_addc(&subj, 0);
+		subject_json = (const char *)subj.data;
 	}
 	if (cf_read_file(csr_file, &csr, err) < 0)
 		goto out;
 	if (*f[F_REMOTE].str) {
-		if (subject_file) {
-			cf_error_set(err, CF_ERR_PLAIN,
-				     "sign -remote with a SUBJECT file is not supported by cfssl-c "
-				     "yet");
-			goto out;
-		}
 		char *rcert = NULL;
 		/* -remote sets every profile's address and adds no authentication (§6.2) */
-		if (cli_remote_sign(ctx, f[F_REMOTE].str, NULL, csr.data, csr.len, &rcert) < 0)
+		if (cli_remote_sign(ctx, f[F_REMOTE].str, NULL, csr.data, csr.len, subject_json,
+				    &rcert) < 0)
 			goto out;
 		cf_buf_adds(&cert, rcert);
 		free(rcert);
@@ -101,16 +102,10 @@ int cmd_sign(struct cfssl_ctx *ctx)
 		    cf_ca_load(f[F_CA].str, f[F_CA_KEY].str, &ca, err) < 0)
 			goto out;
 		cf_config_warn_signers(conf);
-		if (subject_file) {
-			cf_error_set(err, CF_ERR_PLAIN,
-				     "sign through a remote profile with a SUBJECT file is not "
-				     "supported by cfssl-c yet");
-			goto out;
-		}
 		char *rcert = NULL;
 		if (cli_remote_sign(ctx, rp->remote_server,
 				    rp->auth_remote_key.key ? &rp->auth_remote_key : NULL, csr.data,
-				    csr.len, &rcert) < 0)
+				    csr.len, subject_json, &rcert) < 0)
 			goto out;
 		cf_buf_adds(&cert, rcert);
 		free(rcert);
@@ -141,6 +136,7 @@ print:
 out:
 	cf_csr_request_release(&subject);
 	cf_buf_release(&data);
+	cf_buf_release(&subj);
 	cf_buf_release(&csr);
 	cf_buf_release(&cert);
 	cf_config_free(defconf);

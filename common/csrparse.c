@@ -942,6 +942,82 @@ out:
 	return ret;
 }
 
+static void render_member(struct cf_buf *out, int *first, const char *name, const char *v)
+{
+	if (!v || !*v)
+		return;
+	if (!*first)
+		cf_buf_addc(out, ',');
+	*first = 0;
+	cf_gojson_quote(out, name, strlen(name));
+	cf_buf_addc(out, ':');
+	cf_gojson_quote(out, v, strlen(v));
+}
+
+static int oid_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct cf_name_oid *)a)->oid, ((const struct cf_name_oid *)b)->oid);
+}
+
+void cf_csrparse_subject_render(const struct cf_csr_request *req, struct cf_buf *out)
+{
+	cf_buf_adds(out, "{\"CN\":");
+	cf_gojson_quote(out, req->cn ? req->cn : "", req->cn ? strlen(req->cn) : 0);
+	cf_buf_adds(out, ",\"names\":");
+	if (!req->names) {
+		cf_buf_adds(out, "null");
+	} else {
+		cf_buf_addc(out, '[');
+		for (size_t i = 0; i < req->nnames; i++) {
+			const struct cf_name *nm = &req->names[i];
+			int first = 1;
+			if (i)
+				cf_buf_addc(out, ',');
+			cf_buf_addc(out, '{');
+			render_member(out, &first, "C", nm->c);
+			render_member(out, &first, "ST", nm->st);
+			render_member(out, &first, "L", nm->l);
+			render_member(out, &first, "O", nm->o);
+			render_member(out, &first, "OU", nm->ou);
+			render_member(out, &first, "E", nm->e);
+			render_member(out, &first, "SerialNumber", nm->serialnumber);
+			if (nm->noids) {
+				/* a Go map: sorted keys, the last of duplicates wins */
+				struct cf_name_oid *o = cf_xcalloc(nm->noids, sizeof *o);
+				size_t n = 0;
+				for (size_t j = nm->noids; j-- > 0;) {
+					size_t k;
+					for (k = 0; k < n && strcmp(o[k].oid, nm->oids[j].oid); k++)
+						;
+					if (k == n)
+						o[n++] = nm->oids[j];
+				}
+				qsort(o, n, sizeof *o, oid_cmp);
+				if (!first)
+					cf_buf_addc(out, ',');
+				first = 0;
+				cf_buf_adds(out, "\"OID\":{");
+				for (size_t k = 0; k < n; k++) {
+					if (k)
+						cf_buf_addc(out, ',');
+					cf_gojson_quote(out, o[k].oid, strlen(o[k].oid));
+					cf_buf_addc(out, ':');
+					cf_gojson_quote(out, o[k].value ? o[k].value : "",
+							o[k].value ? strlen(o[k].value) : 0);
+				}
+				cf_buf_addc(out, '}');
+				free(o);
+			}
+			cf_buf_addc(out, '}');
+		}
+		cf_buf_addc(out, ']');
+	}
+	cf_buf_adds(out, ",\"SerialNumber\":");
+	cf_gojson_quote(out, req->serialnumber ? req->serialnumber : "",
+			req->serialnumber ? strlen(req->serialnumber) : 0);
+	cf_buf_addc(out, '}');
+}
+
 void cf_csrparse_override_subject(const struct cf_csr_request *subject,
 				  const struct cf_name_attr *attrs, size_t n,
 				  struct cf_name_attr **out, size_t *nout)

@@ -96,6 +96,12 @@ const char *cf_name_attrs_last_len(const struct cf_name_attr *attrs, size_t n, c
 int cf_csrparse_subject_json(const char *data, size_t len, struct cf_csr_request *req,
 			     struct cf_error *err);
 
+/* Appends the subject of @req (cn, names, serialnumber) as Go's json.Marshal writes a
+ * signer.Subject: {"CN":..,"names":[{"C":..,"ST":..,"L":..,"O":..,"OU":..,"E":..,
+ * "SerialNumber":..,"OID":{..}}],"SerialNumber":..}, the name members omitted when empty,
+ * OID keys sorted, names null when @req has none (what sign -remote sends, §6.2). */
+void cf_csrparse_subject_render(const struct cf_csr_request *req, struct cf_buf *out);
+
 /* cfssl's PopulateSubjectFromCSR: the subject of @subject (CN, C/ST/L/O/OU
  * lists of its names, serialNumber) with every empty field taken from the
  * request's @attrs. Other attributes of the request (street, postalCode,

@@ -74,12 +74,24 @@ check_eq "bad address: cfssl's lines" \
 	"[ERROR] bad url: parse \"127.0.0.1:$port\": first path segment in URL cannot contain colon
 {\"code\":5300,\"message\":\"failed to connect to remote\"}" "$(strip <b.err)"
 check_eq "bad address: nothing on stdout" "" "$(cat b.json)"
-echo '{"CN":"s"}' >subject.json
+# A SUBJECT file goes to the remote as cfssl's client re-marshals it (signer.Subject), and the
+# server puts it in the certificate.
+echo '{"cn":"subject.example","names":[{"O":"Org","C":"DE","OU":""}],"unknown":1}' >subject.json
 cfssl sign -remote "$URL" leaf.csr subject.json >j.json 2>j.err
-check_eq "sign -remote with a SUBJECT file: exit 1" 1 "$?"
-check_contains "sign -remote with a SUBJECT file: says it is not supported yet" "$(cat j.err)" \
-	"not supported by cfssl-c yet"
-check_eq "sign -remote with a SUBJECT file: nothing sent, nothing printed" "" "$(cat j.json)"
+check_eq "sign -remote with a SUBJECT file: exit 0" 0 "$?"
+jq -r .cert j.json >j.pem
+check_eq "sign -remote with a SUBJECT file: the remote used the subject" \
+	"subject=C = DE, O = Org, CN = subject.example" "$(openssl x509 -in j.pem -noout -subject)"
+check_eq "sign -remote with a SUBJECT file: verifies under the CA" "j.pem: OK" \
+	"$(openssl verify -CAfile ca.pem j.pem 2>&1)"
+check_contains "sign -remote with a SUBJECT file: the unknown member is warned about" \
+	"$(cat j.err)" 'unknown member "unknown"'
+echo '{"CN":' >badsubject.json
+cfssl sign -remote "$URL" leaf.csr badsubject.json >j2.json 2>j2.err
+check_eq "sign -remote with a broken SUBJECT file: exit 1" 1 "$?"
+check_eq "sign -remote with a broken SUBJECT file: Go's JSON error" \
+	"unexpected end of JSON input" "$(tail -n1 j2.err)"
+check_eq "sign -remote with a broken SUBJECT file: nothing printed" "" "$(cat j2.json)"
 
 # A configuration's remote profiles: auth_remote signs through /authsign with the profile's key.
 for k in 0123456789abcdef0123456789abcdef ffffffffffffffffffffffffffffffff; do

@@ -329,6 +329,29 @@ static void test_subject_json(void)
 	check_str("serialnumber", "b", s.serialnumber);
 	check(s.nnames == 1 && s.names[0].o && strcmp(s.names[0].o, "x") == 0, "names[0].O");
 	cf_csr_request_release(&s);
+
+	/* rendered again as Go marshals signer.Subject (what sign -remote sends) */
+	static const struct {
+		const char *in, *out;
+	} render[] = {
+		{"{}", "{\"CN\":\"\",\"names\":null,\"SerialNumber\":\"\"}"},
+		{"{\"names\":[]}", "{\"CN\":\"\",\"names\":[],\"SerialNumber\":\"\"}"},
+		{"{\"serialnumber\":\"7\",\"CN\":\"a<b\",\"names\":[{\"OID\":{\"2.5.4.9\":\"x\","
+		 "\"1.2.3\":\"y\",\"2.5.4.9\":\"z\"},\"OU\":\"\",\"E\":\"e\",\"C\":\"DE\"},{}]}",
+		 "{\"CN\":\"a\\u003cb\",\"names\":[{\"C\":\"DE\",\"E\":\"e\",\"OID\":{\"1.2.3\":"
+		 "\"y\","
+		 "\"2.5.4.9\":\"z\"}},{}],\"SerialNumber\":\"7\"}"},
+	};
+	for (size_t i = 0; i < sizeof render / sizeof render[0]; i++) {
+		struct cf_buf b = CF_BUF_INIT;
+		check(cf_csrparse_subject_json(render[i].in, strlen(render[i].in), &s, &e) == 0,
+		      render[i].in);
+		cf_csrparse_subject_render(&s, &b);
+		cf_buf_addc(&b, 0);
+		check_str(render[i].in, render[i].out, (const char *)b.data);
+		cf_buf_release(&b);
+		cf_csr_request_release(&s);
+	}
 }
 
 static void test_from_cert(void)

@@ -15,14 +15,6 @@
 #include "pem.h"
 #include "signer.h"
 
-static const char lacks_hosts_warning[] =
-	"This certificate lacks a \"hosts\" field. This makes it unsuitable for\n"
-	"websites. For more information see the Baseline Requirements for the Issuance and "
-	"Management\n"
-	"of Publicly-Trusted Certificates, v.1.1.6, from the CA/Browser Forum "
-	"(https://cabforum.org);\n"
-	"specifically, section 10.2.3 (\"Information Requirements\").";
-
 static int initca(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 {
 	struct cf_buf cert = CF_BUF_INIT, csr = CF_BUF_INIT, key = CF_BUF_INIT;
@@ -81,7 +73,7 @@ static int remote_cert(struct cfssl_ctx *ctx, const struct cf_csr_request *req, 
 		struct cf_buf c = CF_BUF_INIT;
 		cf_buf_adds(&c, cert);
 		if (no_hosts)
-			cf_warning("%s", lacks_hosts_warning);
+			cf_warning("%s", cf_csr_lacks_hosts);
 		genkey_put_output(ctx->out, &c, &res.csr, &res.key_pem);
 		cf_buf_release(&c);
 	}
@@ -152,7 +144,7 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 	if (cf_op_newcert(&ca, &nr, &res, err) < 0)
 		goto out;
 	if (!*hostname && !json_hosts)
-		cf_warning("%s", lacks_hosts_warning);
+		cf_warning("%s", cf_csr_lacks_hosts);
 	genkey_put_output(ctx->out, &res.cert, &res.csr, &res.key);
 	ret = 0;
 out:

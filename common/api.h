@@ -31,6 +31,9 @@ struct cf_api {
 	const struct cf_ca *ca;
 	/* Proxy mode (-remote, §6.7): sign, info and newcert go there; counts as a signer. */
 	struct cf_remote *remote;
+	/* -tls-remote-ca and the mutual TLS client files, for the remotes of remote profiles
+	 * (a policy that mixes local and remote profiles); NULL: none */
+	const struct cf_remote_opts *remote_opts;
 	/* The bundler from -ca-bundle/-int-bundle (NULL when it failed to load: `bundle` is
 	 * then disabled); sign_bundler: both flags were given, so sign/authsign/newcert may
 	 * bundle (§3.3). */

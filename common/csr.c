@@ -331,23 +331,40 @@ static int parse_request(const json_t *root, struct cf_csr_request *req, struct 
 	return 0;
 }
 
-int cf_csr_request_parse(const char *data, size_t len, struct cf_csr_request *req,
-			 struct cf_error *err)
+const char cf_csr_lacks_hosts[] =
+	"This certificate lacks a \"hosts\" field. This makes it unsuitable for\n"
+	"websites. For more information see the Baseline Requirements for the Issuance and "
+	"Management\n"
+	"of Publicly-Trusted Certificates, v.1.1.6, from the CA/Browser Forum "
+	"(https://cabforum.org);\n"
+	"specifically, section 10.2.3 (\"Information Requirements\").";
+
+int cf_csr_request_decode(const json_t *root, struct cf_csr_request *req, struct cf_error *err)
 {
 	memset(req, 0, sizeof *req);
 	req->algo = cf_xstrdup("ecdsa");
 	req->size = 256;
-	json_t *root = cf_gojson_parse(data, len, err);
-	if (!root)
-		return -1;
-	int r = parse_request(root, req, err);
-	json_decref(root);
-	if (r < 0)
+	if (parse_request(root, req, err) < 0)
 		return -1;
 	/* Deviation 5: an omitted size follows the algorithm. */
 	if (!req->size_given && strcmp(req->algo, "rsa") == 0)
 		req->size = 2048;
 	return 0;
+}
+
+int cf_csr_request_parse(const char *data, size_t len, struct cf_csr_request *req,
+			 struct cf_error *err)
+{
+	json_t *root = cf_gojson_parse(data, len, err);
+	if (!root) {
+		memset(req, 0, sizeof *req);
+		req->algo = cf_xstrdup("ecdsa");
+		req->size = 256;
+		return -1;
+	}
+	int r = cf_csr_request_decode(root, req, err);
+	json_decref(root);
+	return r;
 }
 
 int cf_csr_request_load(const char *path, struct cf_csr_request *req, struct cf_error *err)

@@ -60,6 +60,8 @@ struct cf_csr_request {
  * warning (deviation 10). @req is filled; release with cf_csr_request_release. */
 int cf_csr_request_parse(const char *data, size_t len, struct cf_csr_request *req,
 			 struct cf_error *err);
+/* The same for a value of a cf_gojson_parse tree (a member of a larger request). */
+int cf_csr_request_decode(const json_t *root, struct cf_csr_request *req, struct cf_error *err);
 void cf_csr_request_release(struct cf_csr_request *req);
 /* One csr.Name from JSON as Go decodes it (case-insensitive members, OID map, unknown members
  * warned about); @outer names the enclosing Go struct in a type error ("CertificateRequest" for
@@ -71,6 +73,10 @@ void cf_csr_names_free(struct cf_csr_request *req);
 /* Reads @path ("-" = stdin, cf_read_file's errors) and decodes it as above.
  * @req is always initialised, so it can be released after a failure. */
 int cf_csr_request_load(const char *path, struct cf_csr_request *req, struct cf_error *err);
+
+/* cfssl's warning for a certificate made from a CSR document without hosts (gencert's
+ * [WARNING] line, /newcert's 5300 message). */
+extern const char cf_csr_lacks_hosts[];
 
 /* Replaces the hosts of @req by @list split on "," (cfssl's -hostname);
  * trimming and skipping of empty items happen in cf_csr_hosts. */

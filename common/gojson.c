@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base64.h"
 #include "buf.h"
 #include "error.h"
 
@@ -950,4 +951,176 @@ int cf_gojson_dup_string(const json_t *v, char **dst, struct cf_error *err, cons
 		*dst = cf_xmemdup(s, len);
 	}
 	return 0;
+}
+
+/* ---- Decoding into a Go struct ---- */
+
+static const char *short_name(const char *go_type)
+{
+	const char *dot = strrchr(go_type, '.');
+	return dot ? dot + 1 : go_type;
+}
+
+static int decode_bytes(const json_t *v, struct cf_buf *out, struct cf_error *err, const char *st,
+			const char *path)
+{
+	if (json_is_string(v)) {
+		size_t bad = 0;
+		struct cf_buf b = CF_BUF_INIT;
+		if (cf_base64_decode((const unsigned char *)json_string_value(v),
+				     json_string_length(v), &b, &bad) < 0) {
+			cf_buf_release(&b);
+			return cf_error_set(err, CF_ERR_PLAIN,
+					    "illegal base64 data at input byte %zu", bad);
+		}
+		cf_buf_release(out);
+		*out = b;
+		return 0;
+	}
+	if (!json_is_array(v))
+		return cf_gojson_type_error(err, v, st, path, "[]uint8");
+	struct cf_buf b = CF_BUF_INIT;
+	size_t i;
+	json_t *e;
+	json_array_foreach(v, i, e) {
+		if (json_is_null(e)) {
+			cf_buf_addc(&b, 0);
+			continue;
+		}
+		if (!json_is_integer(e) || json_integer_value(e) < 0 ||
+		    json_integer_value(e) > 255) {
+			cf_buf_release(&b);
+			return cf_gojson_type_error(err, e, st, path, "uint8");
+		}
+		cf_buf_addc(&b, (unsigned char)json_integer_value(e));
+	}
+	cf_buf_release(out);
+	*out = b;
+	return 0;
+}
+
+static int decode_field(const struct cf_gojson_field *f, const json_t *v, const char *st,
+			struct cf_error *err)
+{
+	switch (f->type) {
+	case CF_GOJSON_STRING: {
+		const char *s = NULL;
+		size_t len = 0;
+		if (cf_gojson_get_string(v, &s, &len, err, st, f->name) < 0)
+			return -1;
+		if (!s)
+			return 0;
+		*(const char **)f->out = s;
+		if (f->len)
+			*f->len = len;
+		break;
+	}
+	case CF_GOJSON_BOOL:
+		if (json_is_null(v))
+			return 0;
+		if (cf_gojson_get_bool(v, (int *)f->out, err, st, f->name) < 0)
+			return -1;
+		break;
+	case CF_GOJSON_INT64:
+		if (json_is_null(v))
+			return 0;
+		if (!json_is_integer(v))
+			return cf_gojson_type_error(err, v, st, f->name, "int64");
+		*(long long *)f->out = (long long)json_integer_value(v);
+		break;
+	case CF_GOJSON_STRINGS: {
+		if (json_is_null(v)) {
+			*(const json_t **)f->out = NULL;
+			if (f->present)
+				*f->present = 0;
+			return 0;
+		}
+		if (!json_is_array(v))
+			return cf_gojson_type_error(err, v, st, f->name, "[]string");
+		size_t i;
+		json_t *e;
+		json_array_foreach(v, i, e) {
+			if (!json_is_null(e) && !json_is_string(e))
+				return cf_gojson_type_error(err, e, st, f->name, "string");
+		}
+		*(const json_t **)f->out = v;
+		break;
+	}
+	case CF_GOJSON_BYTES:
+		if (json_is_null(v)) {
+			cf_buf_release((struct cf_buf *)f->out);
+			if (f->present)
+				*f->present = 0;
+			return 0;
+		}
+		if (decode_bytes(v, (struct cf_buf *)f->out, err, st, f->name) < 0)
+			return -1;
+		break;
+	case CF_GOJSON_RAW:
+		*(const json_t **)f->out = v;
+		if (json_is_null(v))
+			return 0;
+		break;
+	}
+	if (f->present)
+		*f->present = 1;
+	return 0;
+}
+
+int cf_gojson_decode_struct(const json_t *root, const char *go_type,
+			    const struct cf_gojson_field *fields, size_t nfields,
+			    struct cf_error *err)
+{
+	if (json_is_null(root))
+		return 0;
+	if (!json_is_object(root))
+		return cf_gojson_type_error(err, root, NULL, NULL, go_type);
+	const char *st = short_name(go_type);
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)root, k, v) {
+		/* Go prefers an exact match, then a case-insensitive one */
+		const struct cf_gojson_field *f = NULL;
+		for (size_t i = 0; i < nfields && !f; i++)
+			if (strcmp(k, fields[i].name) == 0)
+				f = &fields[i];
+		for (size_t i = 0; i < nfields && !f; i++)
+			if (cf_gojson_key_eq(k, fields[i].name))
+				f = &fields[i];
+		if (f && decode_field(f, v, st, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cf_gojson_unmarshal(const char *data, size_t len, json_t **tree, const char *go_type,
+			const struct cf_gojson_field *fields, size_t nfields, struct cf_error *err)
+{
+	*tree = cf_gojson_parse(data, len, err);
+	if (!*tree)
+		return -1;
+	return cf_gojson_decode_struct(*tree, go_type, fields, nfields, err);
+}
+
+void cf_gojson_nest_error(struct cf_error *err, const char *go_struct, const char *field)
+{
+	static const char sf[] = " into Go struct field ", gv[] = " into Go value of type ";
+	if (!err->set || err->code != CF_ERR_PLAIN || strncmp(err->msg, "json: ", 6) != 0)
+		return;
+	char msg[CF_ERROR_MSG_MAX];
+	char *p = strstr(err->msg, sf);
+	if (p) {
+		char *dot = strchr(p + sizeof sf - 1, '.');
+		if (!dot)
+			return;
+		snprintf(msg, sizeof msg, "%.*s.%s.%s", (int)(dot - err->msg), err->msg, field,
+			 dot + 1);
+	} else if ((p = strstr(err->msg, gv)) != NULL) {
+		snprintf(msg, sizeof msg, "%.*s%s%s.%s of type %s", (int)(p - err->msg), err->msg,
+			 sf, go_struct, field, p + sizeof gv - 1);
+	} else {
+		return;
+	}
+	cf_error_clear(err);
+	cf_error_set(err, CF_ERR_PLAIN, "%s", msg);
 }

@@ -58,4 +58,50 @@ int cf_gojson_dup_string(const json_t *v, char **dst, struct cf_error *err, cons
 int cf_gojson_get_bool(const json_t *v, int *out, struct cf_error *err, const char *go_struct,
 		       const char *path);
 
+/* --- decoding into a Go struct (json.Unmarshal(data, &s)) --- */
+
+enum cf_gojson_ftype {
+	CF_GOJSON_STRING,  /* string: *(const char **)out borrowed from the tree, *len its length */
+	CF_GOJSON_BOOL,    /* bool: *(int *)out */
+	CF_GOJSON_INT64,   /* int64: *(long long *)out */
+	CF_GOJSON_STRINGS, /* []string: *(const json_t **)out, the array (borrowed; elements are
+			      strings or null, which Go reads as ""); null sets it to NULL */
+	CF_GOJSON_BYTES,   /* []byte: base64 text (Go's StdEncoding) or an array of 0-255, decoded
+			      into *(struct cf_buf *)out (replaced); null empties it */
+	CF_GOJSON_RAW,     /* any value: *(const json_t **)out borrowed, for the caller to decode
+			      (null included) */
+};
+
+/* A field of a Go struct: its JSON name (the tag) and where its value goes. */
+struct cf_gojson_field {
+	const char *name;
+	enum cf_gojson_ftype type;
+	void *out;
+	size_t *len;  /* STRING: the length (NULs included); may be NULL */
+	int *present; /* may be NULL: 1 once the member was seen with a non-null value (STRINGS and
+			 BYTES: reset by a later null) */
+};
+
+/* Decodes @root as json.Unmarshal decodes into a struct of Go type @go_type ("info.Req";
+ * error texts name it by the part after the last dot, "Req.profile"): null leaves every field
+ * untouched; another non-object is "json: cannot unmarshal array into Go value of type
+ * info.Req"; members match field names case-insensitively, in document order (the last
+ * spelling wins); unknown members are ignored; the first type error in document order is
+ * returned (Go's message). Fields not in the document keep their values. */
+int cf_gojson_decode_struct(const json_t *root, const char *go_type,
+			    const struct cf_gojson_field *fields, size_t nfields,
+			    struct cf_error *err);
+
+/* cf_gojson_parse then cf_gojson_decode_struct: syntax errors (trailing data included) win
+ * over type errors as in Go. *@tree (new, also on a type error; NULL on a syntax error) owns
+ * the borrowed strings; the caller json_decref()s it. */
+int cf_gojson_unmarshal(const char *data, size_t len, json_t **tree, const char *go_type,
+			const struct cf_gojson_field *fields, size_t nfields, struct cf_error *err);
+
+/* Go's error context for a value decoded as member @field of struct @go_struct: re-files a
+ * plain type error of the nested decoder, "... into Go struct field Inner.path of type T"
+ * becoming "... Inner.@field.path ..." and "... into Go value of type T" becoming "... into
+ * Go struct field @go_struct.@field of type T". Other errors are left alone. */
+void cf_gojson_nest_error(struct cf_error *err, const char *go_struct, const char *field);
+
 #endif

@@ -7,6 +7,7 @@
 #include "certinfo.h"
 #include "crl.h"
 #include "csrparse.h"
+#include "gojson.h"
 #include "hosts.h"
 #include "keygen.h"
 #include "log.h"
@@ -50,12 +51,19 @@ static int check_ca_request(const struct cf_csr_info *info, const struct cf_prof
 }
 
 /* The SANs of the certificate: @hostname's list, else the request's. */
-static int cert_hosts(const char *hostname, const struct cf_csr_info *info, struct cf_host **hosts,
-		      size_t *nhosts, struct cf_error *err)
+static int cert_hosts(const struct cf_sign_request *sr, const struct cf_csr_info *info,
+		      struct cf_host **hosts, size_t *nhosts, struct cf_error *err)
 {
-	if (hostname && *hostname) {
+	const char *hostname = sr->hostname;
+	if ((hostname && *hostname) || sr->hosts_set) {
 		struct cf_csr_request req = {0};
-		cf_csr_request_set_hostname(&req, hostname);
+		if (hostname && *hostname) {
+			cf_csr_request_set_hostname(&req, hostname);
+		} else {
+			req.hosts = cf_xcalloc(sr->nhosts ? sr->nhosts : 1, sizeof *req.hosts);
+			for (size_t i = 0; i < sr->nhosts; i++)
+				req.hosts[req.nhosts++] = cf_xstrdup(sr->hosts[i]);
+		}
 		int r = cf_csr_hosts(&req, hosts, nhosts, err);
 		cf_csr_request_release(&req);
 		if (r < 0)
@@ -110,7 +118,7 @@ int cf_op_sign(const struct cf_ca *ca, const struct cf_sign_request *r, struct c
 
 	if (cf_csrparse_pem(r->csr, r->csr_len, &info, err) < 0 ||
 	    check_ca_request(&info, profile, ca, err) < 0 ||
-	    cert_hosts(r->hostname, &info, &hosts, &nhosts, err) < 0)
+	    cert_hosts(r, &info, &hosts, &nhosts, err) < 0)
 		goto out;
 	if (r->subject)
 		cf_csrparse_override_subject(r->subject, info.attrs, info.nattrs, &attrs, &nattrs);
@@ -231,12 +239,16 @@ int cf_op_newcert(const struct cf_ca *ca, const struct cf_newcert_request *r,
 		.cn = req->cn,
 		.cn_len = req->cn ? cf_csr_cn_len(req) : 0,
 	};
+	out->signing = 1;
 	if (cf_config_lint_check(r->config, profile, err) < 0)
 		goto out;
 	ret = sign_pem(&t, ca, &out->cert, err);
 out:
-	if (ret < 0)
+	if (ret < 0) {
+		int signing = out->signing;
 		cf_newcert_result_release(out);
+		out->signing = signing;
+	}
 	cf_key_release(&key);
 	cf_hosts_free(hosts, nhosts);
 	cf_buf_release(&subject);
@@ -250,6 +262,35 @@ void cf_newcert_result_release(struct cf_newcert_result *res)
 	cf_buf_release(&res->cert);
 	cf_buf_release(&res->csr);
 	cf_buf_release(&res->key); /* cf_buf_release wipes */
+}
+
+void cf_op_info(const struct cf_ca *ca, const struct cf_profile *profile, struct cf_buf *out)
+{
+	struct cf_buf pem = CF_BUF_INIT;
+	if (ca->cert_der.len)
+		cf_pem_encode(&pem, "CERTIFICATE", ca->cert_der.data, ca->cert_der.len);
+	/* Go's bytes.TrimSpace: the PEM's final LF goes */
+	while (pem.len && pem.data[pem.len - 1] == '\n')
+		pem.len--;
+	cf_buf_adds(out, "{\"certificate\":");
+	cf_gojson_quote(out, (const char *)pem.data, pem.len);
+	cf_buf_adds(out, ",\"usages\":");
+	if (!profile->usages) {
+		cf_buf_adds(out, "null");
+	} else {
+		cf_buf_addc(out, '[');
+		for (size_t i = 0; i < profile->nusages; i++) {
+			if (i)
+				cf_buf_addc(out, ',');
+			cf_gojson_quote(out, profile->usages[i], strlen(profile->usages[i]));
+		}
+		cf_buf_addc(out, ']');
+	}
+	cf_buf_adds(out, ",\"expiry\":");
+	const char *exp = profile->expiry_str ? profile->expiry_str : "";
+	cf_gojson_quote(out, exp, strlen(exp));
+	cf_buf_addc(out, '}');
+	cf_buf_release(&pem);
 }
 
 int cf_op_certinfo_cert(const unsigned char *data, size_t len, struct cf_buf *out,

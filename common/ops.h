@@ -23,6 +23,11 @@ struct cf_sign_request {
 	size_t csr_len;
 	/* comma-separated names that replace the request's SANs; NULL or "": the request's */
 	const char *hostname;
+	/* with hosts_set (and no @hostname): these names replace the request's SANs, none at
+	 * all when @nhosts is 0 (the API's "hosts":[]) */
+	const char *const *hosts;
+	size_t nhosts;
+	int hosts_set;
 	/* subject fields that replace the request's (sign's SUBJECT file); NULL: none */
 	const struct cf_csr_request *subject;
 	const struct cf_profile *profile; /* chosen by the caller (cf_config_select) */
@@ -56,6 +61,9 @@ struct cf_newcert_request {
 
 struct cf_newcert_result {
 	struct cf_buf cert, csr, key; /* PEM each; the key wiped on release */
+	/* on failure: 1 when the key and CSR were made and signing failed (cfssl's server logs
+	 * "failed to sign request" then, "failed to process CSR" before) */
+	int signing;
 };
 
 /* The key of the request's algorithm and size, the CSR, and the certificate,
@@ -64,6 +72,11 @@ struct cf_newcert_result {
 int cf_op_newcert(const struct cf_ca *ca, const struct cf_newcert_request *r,
 		  struct cf_newcert_result *out, struct cf_error *err);
 void cf_newcert_result_release(struct cf_newcert_result *res);
+
+/* info: what a CA issues under a profile (cfssl info -config, /info). Appends cfssl's
+ * info.Resp {"certificate":<the CA certificate PEM without its final LF>,"usages":<the
+ * profile's usages as written, null when absent>,"expiry":<its expiry text>} (no LF). */
+void cf_op_info(const struct cf_ca *ca, const struct cf_profile *profile, struct cf_buf *out);
 
 /* certinfo: cfssl's JSON for a certificate given as PEM, DER or PKCS#7 (cfssl certinfo -cert,
  * /certinfo), appended to @out. The JSON shows the input's own DER. */

@@ -24,6 +24,7 @@ void cf_ca_release(struct cf_ca *ca)
 		return;
 	cf_key_release(&ca->key);
 	cf_buf_release(&ca->subject);
+	cf_buf_release(&ca->cert_der);
 	free(ca->cert_name);
 	memset(ca, 0, sizeof *ca);
 }
@@ -44,6 +45,7 @@ static int ca_cert_fields(const struct cf_buf *certdata, struct cf_ca *ca, struc
 	struct cf_cert_view v;
 	if (cf_cert_pem_view(certdata->data, certdata->len, &blk, &v) == 0) {
 		cf_buf_add(&ca->subject, v.subject, v.subject_len);
+		cf_buf_add(&ca->cert_der, blk.der, blk.len);
 		if (v.ski && v.ski_len <= sizeof ca->ski) {
 			memcpy(ca->ski, v.ski, v.ski_len);
 			ca->ski_len = v.ski_len;
@@ -65,6 +67,7 @@ static int ca_cert_fields(const struct cf_buf *certdata, struct cf_ca *ca, struc
 		if (r == 0)
 			return 0;
 		cf_buf_release(&ca->subject);
+		cf_buf_release(&ca->cert_der);
 	}
 
 	gnutls_x509_crt_t crt = NULL;
@@ -95,6 +98,10 @@ static int ca_cert_fields(const struct cf_buf *certdata, struct cf_ca *ca, struc
 		goto out;
 	}
 	cf_buf_add(&ca->subject, dn.data, dn.size);
+	gnutls_datum_t der = {NULL, 0};
+	if (gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der) >= 0)
+		cf_buf_add(&ca->cert_der, der.data, der.size);
+	gnutls_free(der.data);
 	size_t sl = sizeof ca->ski;
 	ca->ski_len = 0;
 	if (gnutls_x509_crt_get_subject_key_id(crt, ca->ski, &sl, &critical) >= 0)

@@ -31,6 +31,7 @@ struct cf_ca {
 	 * cert_name NULL = no CA certificate (a self-signed issue). */
 	char *cert_name;               /* new: the -ca argument */
 	int64_t not_before, not_after; /* Unix seconds */
+	struct cf_buf cert_der;        /* the CA certificate (info); empty without one */
 };
 
 /* Loads -ca and -ca-key in cfssl's order (an empty key name first, then read cert, read key,

@@ -105,6 +105,11 @@ int cli_remote_sign(struct cfssl_ctx *ctx, const char *addrs, const struct cf_au
 		    const unsigned char *csr, size_t csr_len, const char *subject_json,
 		    char **cert);
 
+/* A client for the servers @addrs with -tls-remote-ca and the mutual TLS client files (and
+ * cfssl's [INFO] lines for them). *@r new. */
+struct cf_remote;
+int cli_remote_open(struct cfssl_ctx *ctx, const char *addrs, struct cf_remote **r);
+
 int cmd_bundle(struct cfssl_ctx *ctx);
 int cmd_certinfo(struct cfssl_ctx *ctx);
 int cmd_crl(struct cfssl_ctx *ctx);
@@ -112,6 +117,7 @@ int cmd_gencert(struct cfssl_ctx *ctx);
 int cmd_gencrl(struct cfssl_ctx *ctx);
 int cmd_gencsr(struct cfssl_ctx *ctx);
 int cmd_genkey(struct cfssl_ctx *ctx);
+int cmd_info(struct cfssl_ctx *ctx);
 int cmd_ocspsign(struct cfssl_ctx *ctx);
 int cmd_print_defaults(struct cfssl_ctx *ctx);
 int cmd_revoke(struct cfssl_ctx *ctx);

@@ -35,6 +35,7 @@ static const struct {
 	{"gencrl", cmd_gencrl, 1},
 	{"gencsr", cmd_gencsr, 1},
 	{"genkey", cmd_genkey, 1},
+	{"info", cmd_info, 1},
 	{"ocspsign", cmd_ocspsign, 1},
 	{"print-defaults", cmd_print_defaults, 0},
 	{"revoke", cmd_revoke, 1},

@@ -29,8 +29,7 @@ static char **split_hosts(const char *list, size_t *n)
 	return v;
 }
 
-int cli_remote_sign(struct cfssl_ctx *ctx, const char *addrs, const struct cf_auth_key *key,
-		    const unsigned char *csr, size_t csr_len, const char *subject_json, char **cert)
+int cli_remote_open(struct cfssl_ctx *ctx, const char *addrs, struct cf_remote **r)
 {
 	const struct cf_flag_value *f = ctx->flags;
 	struct cf_remote_opts opts = {0};
@@ -44,8 +43,16 @@ int cli_remote_sign(struct cfssl_ctx *ctx, const char *addrs, const struct cf_au
 		cf_info("Using client auth with mutual-tls-cert: %s and mutual-tls-key: %s",
 			opts.cert_file, opts.key_file);
 	}
+	*r = NULL;
+	return cf_remote_new(addrs, &opts, r, ctx->err);
+}
+
+int cli_remote_sign(struct cfssl_ctx *ctx, const char *addrs, const struct cf_auth_key *key,
+		    const unsigned char *csr, size_t csr_len, const char *subject_json, char **cert)
+{
+	const struct cf_flag_value *f = ctx->flags;
 	struct cf_remote *r = NULL;
-	if (cf_remote_new(addrs, &opts, &r, ctx->err) < 0)
+	if (cli_remote_open(ctx, addrs, &r) < 0)
 		return -1;
 	size_t nhosts;
 	char **hosts = split_hosts(f[F_HOSTNAME].str, &nhosts);

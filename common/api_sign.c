@@ -190,17 +190,18 @@ static int sign_csr(const struct cf_api *api, const struct sign_req *r, const st
 		hosts = (const char *const *)split.hosts;
 		nhosts = split.nhosts;
 	}
+	struct cf_buf subj = CF_BUF_INIT;
 	if (r->has_subj) {
-		cf_error_set(err, CF_ERR_PLAIN,
-			     "a subject override through a remote signer is not supported by "
-			     "cfssl-c yet");
-		goto out;
+		/* the subject as cfssl's client re-marshals it */
+		cf_csrparse_subject_render(&r->subj, &subj);
+		cf_buf_addc(&subj, 0);
 	}
 	struct cf_remote_sign_req rq = {
 		.hosts = hosts,
 		.nhosts = nhosts,
 		.hosts_set = r->names_set,
 		.csr = r->csr,
+		.subject_json = r->has_subj ? (const char *)subj.data : NULL,
 		.profile = r->profile,
 		.label = r->label,
 	};
@@ -212,6 +213,7 @@ static int sign_csr(const struct cf_api *api, const struct sign_req *r, const st
 	free(text);
 	ret = 0;
 out:
+	cf_buf_release(&subj);
 	cf_csr_request_release(&split);
 	if (owned)
 		cf_remote_free(remote);

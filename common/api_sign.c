@@ -52,9 +52,20 @@ static int check_serial(const json_t *v, struct cf_error *err)
 {
 	if (!v || json_is_null(v) || json_is_integer(v))
 		return 0;
+	/* Go quotes the value's JSON text with %q */
 	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	struct cf_buf q = CF_BUF_INIT;
+	cf_buf_addc(&q, '"');
+	for (const char *c = text ? text : ""; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			cf_buf_addc(&q, '\\');
+		cf_buf_addc(&q, *c);
+	}
+	cf_buf_addc(&q, '"');
+	cf_buf_addc(&q, 0);
 	cf_error_set(err, CF_ERR_PLAIN, "math/big: cannot unmarshal %s into a *big.Int",
-		     text ? text : "value");
+		     (const char *)q.data);
+	cf_buf_release(&q);
 	free(text);
 	return -1;
 }

@@ -426,6 +426,47 @@ static void test_authsign(void)
 		     "[INFO] signature request received\n"
 		     "[ERROR] failed to unmarshal request from authenticated request: json: cannot "
 		     "unmarshal array into Go value of type signhandler.jsonSignRequest\n");
+	/* as cfssl master's serve answers and logs them */
+	expect_error(cf_api_authsign, "{\"token\":[256]}", 400, 400,
+		     "json: cannot unmarshal number 256 into Go struct field "
+		     "AuthenticatedRequest.token of type uint8",
+		     "[INFO] signature request received\n"
+		     "[ERROR] failed to unmarshal authenticated request: json: cannot unmarshal "
+		     "number 256 into Go struct field AuthenticatedRequest.token of type uint8\n");
+	expect_error(cf_api_authsign, "{\"token\":5}", 400, 400,
+		     "json: cannot unmarshal number into Go struct field "
+		     "AuthenticatedRequest.token of type []uint8",
+		     "[INFO] signature request received\n"
+		     "[ERROR] failed to unmarshal authenticated request: json: cannot unmarshal "
+		     "number into Go struct field AuthenticatedRequest.token of type []uint8\n");
+	expect_error(cf_api_authsign, "{\"token\":[1,2]}", 400, 400,
+		     "Unable to parse authenticated sign request",
+		     "[INFO] signature request received\n"
+		     "[ERROR] failed to unmarshal request from authenticated request: unexpected "
+		     "end of JSON input\n");
+	/* {"serial":"1"}, {"subject":5}, {"subject":{"CN":5}}, {"hosts":[1]} */
+	expect_error(cf_api_authsign, "{\"request\":\"eyJzZXJpYWwiOiIxIn0=\"}", 400, 400,
+		     "Unable to parse authenticated sign request",
+		     "[INFO] signature request received\n"
+		     "[ERROR] failed to unmarshal request from authenticated request: math/big: "
+		     "cannot unmarshal \"\\\"1\\\"\" into a *big.Int\n");
+	expect_error(cf_api_authsign, "{\"request\":\"eyJzdWJqZWN0Ijo1fQ==\"}", 400, 400,
+		     "Unable to parse authenticated sign request",
+		     "[INFO] signature request received\n"
+		     "[ERROR] failed to unmarshal request from authenticated request: json: cannot "
+		     "unmarshal number into Go struct field jsonSignRequest.subject of type "
+		     "signer.Subject\n");
+	expect_error(cf_api_authsign, "{\"request\":\"eyJzdWJqZWN0Ijp7IkNOIjo1fX0=\"}", 400, 400,
+		     "Unable to parse authenticated sign request",
+		     "[INFO] signature request received\n"
+		     "[ERROR] failed to unmarshal request from authenticated request: json: cannot "
+		     "unmarshal number into Go struct field Subject.subject.CN of type string\n");
+	expect_error(
+		cf_api_authsign, "{\"request\":\"eyJob3N0cyI6WzFdfQ==\"}", 400, 400,
+		"Unable to parse authenticated sign request",
+		"[INFO] signature request received\n"
+		"[ERROR] failed to unmarshal request from authenticated request: json: cannot "
+		"unmarshal number into Go struct field jsonSignRequest.hosts of type string\n");
 	/* the default profile has no auth key: "{}" */
 	expect_error(cf_api_authsign, "{\"request\":\"e30=\"}", 400, 400,
 		     "no authentication provider",
@@ -515,6 +556,24 @@ static void test_newcert(void)
 		     "[INFO] request for CSR\n[WARNING] failed to unmarshal request: json: cannot "
 		     "unmarshal array into Go struct field genSignRequest.request of type "
 		     "csr.CertificateRequest\n");
+	expect_error(
+		cf_api_newcert, "{\"request\":{\"hosts\":5}}", 400, 400,
+		"json: cannot unmarshal number into Go struct field "
+		"CertificateRequest.request.hosts of type []string",
+		"[INFO] request for CSR\n[WARNING] failed to unmarshal request: json: cannot "
+		"unmarshal number into Go struct field CertificateRequest.request.hosts of type "
+		"[]string\n");
+	expect_error(cf_api_newcert, "{\"request\":{\"key\":{\"size\":\"1\"}}}", 400, 400,
+		     "json: cannot unmarshal string into Go struct field "
+		     "KeyRequest.request.key.size of type int",
+		     "[INFO] request for CSR\n[WARNING] failed to unmarshal request: json: cannot "
+		     "unmarshal string into Go struct field KeyRequest.request.key.size of type "
+		     "int\n");
+	expect_error(cf_api_newcert, "{\"request\":{\"names\":[{\"C\":5}]}}", 400, 400,
+		     "json: cannot unmarshal number into Go struct field Name.request.names.C of "
+		     "type string",
+		     "[INFO] request for CSR\n[WARNING] failed to unmarshal request: json: cannot "
+		     "unmarshal number into Go struct field Name.request.names.C of type string\n");
 	expect_error(cf_api_newcert, "{\"profile\":true}", 400, 400,
 		     "json: cannot unmarshal bool into Go struct field genSignRequest.profile of "
 		     "type string",

@@ -47,6 +47,9 @@ lib_cleanup()
 	for pid in "${LIB_PIDS[@]}"; do
 		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	done
+	# Databases last: their clients are gone by now.
+	stop_postgres
+	stop_mariadb
 	if [ -n "${KEEP_WORK:-}" ]; then
 		echo "work directory kept: $WORK" >&2
 	else
@@ -275,4 +278,228 @@ start_go_serve()
 	echo "cfssl serve did not start"
 	cat "$log"
 	exit 1
+}
+
+# ---- Private database servers (tests of the certificate database) ----
+#
+# Each runs as its system user (postgres, mysql: the Debian packages create them; initdb and mariadbd
+# refuse root) when the test runs as root, as the current user otherwise, in a folder of $WORK, on a
+# unix socket there and on 127.0.0.1 with a free port. They live at most DB_LIFETIME seconds
+# (timeout(1) is the process whose id we keep; it passes our signals on) and are stopped at exit.
+
+DB_LIFETIME=${DB_LIFETIME:-600}
+
+# as_db_user USER CMD...: CMD as USER when we are root, else as ourselves. db_as USER sets the
+# array DB_AS to the prefix that does it (empty when not root).
+DB_AS=()
+db_as()
+{
+	DB_AS=()
+	if [ "$(id -u)" = 0 ]; then
+		DB_AS=(setpriv --reuid="$(id -u "$1")" --regid="$(id -g "$1")" --clear-groups --)
+	fi
+}
+
+as_db_user()
+{
+	db_as "$1"
+	shift
+	"${DB_AS[@]}" "$@"
+}
+
+# db_user_dir DIR USER: create DIR (mode 700) for USER; $WORK becomes traversable for it.
+db_user_dir()
+{
+	mkdir -p "$1" || return 1
+	chmod 700 "$1"
+	if [ "$(id -u)" = 0 ]; then
+		id "$2" >/dev/null 2>&1 || skip_all "no $2 system user (install the server package)"
+		chmod o+x "$WORK"
+		chown "$2:" "$1"
+	fi
+}
+
+# start_postgres: a private PostgreSQL cluster (Debian's postgresql binaries) in $WORK/pg, made with
+# initdb on the first call (trust authentication, superuser postgres), with a database "certdb" and
+# the schema of db/postgres/*.sql applied. A later call (after stop_postgres) restarts the same
+# cluster on the same port. Sets PG_PID, PG_PORT, PG_SOCKDIR (the unix socket's folder), PG_URL
+# (postgres://... on 127.0.0.1) and PG_KV (key=value form on the socket). Skips the test (77) when
+# PostgreSQL is not installed.
+PG_PID=
+PG_PORT=
+PG_SOCKDIR=
+PG_URL=
+PG_KV=
+PG_BINDIR=
+start_postgres()
+{
+	local dir=$WORK/pg i try
+	if [ -z "$PG_BINDIR" ]; then
+		PG_BINDIR=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+		[ -x "$PG_BINDIR/initdb" ] || skip_all "PostgreSQL is not installed (Debian package postgresql)"
+	fi
+	PG_SOCKDIR=$dir
+	if [ ! -d "$dir/data" ]; then
+		db_user_dir "$dir" postgres || return 1
+		db_as postgres
+		if ! timeout -k 5 "$CMD_TIMEOUT" "${DB_AS[@]}" env -u PGDATA "$PG_BINDIR/initdb" -D "$dir/data" -U postgres \
+			--auth=trust -N -E UTF8 --locale=C >"$WORK/pg-initdb.log" 2>&1; then
+			echo "initdb failed:"
+			sed 's/^/     | /' "$WORK/pg-initdb.log"
+			return 1
+		fi
+	fi
+	db_as postgres
+	for try in 1 2 3 4 5; do
+		[ -n "$PG_PORT" ] && [ "$try" = 1 ] || PG_PORT=$(free_port)
+		timeout -k 5 "$DB_LIFETIME" "${DB_AS[@]}" "$PG_BINDIR/postgres" -D "$dir/data" -k "$dir" -p "$PG_PORT" \
+			-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
+			-c full_page_writes=off >>"$WORK/pg.log" 2>&1 &
+		PG_PID=$!
+		for i in $(seq 1 150); do
+			kill -0 "$PG_PID" 2>/dev/null || break
+			if "$PG_BINDIR/pg_isready" -q -h "$dir" -p "$PG_PORT" -U postgres -d postgres; then
+				break
+			fi
+			sleep 0.1
+		done
+		if "$PG_BINDIR/pg_isready" -q -h "$dir" -p "$PG_PORT" -U postgres -d postgres; then
+			break
+		fi
+		stop_postgres
+		grep -q 'could not bind' "$WORK/pg.log" || break
+	done
+	if [ -z "$PG_PID" ]; then
+		echo "PostgreSQL did not start; last lines of its log:"
+		tail -n 15 "$WORK/pg.log" | sed 's/^/     | /'
+		return 1
+	fi
+	PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/certdb?sslmode=disable"
+	PG_KV="host=$dir port=$PG_PORT user=postgres dbname=certdb sslmode=disable"
+	if ! pg_sql postgres -c 'SELECT 1 FROM pg_database WHERE datname = $$certdb$$' | grep -q 1; then
+		pg_sql postgres -c 'CREATE DATABASE certdb' >/dev/null || return 1
+		pg_schema || return 1
+	fi
+}
+
+# pg_sql DB PSQL-ARGS...: psql on the private cluster as postgres, unaligned, no headers.
+pg_sql()
+{
+	local db=$1
+	shift
+	t "$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -At -h "$PG_SOCKDIR" -p "$PG_PORT" -U postgres \
+		-d "$db" "$@"
+}
+
+# pg_schema: apply db/postgres/*.sql (in name order) to certdb.
+pg_schema()
+{
+	local f args=()
+	for f in "$SRCDIR"/db/postgres/*.sql; do
+		args+=(-f "$f")
+	done
+	pg_sql certdb "${args[@]}" >/dev/null
+}
+
+# stop_postgres: fast shutdown (SIGINT) of the cluster started by start_postgres, waited for at most
+# 20 s, then SIGKILL.
+stop_postgres()
+{
+	local i
+	[ -n "$PG_PID" ] || return 0
+	kill -INT "$PG_PID" 2>/dev/null
+	for i in $(seq 1 200); do
+		kill -0 "$PG_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	# timeout(1) leads its own process group: the server and its children go with it.
+	kill -KILL -- "-$PG_PID" 2>/dev/null
+	wait "$PG_PID" 2>/dev/null
+	PG_PID=
+}
+
+# start_mariadb: a private MariaDB server (Debian's mariadb-server) on an empty data folder
+# $WORK/mysql/data with --skip-grant-tables (any user and password are accepted), a database
+# "certdb" and the schema of db/mysql/*.sql applied on the first call. A later call (after
+# stop_mariadb) restarts it on the same data and port. Sets MY_PID, MY_PORT, MY_SOCK (the unix
+# socket), MY_TCP_DSN and MY_UNIX_DSN (Go mysql driver syntax, as cfssl's data_source). Skips the
+# test (77) when MariaDB is not installed.
+MY_PID=
+MY_PORT=
+MY_SOCK=
+MY_TCP_DSN=
+MY_UNIX_DSN=
+start_mariadb()
+{
+	local dir=$WORK/mysql i try fresh=
+	local bin=/usr/sbin/mariadbd
+	[ -x "$bin" ] || skip_all "MariaDB is not installed (Debian package mariadb-server)"
+	MY_SOCK=$dir/mysqld.sock
+	if [ ! -d "$dir/data" ]; then
+		db_user_dir "$dir" mysql || return 1
+		as_db_user mysql mkdir -m 700 "$dir/data" || return 1
+		fresh=1
+	fi
+	db_as mysql
+	for try in 1 2 3 4 5; do
+		[ -n "$MY_PORT" ] && [ "$try" = 1 ] || MY_PORT=$(free_port)
+		timeout -k 5 "$DB_LIFETIME" "${DB_AS[@]}" "$bin" --no-defaults --datadir="$dir/data" --socket="$MY_SOCK" \
+			--bind-address=127.0.0.1 --port="$MY_PORT" --skip-grant-tables \
+			--pid-file="$dir/mysqld.pid" --log-error="$dir/error.log" \
+			--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
+			--innodb-buffer-pool-size=16M --innodb-log-file-size=8M &
+		MY_PID=$!
+		for i in $(seq 1 200); do
+			kill -0 "$MY_PID" 2>/dev/null || break
+			my_sql -e 'SELECT 1' >/dev/null 2>&1 && break
+			sleep 0.1
+		done
+		my_sql -e 'SELECT 1' >/dev/null 2>&1 && break
+		stop_mariadb
+		grep -qi 'Address already in use' "$dir/error.log" 2>/dev/null || break
+	done
+	if [ -z "$MY_PID" ]; then
+		echo "MariaDB did not start; last lines of its log:"
+		tail -n 15 "$dir/error.log" 2>/dev/null | sed 's/^/     | /'
+		return 1
+	fi
+	MY_TCP_DSN="cfssl:secret@tcp(127.0.0.1:$MY_PORT)/certdb?parseTime=true"
+	MY_UNIX_DSN="cfssl@unix($MY_SOCK)/certdb?parseTime=true"
+	if [ -n "$fresh" ]; then
+		my_sql -e 'CREATE DATABASE certdb' || return 1
+		my_schema || return 1
+	fi
+}
+
+# my_sql MARIADB-ARGS...: the mariadb client on the private server's socket.
+my_sql()
+{
+	timeout -k 5 "$CMD_TIMEOUT" mariadb --no-defaults -S "$MY_SOCK" -u root --batch \
+		--skip-column-names "$@"
+}
+
+# my_schema: apply db/mysql/*.sql (in name order) to certdb.
+my_schema()
+{
+	local f
+	for f in "$SRCDIR"/db/mysql/*.sql; do
+		my_sql certdb <"$f" || return 1
+	done
+}
+
+# stop_mariadb: SIGTERM (a clean shutdown) of the server started by start_mariadb, waited for at
+# most 20 s, then SIGKILL.
+stop_mariadb()
+{
+	local i
+	[ -n "$MY_PID" ] || return 0
+	kill -TERM "$MY_PID" 2>/dev/null
+	for i in $(seq 1 200); do
+		kill -0 "$MY_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	# timeout(1) leads its own process group: the server and its children go with it.
+	kill -KILL -- "-$MY_PID" 2>/dev/null
+	wait "$MY_PID" 2>/dev/null
+	MY_PID=
 }

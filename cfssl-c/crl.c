@@ -3,6 +3,7 @@
  * database is queried, then fails. */
 #include <stdlib.h>
 
+#include "certdb.h"
 #include "cli.h"
 #include "crl.h"
 #include "keygen.h"
@@ -26,8 +27,10 @@ int cmd_crl(struct cfssl_ctx *ctx)
 		cf_buf_addc(ctx->out, '\n');
 		return 0;
 	}
-	if (cf_crl_dbconf_check(f[F_DB_CONFIG].str, err) < 0)
+	struct cf_dbconf conf;
+	if (cf_dbconf_load(f[F_DB_CONFIG].str, &conf, err) < 0)
 		return -1;
+	cf_dbconf_release(&conf);
 
 	int ret = -1;
 	struct cf_buf cadata = CF_BUF_INIT, keydata = CF_BUF_INIT;

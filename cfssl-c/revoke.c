@@ -1,6 +1,7 @@
 /* cfssl revoke: mark a certificate revoked in the certificate database
  * (§12.9). cfssl-c has no database support yet: it performs cfssl's checks
  * up to the point where the database is written, then fails. */
+#include "certdb.h"
 #include "cli.h"
 #include "crl.h"
 #include "log.h"
@@ -23,8 +24,10 @@ int cmd_revoke(struct cfssl_ctx *ctx)
 	if (!*f[F_DB_CONFIG].str)
 		return cf_error_set(err, CF_ERR_PLAIN,
 				    "need DB config file (provide with -db-config)");
-	if (cf_crl_dbconf_check(f[F_DB_CONFIG].str, err) < 0)
+	struct cf_dbconf conf;
+	if (cf_dbconf_load(f[F_DB_CONFIG].str, &conf, err) < 0)
 		return -1;
+	cf_dbconf_release(&conf);
 	int reason;
 	if (cf_ocsp_reason_code(f[F_REASON].str, &reason, err) < 0) {
 		char msg[CF_ERROR_MSG_MAX + 64];

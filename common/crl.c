@@ -6,8 +6,6 @@
 
 #include "bigint.h"
 #include "der.h"
-#include "fileio.h"
-#include "gojson.h"
 #include "goquote.h"
 
 /* Appends the INTEGER contents of the value big.Int.SetString(s, 10) leaves
@@ -432,56 +430,5 @@ out:
 	cf_buf_release(&sig);
 	cf_buf_release(&crl);
 	cf_buf_release(&name);
-	return ret;
-}
-
-static int dbconf_error(struct cf_error *err, const char *what, const struct cf_error *inner)
-{
-	return cf_error_set(err, CF_ERR_POLICY_INVALID, "%s%s", what, inner ? inner->msg : "");
-}
-
-int cf_crl_dbconf_check(const char *path, struct cf_error *err)
-{
-	if (!*path)
-		return dbconf_error(err, "invalid path", NULL);
-	struct cf_buf body = CF_BUF_INIT;
-	struct cf_error e = {0};
-	if (cf_read_file(path, &body, &e) < 0) {
-		cf_buf_release(&body);
-		return dbconf_error(err, "could not read configuration file", NULL);
-	}
-	json_t *root = cf_gojson_parse((const char *)body.data, body.len, &e);
-	cf_buf_release(&body);
-	if (!root)
-		return dbconf_error(err, "failed to unmarshal configuration: ", &e);
-	const char *driver = NULL, *source = NULL;
-	size_t dlen = 0, slen = 0;
-	int ret = 0;
-	if (json_is_object(root)) {
-		const char *k;
-		json_t *v;
-		/* document order, last spelling wins */
-		json_object_foreach(root, k, v) {
-			if (cf_gojson_key_eq(k, "driver")) {
-				if (cf_gojson_get_string(v, &driver, &dlen, &e, "DBConfig",
-							 "driver") < 0)
-					ret = -1;
-			} else if (cf_gojson_key_eq(k, "data_source")) {
-				if (cf_gojson_get_string(v, &source, &slen, &e, "DBConfig",
-							 "data_source") < 0)
-					ret = -1;
-			}
-			if (ret < 0)
-				break;
-		}
-	} else if (!json_is_null(root)) {
-		cf_gojson_type_error(&e, root, NULL, NULL, "dbconf.DBConfig");
-		ret = -1;
-	}
-	if (ret < 0)
-		dbconf_error(err, "failed to unmarshal configuration: ", &e);
-	else if (!driver || !dlen || !source || !slen)
-		ret = dbconf_error(err, "invalid db configuration", NULL);
-	json_decref(root);
 	return ret;
 }

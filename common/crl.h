@@ -69,12 +69,4 @@ struct cf_crl_params {
 int cf_crl_create(gnutls_x509_crt_t issuer, const struct cf_key *key, const struct cf_crl_params *p,
 		  struct cf_buf *der, struct cf_error *err);
 
-/* Loads a certificate database configuration file (-db-config of crl and
- * revoke) as cfssl's dbconf.LoadFile: {"driver": "...", "data_source": "..."},
- * member names case-insensitive. Errors are 5200 wrapping "could not read
- * configuration file", "failed to unmarshal configuration: <Go JSON error>"
- * or "invalid db configuration" (also for a top-level null, where cfssl
- * crashes). cfssl-c cannot open a database, so this only validates. */
-int cf_crl_dbconf_check(const char *path, struct cf_error *err);
-
 #endif

@@ -1,0 +1,656 @@
+/* The certificate database: -db-config, the connection pool and cfssl's
+ * Accessor calls on top of the drivers (certdb.h). */
+#include "certdb.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "fileio.h"
+#include "gojson.h"
+
+/* ---- -db-config ---- */
+
+static int dbconf_error(struct cf_error *err, const char *what, const struct cf_error *inner)
+{
+	return cf_error_set(err, CF_ERR_POLICY_INVALID, "%s%s", what, inner ? inner->msg : "");
+}
+
+int cf_dbconf_load(const char *path, struct cf_dbconf *conf, struct cf_error *err)
+{
+	memset(conf, 0, sizeof *conf);
+	if (!*path)
+		return dbconf_error(err, "invalid path", NULL);
+	struct cf_buf body = CF_BUF_INIT;
+	struct cf_error e = {0};
+	if (cf_read_file(path, &body, &e) < 0) {
+		cf_buf_release(&body);
+		return dbconf_error(err, "could not read configuration file", NULL);
+	}
+	json_t *root = cf_gojson_parse((const char *)body.data, body.len, &e);
+	cf_buf_release(&body);
+	if (!root)
+		return dbconf_error(err, "failed to unmarshal configuration: ", &e);
+	const char *driver = NULL, *source = NULL;
+	size_t dlen = 0, slen = 0;
+	int ret = 0;
+	if (json_is_object(root)) {
+		const char *k;
+		json_t *v;
+		/* document order, last spelling wins */
+		json_object_foreach(root, k, v) {
+			if (cf_gojson_key_eq(k, "driver")) {
+				if (cf_gojson_get_string(v, &driver, &dlen, &e, "DBConfig",
+							 "driver") < 0)
+					ret = -1;
+			} else if (cf_gojson_key_eq(k, "data_source")) {
+				if (cf_gojson_get_string(v, &source, &slen, &e, "DBConfig",
+							 "data_source") < 0)
+					ret = -1;
+			}
+			if (ret < 0)
+				break;
+		}
+	} else if (!json_is_null(root)) {
+		cf_gojson_type_error(&e, root, NULL, NULL, "dbconf.DBConfig");
+		ret = -1;
+	}
+	if (ret < 0) {
+		dbconf_error(err, "failed to unmarshal configuration: ", &e);
+	} else if (!driver || !dlen || !source || !slen) {
+		ret = dbconf_error(err, "invalid db configuration", NULL);
+	} else {
+		conf->driver = cf_xmemdup(driver, dlen);
+		conf->data_source = cf_xmemdup(source, slen);
+	}
+	json_decref(root);
+	return ret;
+}
+
+void cf_dbconf_release(struct cf_dbconf *conf)
+{
+	free(conf->driver);
+	/* a data source may carry a password */
+	if (conf->data_source)
+		cf_wipe_free(conf->data_source, strlen(conf->data_source));
+	memset(conf, 0, sizeof *conf);
+}
+
+/* ---- times ---- */
+
+/* days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm) */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+static int digits(const char *s, size_t len, size_t *pos, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (*pos >= len || !isdigit((unsigned char)s[*pos]))
+			return -1;
+		v = v * 10 + (s[(*pos)++] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int cf_dbtime_parse(const char *s, size_t len, struct cf_dbtime *t)
+{
+	size_t p = 0;
+	int y, mo, d, h, mi, sec;
+	if (digits(s, len, &p, 4, &y) < 0 || p >= len || s[p++] != '-' ||
+	    digits(s, len, &p, 2, &mo) < 0 || p >= len || s[p++] != '-' ||
+	    digits(s, len, &p, 2, &d) < 0 || p >= len || (s[p] != ' ' && s[p] != 'T'))
+		return -1;
+	p++;
+	if (digits(s, len, &p, 2, &h) < 0 || p >= len || s[p++] != ':' ||
+	    digits(s, len, &p, 2, &mi) < 0 || p >= len || s[p++] != ':' ||
+	    digits(s, len, &p, 2, &sec) < 0)
+		return -1;
+	int32_t nsec = 0;
+	if (p < len && s[p] == '.') {
+		p++;
+		int n = 0;
+		while (p < len && isdigit((unsigned char)s[p])) {
+			if (n < 9) {
+				nsec = nsec * 10 + (s[p] - '0');
+				n++;
+			}
+			p++;
+		}
+		if (!n)
+			return -1;
+		for (; n < 9; n++)
+			nsec *= 10;
+	}
+	int off = 0;
+	if (p < len && s[p] == ' ')
+		p++;
+	if (p < len && s[p] == 'Z') {
+		p++;
+	} else if (p < len && (s[p] == '+' || s[p] == '-')) {
+		int sign = s[p++] == '-' ? -1 : 1, oh, om = 0;
+		if (digits(s, len, &p, 2, &oh) < 0)
+			return -1;
+		if (p < len && s[p] == ':')
+			p++;
+		if (p < len && digits(s, len, &p, 2, &om) < 0)
+			return -1;
+		off = sign * (oh * 3600 + om * 60);
+	}
+	if (p != len)
+		return -1;
+	if (!y && !mo && !d && !h && !mi && !sec && !nsec) {
+		t->sec = CF_DBTIME_ZERO_SEC;
+		t->nsec = 0;
+		return 0;
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	t->sec = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec -
+		 off;
+	t->nsec = nsec;
+	return 0;
+}
+
+void cf_dbtime_format(const struct cf_dbtime *t, int frac_digits, const char *zone, char out[64])
+{
+	int64_t days = t->sec / 86400, rem = t->sec % 86400;
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	int64_t y;
+	unsigned m, d;
+	civil_from_days(days, &y, &m, &d);
+	int n = snprintf(out, 64, "%04lld-%02u-%02u %02d:%02d:%02d", (long long)y, m, d,
+			 (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+	if (frac_digits > 9)
+		frac_digits = 9;
+	if (frac_digits > 0 && t->nsec) {
+		char f[10];
+		snprintf(f, sizeof f, "%09d", (int)t->nsec);
+		int k = frac_digits;
+		while (k > 0 && f[k - 1] == '0')
+			k--;
+		if (k)
+			n += snprintf(out + n, (size_t)(64 - n), ".%.*s", k, f);
+	}
+	snprintf(out + n, (size_t)(64 - n), "%s", zone ? zone : "");
+}
+
+struct cf_dbtime cf_dbtime_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (struct cf_dbtime){ts.tv_sec, (int32_t)ts.tv_nsec};
+}
+
+/* ---- records ---- */
+
+void cf_certdb_cert_release(struct cf_certdb_cert *c)
+{
+	if (!c)
+		return;
+	free(c->serial);
+	free(c->aki);
+	free(c->ca_label);
+	free(c->status);
+	free(c->pem);
+	free(c->metadata);
+	free(c->sans);
+	free(c->common_name);
+	memset(c, 0, sizeof *c);
+}
+
+void cf_certdb_certs_free(struct cf_certdb_cert *c, size_t n)
+{
+	for (size_t i = 0; c && i < n; i++)
+		cf_certdb_cert_release(&c[i]);
+	free(c);
+}
+
+void cf_certdb_ocsp_release(struct cf_certdb_ocsp *o)
+{
+	if (!o)
+		return;
+	free(o->serial);
+	free(o->aki);
+	free(o->body);
+	memset(o, 0, sizeof *o);
+}
+
+void cf_certdb_ocsps_free(struct cf_certdb_ocsp *o, size_t n)
+{
+	for (size_t i = 0; o && i < n; i++)
+		cf_certdb_ocsp_release(&o[i]);
+	free(o);
+}
+
+char *cf_certdb_norm_aki(const char *in)
+{
+	char *out = cf_xmalloc(strlen(in) + 1), *p = out;
+	for (; *in; in++)
+		if (*in != ':')
+			*p++ = (char)tolower((unsigned char)*in);
+	*p = 0;
+	return out;
+}
+
+/* ---- drivers ---- */
+
+char *cf_certdb_rebind_dollar(const char *sql)
+{
+	struct cf_buf b = CF_BUF_INIT;
+	int n = 0;
+	for (; *sql; sql++) {
+		if (*sql == '?')
+			cf_buf_printf(&b, "$%d", ++n);
+		else
+			cf_buf_addc(&b, (unsigned char)*sql);
+	}
+	return (char *)cf_buf_detach(&b, NULL);
+}
+
+int cf_certdb_missing_table(struct cf_error *err, const char *driver, const char *table)
+{
+	return cf_error_set(err, CF_ERR_CERTSTORE,
+			    "no such table: %s (the certificate database has no schema: apply "
+			    "cfssl-c's db/%s migrations, e.g. with db/apply.sh %s DATA_SOURCE)",
+			    table, driver, driver);
+}
+
+extern const struct cf_certdb_driver cf_certdb_sqlite3;
+
+/* The drivers built in. A driver's file defines its struct; add it here. */
+const struct cf_certdb_driver *const cf_certdb_drivers[] = {
+	&cf_certdb_sqlite3,
+	NULL,
+};
+
+/* every driver name cfssl knows */
+static const char *const known_drivers[] = {"sqlite3", "postgres", "mysql"};
+
+/* ---- the pool ---- */
+
+struct cf_certdb {
+	const struct cf_certdb_driver *drv;
+	char *data_source;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	void *idle[CF_CERTDB_MAX_CONNS];
+	int nidle, nopen;
+};
+
+struct cf_certdb *cf_certdb_open(const struct cf_dbconf *conf, struct cf_error *err)
+{
+	const struct cf_certdb_driver *drv = NULL;
+	for (size_t i = 0; cf_certdb_drivers[i]; i++)
+		if (!strcmp(cf_certdb_drivers[i]->name, conf->driver))
+			drv = cf_certdb_drivers[i];
+	if (!drv) {
+		for (size_t i = 0; i < sizeof known_drivers / sizeof *known_drivers; i++)
+			if (!strcmp(known_drivers[i], conf->driver)) {
+				cf_error_set(err, CF_ERR_CERTSTORE,
+					     "certificate database driver \"%s\" is not supported "
+					     "by this build of cfssl-c",
+					     conf->driver);
+				return NULL;
+			}
+		cf_error_set(err, CF_ERR_PLAIN, "sql: unknown driver \"%s\" (forgotten import?)",
+			     conf->driver);
+		return NULL;
+	}
+	struct cf_certdb *db = cf_xcalloc(1, sizeof *db);
+	db->drv = drv;
+	db->data_source = cf_xstrdup(conf->data_source);
+	pthread_mutex_init(&db->mu, NULL);
+	pthread_cond_init(&db->cv, NULL);
+	return db;
+}
+
+struct cf_certdb *cf_certdb_open_file(const char *path, struct cf_error *err)
+{
+	struct cf_dbconf conf;
+	if (cf_dbconf_load(path, &conf, err) < 0)
+		return NULL;
+	struct cf_certdb *db = cf_certdb_open(&conf, err);
+	cf_dbconf_release(&conf);
+	return db;
+}
+
+void cf_certdb_close(struct cf_certdb *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < db->nidle; i++)
+		db->drv->disconnect(db->idle[i]);
+	pthread_mutex_destroy(&db->mu);
+	pthread_cond_destroy(&db->cv);
+	cf_wipe_free(db->data_source, strlen(db->data_source));
+	free(db);
+}
+
+const char *cf_certdb_driver_name(const struct cf_certdb *db)
+{
+	return db->drv->name;
+}
+
+/* An idle connection, or a new one while fewer than the maximum are open;
+ * else waits for one to come back. */
+static void *acquire(struct cf_certdb *db, struct cf_error *err)
+{
+	pthread_mutex_lock(&db->mu);
+	while (!db->nidle && db->nopen >= CF_CERTDB_MAX_CONNS)
+		pthread_cond_wait(&db->cv, &db->mu);
+	if (db->nidle) {
+		void *c = db->idle[--db->nidle];
+		pthread_mutex_unlock(&db->mu);
+		return c;
+	}
+	db->nopen++;
+	pthread_mutex_unlock(&db->mu);
+	void *c = db->drv->connect(db->data_source, err);
+	if (!c) {
+		pthread_mutex_lock(&db->mu);
+		db->nopen--;
+		pthread_cond_signal(&db->cv);
+		pthread_mutex_unlock(&db->mu);
+	}
+	return c;
+}
+
+static void release(struct cf_certdb *db, void *c, int broken)
+{
+	if (broken)
+		db->drv->disconnect(c);
+	pthread_mutex_lock(&db->mu);
+	if (broken)
+		db->nopen--;
+	else
+		db->idle[db->nidle++] = c;
+	pthread_cond_signal(&db->cv);
+	pthread_mutex_unlock(&db->mu);
+}
+
+static int exec(struct cf_certdb *db, enum cf_certdb_stmt_id id, const struct cf_dbval *params,
+		cf_certdb_row_fn row, void *ctx, long long *affected, struct cf_error *err)
+{
+	void *c = acquire(db, err);
+	if (!c)
+		return -1;
+	int ret = db->drv->exec(c, &cf_certdb_stmts[id], params, row, ctx, affected, err);
+	release(db, c, ret == CF_CERTDB_BROKEN);
+	if (ret < 0 && !err->set)
+		cf_error_set(err, CF_ERR_CERTSTORE, "certificate database error");
+	return ret < 0 ? -1 : 0;
+}
+
+/* ---- the Accessor ---- */
+
+static struct cf_dbval text(const char *s)
+{
+	if (!s)
+		return (struct cf_dbval){.type = CF_DBV_NULL};
+	return (struct cf_dbval){.type = CF_DBV_TEXT, .s = s, .len = strlen(s)};
+}
+
+static struct cf_dbval blob(const char *s)
+{
+	if (!s)
+		return (struct cf_dbval){.type = CF_DBV_NULL};
+	return (struct cf_dbval){.type = CF_DBV_BLOB, .s = s, .len = strlen(s)};
+}
+
+static struct cf_dbval timev(struct cf_dbtime t)
+{
+	return (struct cf_dbval){.type = CF_DBV_TIME, .t = t};
+}
+
+static char *dupval(const struct cf_dbval *v)
+{
+	return v->type == CF_DBV_NULL ? NULL : cf_xmemdup(v->s, v->len);
+}
+
+static char *dupval_empty(const struct cf_dbval *v)
+{
+	return v->type == CF_DBV_NULL ? cf_xstrdup("") : cf_xmemdup(v->s, v->len);
+}
+
+struct certs {
+	struct cf_certdb_cert *v;
+	size_t n;
+};
+
+static int cert_row(void *ctx, const struct cf_dbval *c, struct cf_error *err)
+{
+	struct certs *l = ctx;
+	l->v = cf_xgrow(l->v, l->n, sizeof *l->v);
+	struct cf_certdb_cert *r = &l->v[l->n++];
+	memset(r, 0, sizeof *r);
+	r->serial = dupval_empty(&c[0]);
+	r->aki = dupval_empty(&c[1]);
+	r->ca_label = dupval_empty(&c[2]);
+	r->status = dupval_empty(&c[3]);
+	r->reason = c[4].type == CF_DBV_INT ? c[4].i : 0;
+	r->expiry = c[5].type == CF_DBV_TIME ? c[5].t : (struct cf_dbtime){CF_DBTIME_ZERO_SEC, 0};
+	r->revoked_at =
+		c[6].type == CF_DBV_TIME ? c[6].t : (struct cf_dbtime){CF_DBTIME_ZERO_SEC, 0};
+	r->pem = dupval_empty(&c[7]);
+	r->has_issued_at = c[8].type == CF_DBV_TIME;
+	r->issued_at = c[8].t;
+	r->has_not_before = c[9].type == CF_DBV_TIME;
+	r->not_before = c[9].t;
+	r->metadata = dupval(&c[10]);
+	r->sans = dupval(&c[11]);
+	r->common_name = dupval(&c[12]);
+	return 0;
+}
+
+static int query_certs(struct cf_certdb *db, enum cf_certdb_stmt_id id,
+		       const struct cf_dbval *params, struct cf_certdb_cert **out, size_t *n,
+		       struct cf_error *err)
+{
+	struct certs l = {0};
+	*out = NULL;
+	*n = 0;
+	if (exec(db, id, params, cert_row, &l, NULL, err) < 0) {
+		cf_certdb_certs_free(l.v, l.n);
+		return -1;
+	}
+	*out = l.v;
+	*n = l.n;
+	return 0;
+}
+
+static int affected_one(long long n, int code, const char *none, struct cf_error *err)
+{
+	if (n == 0)
+		return cf_error_set(err, code, "%s", none);
+	if (n != 1)
+		return cf_error_set(err, CF_ERR_CERTSTORE,
+				    "%lld rows are affected, should be 1 row", n);
+	return 0;
+}
+
+int cf_certdb_insert_cert(struct cf_certdb *db, const struct cf_certdb_cert *c,
+			  struct cf_error *err)
+{
+	struct cf_dbval p[13] = {
+		text(c->serial),
+		text(c->aki),
+		text(c->ca_label ? c->ca_label : ""),
+		text(c->status),
+		{.type = CF_DBV_INT, .i = c->reason},
+		timev(c->expiry),
+		timev(c->revoked_at),
+		text(c->pem),
+		c->has_issued_at ? timev(c->issued_at) : (struct cf_dbval){.type = CF_DBV_NULL},
+		c->has_not_before ? timev(c->not_before) : (struct cf_dbval){.type = CF_DBV_NULL},
+		blob(c->metadata),
+		blob(c->sans),
+		text(c->common_name),
+	};
+	long long n = 0;
+	if (exec(db, CF_SQL_INSERT_CERT, p, NULL, NULL, &n, err) < 0)
+		return -1;
+	return affected_one(n, CF_ERR_CERTSTORE_INSERT, "failed to insert the certificate record",
+			    err);
+}
+
+int cf_certdb_get_cert(struct cf_certdb *db, const char *serial, const char *aki,
+		       struct cf_certdb_cert **out, size_t *n, struct cf_error *err)
+{
+	struct cf_dbval p[2] = {text(serial), text(aki)};
+	return query_certs(db, CF_SQL_SELECT_CERT, p, out, n, err);
+}
+
+int cf_certdb_get_unexpired(struct cf_certdb *db, struct cf_certdb_cert **out, size_t *n,
+			    struct cf_error *err)
+{
+	return query_certs(db, CF_SQL_SELECT_UNEXPIRED, NULL, out, n, err);
+}
+
+int cf_certdb_get_unexpired_by_aki(struct cf_certdb *db, const char *aki,
+				   struct cf_certdb_cert **out, size_t *n, struct cf_error *err)
+{
+	if (!aki)
+		return cf_certdb_get_unexpired(db, out, n, err);
+	struct cf_dbval p[1] = {text(aki)};
+	return query_certs(db, CF_SQL_SELECT_UNEXPIRED_BY_AKI, p, out, n, err);
+}
+
+int cf_certdb_get_revoked(struct cf_certdb *db, const char *aki, struct cf_certdb_cert **out,
+			  size_t *n, struct cf_error *err)
+{
+	if (!aki)
+		return query_certs(db, CF_SQL_SELECT_REVOKED, NULL, out, n, err);
+	struct cf_dbval p[1] = {text(aki)};
+	return query_certs(db, CF_SQL_SELECT_REVOKED_BY_AKI, p, out, n, err);
+}
+
+int cf_certdb_revoke(struct cf_certdb *db, const char *serial, const char *aki, int reason,
+		     struct cf_error *err)
+{
+	struct cf_dbval p[3] = {{.type = CF_DBV_INT, .i = reason}, text(serial), text(aki)};
+	long long n = 0;
+	if (exec(db, CF_SQL_REVOKE, p, NULL, NULL, &n, err) < 0)
+		return -1;
+	return affected_one(n, CF_ERR_CERTSTORE_NOTFOUND,
+			    "failed to revoke the certificate: certificate not found", err);
+}
+
+static struct cf_dbval body(const struct cf_certdb_ocsp *o)
+{
+	/* a Go string: text, all bytes */
+	return (struct cf_dbval){
+		.type = CF_DBV_TEXT, .s = (const char *)o->body, .len = o->body_len};
+}
+
+int cf_certdb_insert_ocsp(struct cf_certdb *db, const struct cf_certdb_ocsp *o,
+			  struct cf_error *err)
+{
+	struct cf_dbval p[4] = {text(o->serial), text(o->aki), body(o), timev(o->expiry)};
+	long long n = 0;
+	if (exec(db, CF_SQL_INSERT_OCSP, p, NULL, NULL, &n, err) < 0)
+		return -1;
+	return affected_one(n, CF_ERR_CERTSTORE_INSERT, "failed to insert the OCSP record", err);
+}
+
+static int update_ocsp(struct cf_certdb *db, const struct cf_certdb_ocsp *o, long long *n,
+		       struct cf_error *err)
+{
+	struct cf_dbval p[4] = {body(o), timev(o->expiry), text(o->serial), text(o->aki)};
+	return exec(db, CF_SQL_UPDATE_OCSP, p, NULL, NULL, n, err);
+}
+
+int cf_certdb_update_ocsp(struct cf_certdb *db, const struct cf_certdb_ocsp *o,
+			  struct cf_error *err)
+{
+	long long n = 0;
+	if (update_ocsp(db, o, &n, err) < 0)
+		return -1;
+	return affected_one(n, CF_ERR_CERTSTORE_NOTFOUND, "failed to update the OCSP record", err);
+}
+
+int cf_certdb_upsert_ocsp(struct cf_certdb *db, const struct cf_certdb_ocsp *o,
+			  struct cf_error *err)
+{
+	long long n = 0;
+	if (update_ocsp(db, o, &n, err) < 0)
+		return -1;
+	if (n == 0)
+		return cf_certdb_insert_ocsp(db, o, err);
+	return affected_one(n, CF_ERR_CERTSTORE, "", err);
+}
+
+struct ocsps {
+	struct cf_certdb_ocsp *v;
+	size_t n;
+};
+
+static int ocsp_row(void *ctx, const struct cf_dbval *c, struct cf_error *err)
+{
+	struct ocsps *l = ctx;
+	l->v = cf_xgrow(l->v, l->n, sizeof *l->v);
+	struct cf_certdb_ocsp *r = &l->v[l->n++];
+	memset(r, 0, sizeof *r);
+	r->serial = dupval_empty(&c[0]);
+	r->aki = dupval_empty(&c[1]);
+	r->body = (unsigned char *)dupval_empty(&c[2]);
+	r->body_len = c[2].type == CF_DBV_NULL ? 0 : c[2].len;
+	r->expiry = c[3].type == CF_DBV_TIME ? c[3].t : (struct cf_dbtime){CF_DBTIME_ZERO_SEC, 0};
+	return 0;
+}
+
+static int query_ocsps(struct cf_certdb *db, enum cf_certdb_stmt_id id,
+		       const struct cf_dbval *params, struct cf_certdb_ocsp **out, size_t *n,
+		       struct cf_error *err)
+{
+	struct ocsps l = {0};
+	*out = NULL;
+	*n = 0;
+	if (exec(db, id, params, ocsp_row, &l, NULL, err) < 0) {
+		cf_certdb_ocsps_free(l.v, l.n);
+		return -1;
+	}
+	*out = l.v;
+	*n = l.n;
+	return 0;
+}
+
+int cf_certdb_get_ocsp(struct cf_certdb *db, const char *serial, const char *aki,
+		       struct cf_certdb_ocsp **out, size_t *n, struct cf_error *err)
+{
+	struct cf_dbval p[2] = {text(serial), text(aki)};
+	return query_ocsps(db, CF_SQL_SELECT_OCSP, p, out, n, err);
+}
+
+int cf_certdb_get_unexpired_ocsp(struct cf_certdb *db, struct cf_certdb_ocsp **out, size_t *n,
+				 struct cf_error *err)
+{
+	return query_ocsps(db, CF_SQL_SELECT_UNEXPIRED_OCSP, NULL, out, n, err);
+}

@@ -1,0 +1,167 @@
+/* The sqlite3 certificate database driver, on libsqlite3. Values are stored
+ * as go-sqlite3 stores them for cfssl (§7.3): Go strings as TEXT, []byte as
+ * BLOB, times as TEXT "2006-01-02 15:04:05.999999999+00:00". */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "certdb.h"
+
+struct conn {
+	sqlite3 *db;
+	sqlite3_stmt *stmts[CF_SQL_COUNT];
+};
+
+static int db_error(struct conn *c, struct cf_error *err)
+{
+	const char *msg = sqlite3_errmsg(c->db);
+	static const char prefix[] = "no such table: ";
+	if (!strncmp(msg, prefix, sizeof prefix - 1))
+		return cf_certdb_missing_table(err, "sqlite3", msg + sizeof prefix - 1);
+	return cf_error_set(err, CF_ERR_CERTSTORE, "%s", msg);
+}
+
+static void disconnect(void *p)
+{
+	struct conn *c = p;
+	if (!c)
+		return;
+	for (int i = 0; i < CF_SQL_COUNT; i++)
+		sqlite3_finalize(c->stmts[i]);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+static void *connect(const char *source, struct cf_error *err)
+{
+	/* go-sqlite3 drops its own "?_option" parameters from a plain path;
+	 * a "file:" URI keeps them for SQLite. */
+	char *path = cf_xstrdup(source);
+	if (strncmp(path, "file:", 5)) {
+		char *q = strchr(path, '?');
+		if (q)
+			*q = 0;
+	}
+	struct conn *c = cf_xcalloc(1, sizeof *c);
+	int rc = sqlite3_open_v2(path, &c->db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI |
+					 SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	free(path);
+	if (rc != SQLITE_OK) {
+		cf_error_set(err, CF_ERR_CERTSTORE, "%s",
+			     c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		disconnect(c);
+		return NULL;
+	}
+	/* go-sqlite3's default: wait up to 5 s for another writer */
+	sqlite3_busy_timeout(c->db, 5000);
+	return c;
+}
+
+static int bind(struct conn *c, sqlite3_stmt *st, int i, const struct cf_dbval *v)
+{
+	switch (v->type) {
+	case CF_DBV_NULL: return sqlite3_bind_null(st, i);
+	case CF_DBV_TEXT:
+		return sqlite3_bind_text64(st, i, v->s, v->len, SQLITE_TRANSIENT, SQLITE_UTF8);
+	case CF_DBV_BLOB: return sqlite3_bind_blob64(st, i, v->s, v->len, SQLITE_TRANSIENT);
+	case CF_DBV_INT: return sqlite3_bind_int64(st, i, v->i);
+	case CF_DBV_TIME: {
+		char buf[64];
+		cf_dbtime_format(&v->t, 9, "+00:00", buf);
+		return sqlite3_bind_text(st, i, buf, -1, SQLITE_TRANSIENT);
+	}
+	}
+	return SQLITE_MISUSE;
+}
+
+static int column(sqlite3_stmt *st, int i, enum cf_dbtype want, struct cf_dbval *v,
+		  struct cf_error *err)
+{
+	memset(v, 0, sizeof *v);
+	int t = sqlite3_column_type(st, i);
+	if (t == SQLITE_NULL)
+		return 0;
+	switch (want) {
+	case CF_DBV_INT:
+		v->type = CF_DBV_INT;
+		v->i = sqlite3_column_int64(st, i);
+		return 0;
+	case CF_DBV_TIME:
+		v->type = CF_DBV_TIME;
+		if (t == SQLITE_INTEGER) {
+			v->t.sec = sqlite3_column_int64(st, i);
+			return 0;
+		}
+		const char *s = (const char *)sqlite3_column_text(st, i);
+		size_t n = (size_t)sqlite3_column_bytes(st, i);
+		if (!s || cf_dbtime_parse(s, n, &v->t) < 0)
+			return cf_error_set(err, CF_ERR_CERTSTORE,
+					    "sql: Scan error on column index %d, name \"%s\": "
+					    "unsupported time value \"%.*s\"",
+					    i, sqlite3_column_name(st, i), s ? (int)n : 0,
+					    s ? s : "");
+		return 0;
+	default:
+		v->type = want;
+		/* the bytes as stored, NULs included; _text/_blob both add the NUL */
+		v->s = t == SQLITE_BLOB ? sqlite3_column_blob(st, i)
+					: (const char *)sqlite3_column_text(st, i);
+		v->len = (size_t)sqlite3_column_bytes(st, i);
+		if (!v->s)
+			v->s = "";
+		return 0;
+	}
+}
+
+static int exec(void *p, const struct cf_certdb_stmt *s, const struct cf_dbval *params,
+		cf_certdb_row_fn row, void *ctx, long long *affected, struct cf_error *err)
+{
+	struct conn *c = p;
+	sqlite3_stmt *st = c->stmts[s->id];
+	if (!st) {
+		if (sqlite3_prepare_v2(c->db, s->sql, -1, &st, NULL) != SQLITE_OK)
+			return db_error(c, err);
+		c->stmts[s->id] = st;
+	}
+	int ret = 0;
+	for (int i = 0; i < s->nparams; i++)
+		if (bind(c, st, i + 1, &params[i]) != SQLITE_OK) {
+			ret = db_error(c, err);
+			goto out;
+		}
+	int rc;
+	struct cf_dbval cols[16];
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!row)
+			continue;
+		for (int i = 0; i < s->ncols && i < 16; i++)
+			if (column(st, i, s->coltypes[i], &cols[i], err) < 0) {
+				ret = -1;
+				goto out;
+			}
+		if (row(ctx, cols, err) < 0) {
+			ret = -1;
+			goto out;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		ret = db_error(c, err);
+		goto out;
+	}
+	if (affected)
+		*affected = sqlite3_changes64(c->db);
+out:
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return ret;
+}
+
+const struct cf_certdb_driver cf_certdb_sqlite3 = {
+	.name = "sqlite3",
+	.connect = connect,
+	.disconnect = disconnect,
+	.exec = exec,
+};

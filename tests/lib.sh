@@ -321,7 +321,7 @@ db_user_dir()
 
 # start_postgres: a private PostgreSQL cluster (Debian's postgresql binaries) in $WORK/pg, made with
 # initdb on the first call (trust authentication, superuser postgres), with a database "certdb" and
-# the schema of db/postgres/*.sql applied. A later call (after stop_postgres) restarts the same
+# the schema applied (pg_schema). A later call (after stop_postgres) restarts the same
 # cluster on the same port. Sets PG_PID, PG_PORT, PG_SOCKDIR (the unix socket's folder), PG_URL
 # (postgres://... on 127.0.0.1) and PG_KV (key=value form on the socket). Skips the test (77) when
 # PostgreSQL is not installed.
@@ -334,6 +334,7 @@ PG_BINDIR=
 start_postgres()
 {
 	local dir=$WORK/pg i try
+	[ -f "$SRCDIR/db/apply.sh" ] || skip_all "no database schema (db/apply.sh)"
 	if [ -z "$PG_BINDIR" ]; then
 		PG_BINDIR=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 		[ -x "$PG_BINDIR/initdb" ] || skip_all "PostgreSQL is not installed (Debian package postgresql)"
@@ -391,14 +392,10 @@ pg_sql()
 		-d "$db" "$@"
 }
 
-# pg_schema: apply db/postgres/*.sql (in name order) to certdb.
+# pg_schema: the schema applied to certdb with db/apply.sh (db/postgres/*.sql).
 pg_schema()
 {
-	local f args=()
-	for f in "$SRCDIR"/db/postgres/*.sql; do
-		args+=(-f "$f")
-	done
-	pg_sql certdb "${args[@]}" >/dev/null
+	t bash "$SRCDIR/db/apply.sh" postgres "$PG_URL" >/dev/null
 }
 
 # stop_postgres: fast shutdown (SIGINT) of the cluster started by start_postgres, waited for at most
@@ -420,7 +417,7 @@ stop_postgres()
 
 # start_mariadb: a private MariaDB server (Debian's mariadb-server) on an empty data folder
 # $WORK/mysql/data with --skip-grant-tables (any user and password are accepted), a database
-# "certdb" and the schema of db/mysql/*.sql applied on the first call. A later call (after
+# "certdb" and the schema applied (my_schema) on the first call. A later call (after
 # stop_mariadb) restarts it on the same data and port. Sets MY_PID, MY_PORT, MY_SOCK (the unix
 # socket), MY_TCP_DSN and MY_UNIX_DSN (Go mysql driver syntax, as cfssl's data_source). Skips the
 # test (77) when MariaDB is not installed.
@@ -433,6 +430,7 @@ start_mariadb()
 {
 	local dir=$WORK/mysql i try fresh=
 	local bin=/usr/sbin/mariadbd
+	[ -f "$SRCDIR/db/apply.sh" ] || skip_all "no database schema (db/apply.sh)"
 	[ -x "$bin" ] || skip_all "MariaDB is not installed (Debian package mariadb-server)"
 	MY_SOCK=$dir/mysqld.sock
 	if [ ! -d "$dir/data" ]; then
@@ -478,13 +476,10 @@ my_sql()
 		--skip-column-names "$@"
 }
 
-# my_schema: apply db/mysql/*.sql (in name order) to certdb.
+# my_schema: the schema applied to certdb with db/apply.sh (db/mysql/*.sql).
 my_schema()
 {
-	local f
-	for f in "$SRCDIR"/db/mysql/*.sql; do
-		my_sql certdb <"$f" || return 1
-	done
+	t bash "$SRCDIR/db/apply.sh" mysql "$MY_TCP_DSN" >/dev/null
 }
 
 # stop_mariadb: SIGTERM (a clean shutdown) of the server started by start_mariadb, waited for at

@@ -28,94 +28,6 @@
 #include "log.h"
 #include "pem.h"
 
-/* os.MkdirAll with Go's error wording. */
-static int mkdir_all(const char *path, struct cf_error *err)
-{
-	char *p = cf_xstrdup(path);
-	size_t n = strlen(p);
-	int ret = 0;
-	for (size_t i = 1; i <= n; i++) {
-		if (p[i] != '/' && p[i] != 0)
-			continue;
-		char c = p[i];
-		p[i] = 0;
-		struct stat st;
-		if (stat(p, &st) < 0 && mkdir(p, 0755) < 0 && errno != EEXIST) {
-			ret = cf_error_set(err, CF_ERR_PLAIN, "mkdir %s: %s", p, strerror(errno));
-			break;
-		}
-		p[i] = c;
-	}
-	free(p);
-	return ret;
-}
-
-static int stash_dir(const char *dir, struct cf_error *err)
-{
-	struct stat st;
-	if (!*dir || stat(dir, &st) == 0 || errno != ENOENT)
-		return 0;
-	cf_info("intermediate stash directory %s doesn't exist, creating", dir);
-	if (mkdir_all(dir, err) < 0) {
-		char msg[CF_ERROR_MSG_MAX];
-		cf_error_render(err, msg, sizeof msg);
-		cf_errorlog("failed to create intermediate stash directory %s: %s", dir, msg);
-		return -1;
-	}
-	cf_info("intermediate stash directory %s created", dir);
-	return 0;
-}
-
-/* bundler.NewBundler: the root and intermediate stores. */
-static int load_stores(struct cfssl_ctx *ctx, struct cf_bundler *b)
-{
-	const char *ca = ctx->flags[F_CA_BUNDLE].str, *in = ctx->flags[F_INT_BUNDLE].str;
-	struct cf_buf cab = CF_BUF_INIT, intb = CF_BUF_INIT;
-	struct cf_error e = {0};
-	char msg[CF_ERROR_MSG_MAX];
-	int ret = -1;
-	if (*ca && cf_read_file(ca, &cab, &e) < 0) {
-		cf_errorlog("root bundle failed to load: %s", e.msg);
-		cf_error_set(ctx->err, 4001, "%s", e.msg);
-		goto out;
-	}
-	if (*in && cf_read_file(in, &intb, &e) < 0) {
-		cf_errorlog("intermediate bundle failed to load: %s", e.msg);
-		cf_error_set(ctx->err, 3001, "%s", e.msg);
-		goto out;
-	}
-	if (stash_dir(ctx->flags[F_INT_DIR].str, ctx->err) < 0)
-		goto out;
-	struct cf_bundle_pool tmp = {0};
-	if (cf_bundle_parse_pem(cab.data, cab.len, &tmp, &e) < 0) {
-		cf_error_render(&e, msg, sizeof msg);
-		cf_errorlog("failed to parse root bundle: %s", msg);
-		cf_error_set(ctx->err, 4003, "Failed to parse root certificate");
-		cf_bundle_pool_release(&tmp);
-		goto out;
-	}
-	for (size_t i = 0; i < tmp.n; i++)
-		cf_bundle_pool_add_der(&b->roots, tmp.v[i]->der, tmp.v[i]->len, 1);
-	cf_bundle_pool_release(&tmp);
-	if (cf_bundle_parse_pem(intb.data, intb.len, &tmp, &e) < 0) {
-		cf_error_render(&e, msg, sizeof msg);
-		cf_errorlog("failed to parse intermediate bundle: %s", msg);
-		cf_error_set(ctx->err, 3003, "Failed to parse intermediate certificate");
-		cf_bundle_pool_release(&tmp);
-		goto out;
-	}
-	for (size_t i = 0; i < tmp.n; i++)
-		cf_bundle_pool_add_der(&b->ints, tmp.v[i]->der, tmp.v[i]->len, 1);
-	cf_bundle_pool_release(&tmp);
-	if (!*ca)
-		cf_bundle_load_system_roots(&b->roots);
-	ret = 0;
-out:
-	cf_buf_release(&cab);
-	cf_buf_release(&intb);
-	return ret;
-}
-
 /* BundleFromFile / the stdin branch of bundlerMain, then BundleFromPEMorDER. */
 static int bundle_local(struct cfssl_ctx *ctx, struct cf_bundler *b, enum cf_bundle_flavor flavor)
 {
@@ -182,7 +94,9 @@ int cmd_bundle(struct cfssl_ctx *ctx)
 	int ret = -1;
 	/* A forced bundle needs no stores: cfssl does not even read them. */
 	b.stash_dir = ctx->flags[F_INT_DIR].str;
-	if (flavor != CF_BUNDLE_FORCE && load_stores(ctx, &b) < 0)
+	if (flavor != CF_BUNDLE_FORCE &&
+	    cf_bundler_load(ctx->flags[F_CA_BUNDLE].str, ctx->flags[F_INT_BUNDLE].str,
+			    ctx->flags[F_INT_DIR].str, &b, ctx->err) < 0)
 		goto out;
 	if (*ctx->flags[F_CERT].str)
 		ret = bundle_local(ctx, &b, flavor);

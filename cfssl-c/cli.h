@@ -122,6 +122,7 @@ int cmd_ocspsign(struct cfssl_ctx *ctx);
 int cmd_print_defaults(struct cfssl_ctx *ctx);
 int cmd_revoke(struct cfssl_ctx *ctx);
 int cmd_selfsign(struct cfssl_ctx *ctx);
+int cmd_serve(struct cfssl_ctx *ctx);
 int cmd_sign(struct cfssl_ctx *ctx);
 int cmd_version(struct cfssl_ctx *ctx);
 

@@ -40,6 +40,7 @@ static const struct {
 	{"print-defaults", cmd_print_defaults, 0},
 	{"revoke", cmd_revoke, 1},
 	{"selfsign", cmd_selfsign, 1},
+	{"serve", cmd_serve, 1},
 	{"sign", cmd_sign, 1},
 	{"version", cmd_version, 0},
 	/* clang-format on */

@@ -37,14 +37,6 @@ static int read_plain(const char *path, struct cf_buf *out, struct cf_error *err
 	return cf_error_set(err, e.code, "%.*s-%s", (int)(at - m), m, at + 3);
 }
 
-static int load_key(const struct cf_buf *data, struct cf_key *key, struct cf_error *err)
-{
-	gnutls_x509_privkey_t x = NULL;
-	if (cf_parse_key_pem(data->data, data->len, NULL, &x, err) < 0)
-		return -1;
-	return cf_key_from_x509(x, key, err);
-}
-
 static int64_t floor_div(int64_t a, int64_t b)
 {
 	int64_t q = a / b;
@@ -56,8 +48,7 @@ int cmd_ocspsign(struct cfssl_ctx *ctx)
 	struct cf_error *err = ctx->err;
 	const struct cf_flag_value *f = ctx->flags;
 	int ret = -1;
-	struct cf_buf certdata = CF_BUF_INIT, cadata = CF_BUF_INIT, rdata = CF_BUF_INIT,
-		      kdata = CF_BUF_INIT, der = CF_BUF_INIT;
+	struct cf_buf certdata = CF_BUF_INIT, der = CF_BUF_INIT;
 	gnutls_x509_crt_t cert = NULL, ca = NULL, responder = NULL;
 	struct cf_key key = {0};
 	int64_t now = (int64_t)time(NULL);
@@ -90,14 +81,8 @@ int cmd_ocspsign(struct cfssl_ctx *ctx)
 
 	/* The responder key falls back to -key, as cfssl's SignerFromConfig. */
 	const char *keyfile = *f[F_RESPONDER_KEY].str ? f[F_RESPONDER_KEY].str : f[F_KEY].str;
-	struct cf_error kerr = {0};
-	if (cf_read_prefixed(f[F_CA].str, &cadata, err) < 0 ||
-	    read_plain(f[F_RESPONDER].str, &rdata, err) < 0 ||
-	    (read_plain(keyfile, &kdata, &kerr) < 0 &&
-	     cf_error_set(err, CF_ERR_CERT_READ, "%s", kerr.msg) < 0) ||
-	    cf_parse_cert_pem(cadata.data, cadata.len, &ca, err) < 0 ||
-	    cf_parse_cert_pem(rdata.data, rdata.len, &responder, err) < 0 ||
-	    load_key(&kdata, &key, err) < 0) {
+	if (cf_ocsp_signer_load(f[F_CA].str, f[F_RESPONDER].str, keyfile, &ca, &responder, &key,
+				err) < 0) {
 		critical("Unable to create OCSP signer: ", err);
 		goto out;
 	}
@@ -123,9 +108,6 @@ out:
 		gnutls_x509_crt_deinit(responder);
 	cf_key_release(&key);
 	cf_buf_release(&certdata);
-	cf_buf_release(&cadata);
-	cf_buf_release(&rdata);
-	cf_buf_release(&kdata);
 	cf_buf_release(&der);
 	return ret;
 }

@@ -39,6 +39,10 @@ struct cf_api {
 	 * bundle (§3.3). */
 	struct cf_bundler *bundler;
 	int sign_bundler;
+	/* Why bundler is NULL (cfssl's error text, for the start-up line), NULL when it is not. */
+	const char *bundler_err;
+	/* Why `scan` is not served: -ca-bundle cannot be loaded as its root pool; or NULL. */
+	const char *scan_err;
 	/* The OCSP signer for ocspsign (-ca, -responder, -responder-key, -interval), or
 	 * ocsp_responder NULL when it could not be built. */
 	gnutls_x509_crt_t ocsp_issuer, ocsp_responder;
@@ -58,11 +62,13 @@ typedef int (*cf_api_fn)(const struct cf_api *api, const struct cf_httpd_request
 			 struct cf_httpd_reply *rep, struct cf_error *err);
 
 /* Decides which endpoints are served (§1.3, deviation 25), logging cfssl's start-up lines
- * for each in the table's order: "endpoint 'X' is explicitly disabled" for the names in
- * @disable (split at ',' without trimming, unknown names ignored, §1.4), "[WARNING]
- * endpoint 'X' is disabled: <reason>", or the constructor's own line and "endpoint
- * '/api/v1/cfssl/X' is enabled"; then the deviation-25 warnings; then "Handler set up
- * complete.". */
+ * for each in the table's order (cfssl's is random): "endpoint 'X' is explicitly disabled"
+ * for the names in @disable (split at ',' without trimming, unknown names ignored, §1.4),
+ * "[WARNING] endpoint 'X' is disabled: <reason>", or the constructor's own line and
+ * "endpoint '/api/v1/cfssl/X' is enabled". `/` (cfssl's web UI) is never served: its line
+ * says so, and its paths get 404. Then one [WARNING] for each enabled endpoint that lets
+ * any client change state or sign (ocspsign; revoke and certadd with a database) when
+ * clients are not authenticated (deviation 25); then "Handler set up complete.". */
 void cf_api_setup(struct cf_api *api, const char *disable);
 
 /* The httpd callbacks (arg = the struct cf_api): routing (404 for unknown or disabled

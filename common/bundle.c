@@ -1,6 +1,7 @@
 #include "bundle.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1705,4 +1706,93 @@ void cf_bundle_json(const struct cf_bundle *b, const char *key_pem, struct cf_bu
 	cf_gojson_quote(out, s.data ? (const char *)s.data : "", s.len);
 	cf_buf_release(&s);
 	cf_buf_addc(out, '}');
+}
+
+/* ---- the stores (bundler.NewBundler) ---- */
+
+/* os.MkdirAll with Go's error wording. */
+static int mkdir_all(const char *path, struct cf_error *err)
+{
+	char *p = cf_xstrdup(path);
+	size_t n = strlen(p);
+	int ret = 0;
+	for (size_t i = 1; i <= n; i++) {
+		if (p[i] != '/' && p[i] != 0)
+			continue;
+		char c = p[i];
+		p[i] = 0;
+		struct stat st;
+		if (stat(p, &st) < 0 && mkdir(p, 0755) < 0 && errno != EEXIST) {
+			ret = cf_error_set(err, CF_ERR_PLAIN, "mkdir %s: %s", p, strerror(errno));
+			break;
+		}
+		p[i] = c;
+	}
+	free(p);
+	return ret;
+}
+
+static int stash_dir(const char *dir, struct cf_error *err)
+{
+	struct stat st;
+	if (!*dir || stat(dir, &st) == 0 || errno != ENOENT)
+		return 0;
+	cf_info("intermediate stash directory %s doesn't exist, creating", dir);
+	if (mkdir_all(dir, err) < 0) {
+		char msg[CF_ERROR_MSG_MAX];
+		cf_error_render(err, msg, sizeof msg);
+		cf_errorlog("failed to create intermediate stash directory %s: %s", dir, msg);
+		return -1;
+	}
+	cf_info("intermediate stash directory %s created", dir);
+	return 0;
+}
+
+int cf_bundler_load(const char *ca, const char *in, const char *int_dir, struct cf_bundler *b,
+		    struct cf_error *err)
+{
+	struct cf_buf cab = CF_BUF_INIT, intb = CF_BUF_INIT;
+	struct cf_error e = {0};
+	char msg[CF_ERROR_MSG_MAX];
+	int ret = -1;
+	if (*ca && cf_read_file(ca, &cab, &e) < 0) {
+		cf_errorlog("root bundle failed to load: %s", e.msg);
+		cf_error_set(err, 4001, "%s", e.msg);
+		goto out;
+	}
+	if (*in && cf_read_file(in, &intb, &e) < 0) {
+		cf_errorlog("intermediate bundle failed to load: %s", e.msg);
+		cf_error_set(err, 3001, "%s", e.msg);
+		goto out;
+	}
+	if (stash_dir(int_dir, err) < 0)
+		goto out;
+	struct cf_bundle_pool tmp = {0};
+	if (cf_bundle_parse_pem(cab.data, cab.len, &tmp, &e) < 0) {
+		cf_error_render(&e, msg, sizeof msg);
+		cf_errorlog("failed to parse root bundle: %s", msg);
+		cf_error_set(err, 4003, "Failed to parse root certificate");
+		cf_bundle_pool_release(&tmp);
+		goto out;
+	}
+	for (size_t i = 0; i < tmp.n; i++)
+		cf_bundle_pool_add_der(&b->roots, tmp.v[i]->der, tmp.v[i]->len, 1);
+	cf_bundle_pool_release(&tmp);
+	if (cf_bundle_parse_pem(intb.data, intb.len, &tmp, &e) < 0) {
+		cf_error_render(&e, msg, sizeof msg);
+		cf_errorlog("failed to parse intermediate bundle: %s", msg);
+		cf_error_set(err, 3003, "Failed to parse intermediate certificate");
+		cf_bundle_pool_release(&tmp);
+		goto out;
+	}
+	for (size_t i = 0; i < tmp.n; i++)
+		cf_bundle_pool_add_der(&b->ints, tmp.v[i]->der, tmp.v[i]->len, 1);
+	cf_bundle_pool_release(&tmp);
+	if (!*ca)
+		cf_bundle_load_system_roots(&b->roots);
+	ret = 0;
+out:
+	cf_buf_release(&cab);
+	cf_buf_release(&intb);
+	return ret;
 }

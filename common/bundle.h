@@ -105,6 +105,14 @@ struct cf_bundler {
 
 void cf_bundler_release(struct cf_bundler *b);
 
+/* bundler.NewBundler, as bundle and serve load the stores: reads -ca-bundle @ca (""
+ * and the system store is used) and -int-bundle @in (may be ""), creates the -int-dir
+ * stash directory @int_dir if missing (may be ""), then parses both. Logs cfssl's [ERROR]
+ * line for each failure; errors 4001/3001 (Go's read error), 4003/3003 (parse). @b starts
+ * zeroed; its stash_dir is the caller's to set. */
+int cf_bundler_load(const char *ca, const char *in, const char *int_dir, struct cf_bundler *b,
+		    struct cf_error *err);
+
 struct cf_bundle {
 	struct cf_bundle_cert **chain; /* leaf first; borrowed from the pools */
 	size_t n;

@@ -13,7 +13,9 @@
 #include "crl.h"
 #include "der.h"
 #include "duration.h"
+#include "fileio.h"
 #include "goquote.h"
+#include "pem.h"
 
 int cf_ocsp_status_code(const char *status)
 {
@@ -418,5 +420,60 @@ out:
 	cf_buf_release(&tbs);
 	cf_buf_release(&algid);
 	cf_buf_release(&sig);
+	return ret;
+}
+
+/* ---- the signer's files ---- */
+
+/* os.ReadFile: a plain path, where "-" is a file name and not stdin. */
+static int read_plain(const char *path, struct cf_buf *out, struct cf_error *err)
+{
+	if (strcmp(path, "-") != 0)
+		return cf_read_file(path, out, err);
+	struct cf_error e = {0};
+	if (cf_read_file("./-", out, &e) == 0)
+		return 0;
+	const char *m = e.msg, *at = strstr(m, "./-");
+	if (!at)
+		return cf_error_set(err, e.code, "%s", m);
+	return cf_error_set(err, e.code, "%.*s-%s", (int)(at - m), m, at + 3);
+}
+
+static int load_key(const struct cf_buf *data, struct cf_key *key, struct cf_error *err)
+{
+	gnutls_x509_privkey_t x = NULL;
+	if (cf_parse_key_pem(data->data, data->len, NULL, &x, err) < 0)
+		return -1;
+	return cf_key_from_x509(x, key, err);
+}
+
+int cf_ocsp_signer_load(const char *ca_spec, const char *responder_file, const char *key_file,
+			gnutls_x509_crt_t *issuer, gnutls_x509_crt_t *responder, struct cf_key *key,
+			struct cf_error *err)
+{
+	struct cf_buf cadata = CF_BUF_INIT, rdata = CF_BUF_INIT, kdata = CF_BUF_INIT;
+	struct cf_error kerr = {0};
+	gnutls_x509_crt_t ca = NULL, resp = NULL;
+	int ret = -1;
+	if (cf_read_prefixed(ca_spec, &cadata, err) < 0 ||
+	    read_plain(responder_file, &rdata, err) < 0 ||
+	    (read_plain(key_file, &kdata, &kerr) < 0 &&
+	     cf_error_set(err, CF_ERR_CERT_READ, "%s", kerr.msg) < 0) ||
+	    cf_parse_cert_pem(cadata.data, cadata.len, &ca, err) < 0 ||
+	    cf_parse_cert_pem(rdata.data, rdata.len, &resp, err) < 0 ||
+	    load_key(&kdata, key, err) < 0)
+		goto out;
+	*issuer = ca;
+	*responder = resp;
+	ca = resp = NULL;
+	ret = 0;
+out:
+	if (ca)
+		gnutls_x509_crt_deinit(ca);
+	if (resp)
+		gnutls_x509_crt_deinit(resp);
+	cf_buf_release(&cadata);
+	cf_buf_release(&rdata);
+	cf_buf_release(&kdata);
 	return ret;
 }

@@ -55,4 +55,13 @@ int cf_ocsp_sign(gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer, gnutls_x509_c
 		 const struct cf_key *key, const struct cf_ocsp_request *req, struct cf_buf *der,
 		 struct cf_error *err);
 
+/* ocsp.NewSignerFromFile, the OCSP signer of ocspsign and serve: reads the issuer @ca_spec
+ * (as -ca: file:/env: accepted), the responder certificate and its key (plain paths, "-"
+ * is a file name: Go's os.ReadFile; a key read failure is 1001 wrapping Go's text), then
+ * parses them, in that order. *@issuer, *@responder and @key are new on success; on failure
+ * nothing is left to release. */
+int cf_ocsp_signer_load(const char *ca_spec, const char *responder_file, const char *key_file,
+			gnutls_x509_crt_t *issuer, gnutls_x509_crt_t *responder, struct cf_key *key,
+			struct cf_error *err);
+
 #endif

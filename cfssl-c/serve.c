@@ -105,6 +105,10 @@ static int build_signer(struct cfssl_ctx *ctx, struct serve *s, struct cf_error 
 	if (*cc && *ck) {
 		struct cf_remote_opts o = {.cert_file = cc, .key_file = ck};
 		if (check_remote_files(&o, err) < 0) {
+			cf_log(CF_LOG_CRITICAL,
+			       "Unable to read client certificate from file: %s or key from "
+			       "file: %s",
+			       cc, ck);
 			cf_info("Invalid mutual-tls-cert: %s or mutual-tls-key: %s, defaulting to "
 				"no "
 				"client auth",

@@ -133,6 +133,22 @@ check_contains "auth policy: authsign is enabled" "$auth_lines" \
 check_contains "auth policy: sign needs a profile without auth_key" "$auth_lines" \
 	"[WARNING] endpoint 'sign' is disabled: {\"code\":5200,\"message\":\"Invalid or unknown policy\"}"
 
+# the listening line names the protocol
+tls_lines=$(startup_lines "$CFSSL_BIN" -tls-cert ca.pem -tls-key ca-key.pem)
+check_contains "TLS: listening line" "$tls_lines" "[INFO] Now listening on https://127.0.0.1:PORT"
+mtls_lines=$(startup_lines "$CFSSL_BIN" -tls-cert ca.pem -tls-key ca-key.pem -mutual-tls-ca ca.pem \
+	-ca ca.pem -responder ca.pem -responder-key ca-key.pem)
+check_contains "mutual TLS: listening line" "$mtls_lines" \
+	"[INFO] Now listening with mutual TLS on https://127.0.0.1:PORT"
+check_not_contains "deviation 25: no warning under mutual TLS" "$mtls_lines" "is open to"
+
+# a -remote that cannot be parsed: the signer is not built (cfssl fails every request)
+bad_remote=$(startup_lines "$CFSSL_BIN" -remote 127.0.0.1:9)
+check_contains "bad -remote: cfssl's bad url line" "$bad_remote" \
+	'[ERROR] bad url: parse "127.0.0.1:9": first path segment in URL cannot contain colon'
+check_contains "bad -remote: signer warning" "$bad_remote" \
+	"[WARNING] couldn't initialize signer: {\"code\":5300,\"message\":\"failed to connect to remote\"}"
+
 # Deviation 25: ocspsign served to anyone is said at start-up, unless disabled
 ocsp_lines=$(startup_lines "$CFSSL_BIN" -ca ca.pem -ca-key ca-key.pem -responder ca.pem \
 	-responder-key ca-key.pem)
@@ -169,6 +185,15 @@ if [ -x "$GO_MASTER" ]; then
 	cmp_lines "-disable 'sign, info'" -ca ca.pem -ca-key ca-key.pem -disable "sign, info,nosuch,/"
 	cmp_lines "a bundle that does not load" -ca ca.pem -ca-key ca-key.pem -ca-bundle nonexist.pem \
 		-int-bundle ca.pem
+	cmp_lines "-remote" -remote http://127.0.0.1:9 -config auth.json
+	cmp_lines "-remote with client TLS files" -remote 127.0.0.1 -tls-remote-ca ca.pem \
+		-mutual-tls-client-cert ca.pem -mutual-tls-client-key ca-key.pem
+	cmp_lines "an unreadable client key" -mutual-tls-client-cert ca.pem \
+		-mutual-tls-client-key nonexist.pem
+	cmp_lines "an unreadable -tls-remote-ca" -ca ca.pem -ca-key ca-key.pem -tls-remote-ca nonexist.pem
+	cmp_lines "an OCSP signer with -key" -ca ca.pem -responder ca.pem -key ca-key.pem -disable ocspsign
+	cmp_lines "TLS" -tls-cert ca.pem -tls-key ca-key.pem
+	cmp_lines "mutual TLS" -tls-cert ca.pem -tls-key ca-key.pem -mutual-tls-ca ca.pem
 	go_root=$(startup_lines "$GO_MASTER" -disable x | grep "endpoint '/'")
 	check_eq "cfssl master serves '/' (we do not)" "[INFO] endpoint '/' is enabled" "$go_root"
 else
@@ -209,6 +234,8 @@ for m in GET HEAD OPTIONS PUT DELETE; do
 	fi
 	check_eq "405 for $m to info (POST only)" "405" "$out"
 done
+out=$("${CURL[@]}" -I -w '%{http_code}' "$base/api/v1/cfssl/health" | tr -d '\r')
+check_contains "HEAD: 405 with the length of the body it does not send" "$out" "Content-Length: 113"
 check_contains "405 message names the method" "$(cat body)" 'Method is not allowed:\"DELETE\"'
 out=$("${CURL[@]}" -X POST -o /dev/null -w '%{http_code}' "$base/api/v1/cfssl/scaninfo")
 check_eq "405 for POST to scaninfo (GET only)" "405" "$out"

@@ -39,6 +39,7 @@ struct serve {
 	int have_ca;
 	struct cf_keyproc *kp;
 	struct cf_remote *remote;
+	struct cf_remote_opts remote_opts; /* also for the remotes of remote profiles */
 	struct cf_bundler bundler;
 	char bundler_err[CF_ERROR_MSG_MAX + 64];
 	char scan_err[CF_ERROR_MSG_MAX + 64];
@@ -130,6 +131,8 @@ static int build_signer(struct cfssl_ctx *ctx, struct serve *s, struct cf_error 
 		cf_info("Using trusted CA from tls-remote-ca: %s", rca);
 		opts.ca_file = rca;
 	}
+	s->remote_opts = opts;
+	s->api.remote_opts = &s->remote_opts;
 	if (*f[F_REMOTE].str)
 		return cf_remote_new(f[F_REMOTE].str, &opts, &s->remote, err);
 	cf_config_begin_signing(s->api.config);

@@ -817,6 +817,8 @@ struct cf_httpd *cf_httpd_start(const struct cf_httpd_config *cfg, struct cf_err
 		srv->port = ss.ss_family == AF_INET6
 				    ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
 				    : ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	if (cfg->ready && cfg->ready(cfg->arg, err) < 0)
+		goto fail;
 
 	unsigned flags =
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;

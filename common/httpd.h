@@ -110,7 +110,12 @@ struct cf_httpd_config {
 	size_t max_body;             /* 0: CF_HTTPD_MAX_BODY */
 	cf_httpd_handler_fn handler;
 	cf_httpd_precheck_fn precheck; /* or NULL */
-	void *arg;                     /* passed to both callbacks */
+	void *arg;                     /* passed to the callbacks */
+	/* Optional: called once by cf_httpd_start after the TLS files are read and the socket
+	 * is bound, before any worker thread starts, so that what it does to the process
+	 * (serve confines it there, process.h) holds for the workers too. -1 (with @err set)
+	 * fails the start. */
+	int (*ready)(void *arg, struct cf_error *err);
 };
 
 struct cf_httpd;

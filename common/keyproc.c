@@ -18,6 +18,7 @@
 #include "crypto.h"
 #include "log.h"
 #include "pem.h"
+#include "process.h"
 
 /* The wire: every message is a header of four 32-bit words in host order
  * (both ends are one program on one machine) and a payload.
@@ -162,7 +163,9 @@ static void key_process(int fd, const char *spec)
 	struct cf_key key = {0};
 	struct cf_buf spki = CF_BUF_INIT;
 	struct cf_error err = {0};
-	if (cf_crypto_init(&err) < 0 || load_key(spec, &key, &spki, &err) < 0) {
+	/* confined once the key is in: from here on it only answers on its socket */
+	if (cf_crypto_init(&err) < 0 || load_key(spec, &key, &spki, &err) < 0 ||
+	    cf_process_restrict_keyproc(&err) < 0) {
 		hello_error(fd, &err);
 		cf_key_release(&key);
 		cf_buf_release(&spki);

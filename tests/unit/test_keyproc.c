@@ -118,6 +118,17 @@ static void one_key(const char *algo, long long size, gnutls_sign_algorithm_t al
 	CHECK(bad == 0, "%s: 160 signatures from 4 threads verify (%d bad)", algo, bad);
 
 	pid_t pid = cf_keyproc_pid(kp);
+	char status[64], line[128];
+	int nnp = 0, seccomp = 0;
+	snprintf(status, sizeof status, "/proc/%ld/status", (long)pid);
+	FILE *f = fopen(status, "r");
+	while (f && fgets(line, sizeof line, f)) {
+		nnp |= !strcmp(line, "NoNewPrivs:\t1\n");
+		seccomp |= !strcmp(line, "Seccomp:\t2\n");
+	}
+	if (f)
+		fclose(f);
+	CHECK(nnp && seccomp, "%s: the key process has no-new-privs and a seccomp filter", algo);
 	cf_key_release(&key);
 	CHECK(cf_keyproc_stop(kp) == 0, "%s: the key process exits cleanly", algo);
 	CHECK(kill(pid, 0) < 0, "%s: and is gone", algo);

@@ -1,12 +1,107 @@
 /* Unit tests for common/process.c: after cf_process_harden the process is non-dumpable and its
- * core file size limit is 0, soft and hard (issue 11 item 16). */
+ * core file size limit is 0, soft and hard (issue 11 item 16). cf_process_restrict (in a child)
+ * leaves only the allowed files open-able, refuses exec, and refuses a process with threads;
+ * cf_process_restrict_keyproc kills a key process that opens a file (issue 12). */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "error.h"
 #include "process.h"
+
+static char dir[] = "/tmp/cfssl-c-test-process-XXXXXX";
+
+/* Runs @fn in a child; its exit status, or 128 + the signal that ended it. */
+static int in_child(int (*fn)(void))
+{
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(fn());
+	int st;
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int opens(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0 ? 0 : errno;
+}
+
+/* Exit codes: 0 all as expected, else the number of the first surprise. */
+static int restricted(void)
+{
+	char secret[128], inside[128], writable[128];
+	snprintf(secret, sizeof secret, "%s/secret", dir);
+	snprintf(writable, sizeof writable, "%s/w", dir);
+	snprintf(inside, sizeof inside, "%s/w/new", dir);
+	const char *write[] = {writable, NULL};
+	struct cf_restrict r = {NULL, write};
+	struct cf_error err = {0};
+	if (opens(secret, O_RDONLY) != 0)
+		return 10;
+	if (cf_process_restrict(&r, &err) < 0) {
+		printf("cf_process_restrict: %s\n", err.msg);
+		return 11;
+	}
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+		return 12;
+	if (opens(secret, O_RDONLY) != EACCES)
+		return 13;
+	if (opens("/etc/hosts", O_RDONLY) != 0 && access("/etc/hosts", F_OK) == 0)
+		return 14;
+	if (opens(inside, O_WRONLY | O_CREAT) != 0)
+		return 15;
+	char *const argv[] = {"true", NULL};
+	execv("/bin/true", argv);
+	if (errno != EPERM)
+		return 16;
+	return 0;
+}
+
+static void *idle(void *arg)
+{
+	pause();
+	return NULL;
+}
+
+static int threaded(void)
+{
+	pthread_t th;
+	struct cf_error err = {0};
+	pthread_create(&th, NULL, idle, NULL);
+	if (cf_process_restrict(NULL, &err) == 0)
+		return 1;
+	return strstr(err.msg, "threads already run") ? 0 : 2;
+}
+
+static int keyproc(void)
+{
+	struct cf_error err = {0};
+	if (cf_process_restrict_keyproc(&err) < 0)
+		return 1;
+	char *p = malloc(1 << 20); /* memory still comes */
+	if (!p)
+		return 2;
+	free(p);
+	socket(AF_INET, SOCK_STREAM, 0); /* any other system call ends it (SIGSYS) */
+	return 3;
+}
 
 int main(void)
 {
@@ -30,6 +125,29 @@ int main(void)
 	/* Called twice: still fine (the binaries call it once, but it must be idempotent). */
 	check(cf_process_harden(&err) == 0, "cf_process_harden twice succeeds");
 	check(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0, "still non-dumpable");
+
+	/* issue 12 */
+	char path[128];
+	snprintf(path, sizeof path, "%s/secret", mkdtemp(dir) ? dir : "/nonexistent");
+	FILE *f = fopen(path, "w");
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof path, "%s/w", dir);
+	mkdir(path, 0700);
+	int st = in_child(restricted);
+	CHECK(st == 0, "confined: only the allowed files open, exec refused (step %d)", st);
+	st = in_child(threaded);
+	CHECK(st == 0, "a process with two threads is refused (%d)", st);
+	st = in_child(keyproc);
+	CHECK(st == 128 + SIGSYS, "the key process dies on a system call it does not need (%d)",
+	      st);
+	snprintf(path, sizeof path, "%s/w/new", dir);
+	remove(path);
+	snprintf(path, sizeof path, "%s/w", dir);
+	rmdir(path);
+	snprintf(path, sizeof path, "%s/secret", dir);
+	remove(path);
+	rmdir(dir);
 
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

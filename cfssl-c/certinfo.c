@@ -6,6 +6,7 @@
  * SignatureAlgorithm, PublicKeyAlgorithm, PublicKey, Subject, Attributes,
  * Extensions, ExtraExtensions, DNSNames, EmailAddresses, IPAddresses, URIs),
  * with the simplifications listed in common/certinfo.h. */
+#include "certdb.h"
 #include "certinfo.h"
 #include "cli.h"
 #include "fileio.h"
@@ -59,9 +60,13 @@ int cmd_certinfo(struct cfssl_ctx *ctx)
 		if (!*ctx->flags[F_DB_CONFIG].str)
 			return cf_error_set(ctx->err, CF_ERR_PLAIN,
 					    "need DB config file (provide with -db-config)");
-		return cf_error_set(ctx->err, CF_ERR_PLAIN,
-				    "cfssl-c: the certificate database (-db-config) is not "
-				    "supported yet");
+		struct cf_certdb *db = cf_certdb_open_file(ctx->flags[F_DB_CONFIG].str, ctx->err);
+		if (!db)
+			return -1;
+		int ret = cf_op_certinfo_serial(db, ctx->flags[F_SERIAL].str, ctx->flags[F_AKI].str,
+						ctx->out, ctx->err);
+		cf_certdb_close(db);
+		return ret;
 	}
 	return cf_error_set(ctx->err, CF_ERR_PLAIN,
 			    "Must specify certinfo target through -cert, -csr, -domain or -serial "

@@ -118,6 +118,8 @@ int cmd_gencrl(struct cfssl_ctx *ctx);
 int cmd_gencsr(struct cfssl_ctx *ctx);
 int cmd_genkey(struct cfssl_ctx *ctx);
 int cmd_info(struct cfssl_ctx *ctx);
+int cmd_ocspdump(struct cfssl_ctx *ctx);
+int cmd_ocsprefresh(struct cfssl_ctx *ctx);
 int cmd_ocspsign(struct cfssl_ctx *ctx);
 int cmd_print_defaults(struct cfssl_ctx *ctx);
 int cmd_revoke(struct cfssl_ctx *ctx);

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "certdb.h"
 #include "cli.h"
 #include "config.h"
 #include "csr.h"
@@ -116,6 +117,7 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 	struct cf_config *defconf = NULL;
 	struct cf_ca ca = {0};
 	struct cf_newcert_result res = {0};
+	struct cf_certdb *db = NULL;
 
 	const struct cf_config *conf = ctx->config;
 	if (!conf)
@@ -128,6 +130,9 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 		goto out;
 	}
 	cf_config_begin_signing(conf);
+	/* cfssl opens the database before it loads the CA (SignerFromConfig) */
+	if (*f[F_DB_CONFIG].str && !(db = cf_certdb_open_file(f[F_DB_CONFIG].str, err)))
+		goto out;
 	/* Deviation 6: the CA is checked before a key is generated. */
 	if (cf_ca_load(f[F_CA].str, f[F_CA_KEY].str, &ca, err) < 0)
 		goto out;
@@ -143,6 +148,9 @@ static int signed_cert(struct cfssl_ctx *ctx, struct cf_csr_request *req)
 	};
 	if (cf_op_newcert(&ca, &nr, &res, err) < 0)
 		goto out;
+	/* as cfssl: a certificate that could not be recorded is not printed */
+	if (db && cf_op_record(db, res.cert.data, res.cert.len, f[F_LABEL].str, err) < 0)
+		goto out;
 	if (!*hostname && !json_hosts)
 		cf_warning("%s", cf_csr_lacks_hosts);
 	genkey_put_output(ctx->out, &res.cert, &res.csr, &res.key);
@@ -151,6 +159,7 @@ out:
 	cf_config_free(defconf);
 	cf_ca_release(&ca);
 	cf_newcert_result_release(&res);
+	cf_certdb_close(db);
 	return ret;
 }
 

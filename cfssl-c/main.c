@@ -36,6 +36,8 @@ static const struct {
 	{"gencsr", cmd_gencsr, 1},
 	{"genkey", cmd_genkey, 1},
 	{"info", cmd_info, 1},
+	{"ocspdump", cmd_ocspdump, 0},
+	{"ocsprefresh", cmd_ocsprefresh, 1},
 	{"ocspsign", cmd_ocspsign, 1},
 	{"print-defaults", cmd_print_defaults, 0},
 	{"revoke", cmd_revoke, 1},

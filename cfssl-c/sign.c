@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "certdb.h"
 #include "cli.h"
 #include "config.h"
 #include "csr.h"
@@ -56,6 +57,7 @@ int cmd_sign(struct cfssl_ctx *ctx)
 	const char *subject_json = NULL;
 	struct cf_config *defconf = NULL;
 	struct cf_ca ca = {0};
+	struct cf_certdb *db = NULL;
 
 	if (subject_file) {
 		if (read_subject_file(subject_file, &data, err) < 0 ||
@@ -111,6 +113,9 @@ int cmd_sign(struct cfssl_ctx *ctx)
 		free(rcert);
 		goto print;
 	}
+	/* cfssl opens the database before it loads the CA (SignerFromConfig) */
+	if (*f[F_DB_CONFIG].str && !(db = cf_certdb_open_file(f[F_DB_CONFIG].str, err)))
+		goto out;
 	if (cf_ca_load(f[F_CA].str, f[F_CA_KEY].str, &ca, err) < 0)
 		goto out;
 	const struct cf_profile *profile = cf_config_select(conf, f[F_PROFILE].str, err);
@@ -125,6 +130,9 @@ int cmd_sign(struct cfssl_ctx *ctx)
 		.profile = profile,
 	};
 	if (cf_op_sign(&ca, &req, &cert, err) < 0)
+		goto out;
+	/* as cfssl: a certificate that could not be recorded is not printed */
+	if (db && cf_op_record(db, cert.data, cert.len, f[F_LABEL].str, err) < 0)
 		goto out;
 print:
 	cf_buf_adds(ctx->out, "{\"cert\":");
@@ -141,5 +149,6 @@ out:
 	cf_buf_release(&cert);
 	cf_config_free(defconf);
 	cf_ca_release(&ca);
+	cf_certdb_close(db);
 	return ret;
 }

@@ -9,8 +9,10 @@
 #include <time.h>
 
 #include "buf.h"
+#include "bigint.h"
 #include "fileio.h"
 #include "gojson.h"
+#include "pem.h"
 
 /* ---- -db-config ---- */
 
@@ -653,4 +655,115 @@ int cf_certdb_get_unexpired_ocsp(struct cf_certdb *db, struct cf_certdb_ocsp **o
 				 struct cf_error *err)
 {
 	return query_ocsps(db, CF_SQL_SELECT_UNEXPIRED_OCSP, NULL, out, n, err);
+}
+
+/* ---- the signer's row ---- */
+
+static char *hex_of(const unsigned char *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *s = cf_xmalloc(2 * n + 1);
+	for (size_t i = 0; i < n; i++) {
+		s[2 * i] = digits[p[i] >> 4];
+		s[2 * i + 1] = digits[p[i] & 15];
+	}
+	s[2 * n] = 0;
+	return s;
+}
+
+char *cf_certdb_crt_aki(gnutls_x509_crt_t crt)
+{
+	unsigned char id[128];
+	size_t n = sizeof id;
+	unsigned int crit;
+	if (gnutls_x509_crt_get_authority_key_id(crt, id, &n, &crit) < 0)
+		n = 0;
+	return hex_of(id, n);
+}
+
+char *cf_certdb_crt_ski(gnutls_x509_crt_t crt)
+{
+	unsigned char id[128];
+	size_t n = sizeof id;
+	unsigned int crit;
+	if (gnutls_x509_crt_get_subject_key_id(crt, id, &n, &crit) < 0)
+		n = 0;
+	return hex_of(id, n);
+}
+
+int cf_certdb_cert_from_pem(const unsigned char *pem, size_t len, const char *label,
+			    struct cf_certdb_cert *out, struct cf_error *err)
+{
+	memset(out, 0, sizeof *out);
+	gnutls_x509_crt_t crt;
+	if (cf_parse_cert_pem(pem, len, &crt, err) < 0)
+		return -1;
+	unsigned char serial[64];
+	size_t sn = sizeof serial;
+	struct cf_buf b = CF_BUF_INIT;
+	if (gnutls_x509_crt_get_serial(crt, serial, &sn) < 0)
+		sn = 0;
+	cf_bigint_dec_signed(serial, sn, &b);
+	out->serial = (char *)cf_buf_detach(&b, NULL);
+	out->aki = cf_certdb_crt_aki(crt);
+	out->ca_label = cf_xstrdup(label ? label : "");
+	out->status = cf_xstrdup("good");
+	out->expiry = (struct cf_dbtime){gnutls_x509_crt_get_expiration_time(crt), 0};
+	out->revoked_at = (struct cf_dbtime){CF_DBTIME_ZERO_SEC, 0};
+	out->pem = cf_xmemdup(pem, len);
+	out->has_issued_at = 1;
+	out->issued_at = cf_dbtime_now();
+	out->has_not_before = 1;
+	out->not_before = (struct cf_dbtime){gnutls_x509_crt_get_activation_time(crt), 0};
+	out->metadata = cf_xstrdup("null");
+	/* Go's Subject.CommonName: the last CN */
+	char *cn = NULL;
+	for (unsigned i = 0;; i++) {
+		char buf[1024];
+		size_t n = sizeof buf;
+		if (gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, i, 1, buf, &n) <
+		    0)
+			break;
+		free(cn);
+		cn = cf_xmemdup(buf, n);
+	}
+	out->common_name = cn ? cn : cf_xstrdup("");
+	/* the DNS names only, as Go's DNSNames */
+	int nd = 0;
+	for (unsigned i = 0;; i++) {
+		char buf[1024];
+		size_t n = sizeof buf;
+		int t = gnutls_x509_crt_get_subject_alt_name(crt, i, buf, &n, NULL);
+		if (t == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+			break;
+		if (t != GNUTLS_SAN_DNSNAME)
+			continue;
+		cf_buf_addc(&b, nd++ ? ',' : '[');
+		cf_gojson_quote(&b, buf, n);
+	}
+	if (nd)
+		cf_buf_addc(&b, ']');
+	else
+		cf_buf_adds(&b, "null");
+	out->sans = (char *)cf_buf_detach(&b, NULL);
+	gnutls_x509_crt_deinit(crt);
+	return 0;
+}
+
+char *cf_certdb_norm_serial(const char *in)
+{
+	while (isspace((unsigned char)*in))
+		in++;
+	size_t n = strlen(in);
+	while (n && isspace((unsigned char)in[n - 1]))
+		n--;
+	size_t i = 0;
+	while (i < n && isdigit((unsigned char)in[i]))
+		i++;
+	if (i == n && n > 1)
+		while (n > 1 && *in == '0') {
+			in++;
+			n--;
+		}
+	return cf_xmemdup(in, n);
 }

@@ -31,6 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <gnutls/x509.h>
+
 #include "error.h"
 
 enum {
@@ -131,11 +133,18 @@ void cf_certdb_ocsp_release(struct cf_certdb_ocsp *o);
 void cf_certdb_ocsps_free(struct cf_certdb_ocsp *o, size_t n);
 
 /* The row cfssl's signer records for a certificate it just issued (§7.3):
- * serial, AKI, CN, notBefore/notAfter and DNS SANs from @der, status good,
- * reason 0, revoked_at zero, issued_at now, metadata "null". @label may be
+ * serial (decimal), AKI (lower-case hex of the certificate's AKI), CN (the
+ * last one; "" when none), notBefore/notAfter and the DNS SANs (JSON array,
+ * "null" when none) from the certificate, status good, reason 0, revoked_at
+ * zero, issued_at now, metadata "null", pem = @pem as given. @label may be
  * NULL (""). The record's strings are new: cf_certdb_cert_release. */
-int cf_certdb_cert_from_der(const unsigned char *der, size_t len, const char *pem,
-			    const char *label, struct cf_certdb_cert *out, struct cf_error *err);
+int cf_certdb_cert_from_pem(const unsigned char *pem, size_t len, const char *label,
+			    struct cf_certdb_cert *out, struct cf_error *err);
+
+/* The lower-case hex of @crt's authorityKeyIdentifier keyIdentifier ("" when
+ * it has none) / of its subjectKeyIdentifier. New, caller frees. */
+char *cf_certdb_crt_aki(gnutls_x509_crt_t crt);
+char *cf_certdb_crt_ski(gnutls_x509_crt_t crt);
 
 /* ---- the driver interface ---- */
 
@@ -242,8 +251,10 @@ int cf_certdb_get_ocsp(struct cf_certdb *db, const char *serial, const char *aki
 int cf_certdb_get_unexpired_ocsp(struct cf_certdb *db, struct cf_certdb_ocsp **out, size_t *n,
 				 struct cf_error *err);
 
-/* Deviation 23: @in as lower-case hex without colons (AKI), or a serial
- * without surrounding blanks. New, caller frees. */
+/* Deviation 23, one spelling for each key: @in as lower-case hex without
+ * colons (AKI, as cfssl's certinfo -aki), a serial without surrounding blanks
+ * and, when decimal, without leading zeros. New, caller frees. */
 char *cf_certdb_norm_aki(const char *in);
+char *cf_certdb_norm_serial(const char *in);
 
 #endif

@@ -11,6 +11,8 @@
 #ifndef CF_OPS_H
 #define CF_OPS_H
 
+#include <gnutls/x509.h>
+
 #include "buf.h"
 #include "config.h"
 #include "csr.h"
@@ -97,5 +99,56 @@ struct cf_gencrl_request {
 
 /* Appends the CRL's DER to @der, thisUpdate now, with a CRL Number (deviation 11). */
 int cf_op_gencrl(const struct cf_gencrl_request *r, struct cf_buf *der, struct cf_error *err);
+
+/* ---- the certificate database (certdb.h; ops_db.c) ----
+ * Each call takes an open database (cf_certdb_open_file); the database is
+ * thread-safe, so serve's handlers share one. */
+struct cf_certdb;
+
+/* record: inserts the row cfssl's signer writes for a certificate it has just
+ * issued (@pem as returned to the caller; @label the request's label or NULL),
+ * §7.3. On failure the caller must not hand out the certificate (cfssl). */
+int cf_op_record(struct cf_certdb *db, const unsigned char *pem, size_t len, const char *label,
+		 struct cf_error *err);
+
+/* revoke: marks (@serial, @aki) revoked with @reason (already a code: the CLI
+ * and the endpoint word reason errors differently). Both are normalised
+ * first (deviation 23: serial without blanks and leading zeros, AKI
+ * lower-case hex without colons). No row: 11200 "failed to revoke the
+ * certificate: certificate not found". */
+int cf_op_revoke(struct cf_certdb *db, const char *serial, const char *aki, int reason,
+		 struct cf_error *err);
+
+/* crl: a CRL of the revoked, unexpired certificates of the CA @issuer
+ * (deviation 22: rows whose AKI is @issuer's SKI, and rows with an empty AKI,
+ * as Debian's cfssl 1.2 writes them, whose certificate names @issuer as its
+ * issuer), signed by @key: thisUpdate now, nextUpdate now + @expiry seconds
+ * (0: 168h), entries serial + revoked_at, no CRL Number (as cfssl's crl).
+ * Appends the DER to @der. */
+int cf_op_crl(struct cf_certdb *db, gnutls_x509_crt_t issuer, const struct cf_key *key,
+	      long long expiry, struct cf_buf *der, struct cf_error *err);
+
+/* ocsprefresh: signs an OCSP response for every unexpired certificate of the
+ * CA @ca (deviation 22, chosen as cf_op_crl) and upserts it under (its serial,
+ * hex of its AKI) with expiry = now + @interval. Stops at the first failure
+ * (rows already written stay), logged at CRITICAL as cfssl's command does
+ * ("Unable to parse certificate: ", "Unable to sign OCSP response: ",
+ * "Unable to save OCSP response: " + the error). */
+struct cf_ocsprefresh_request {
+	gnutls_x509_crt_t ca, responder;
+	const struct cf_key *key; /* the responder's */
+	long long interval;       /* seconds */
+};
+int cf_op_ocsprefresh(struct cf_certdb *db, const struct cf_ocsprefresh_request *r,
+		      struct cf_error *err);
+
+/* ocspdump: base64 of every unexpired stored OCSP response, one a line. */
+int cf_op_ocspdump(struct cf_certdb *db, struct cf_buf *out, struct cf_error *err);
+
+/* certinfo -serial -aki: the certinfo JSON of the stored certificate (AKI
+ * and serial normalised as cf_op_revoke). Errors (plain): "no certificate
+ * found", "more than one certificate found". */
+int cf_op_certinfo_serial(struct cf_certdb *db, const char *serial, const char *aki,
+			  struct cf_buf *out, struct cf_error *err);
 
 #endif

@@ -385,8 +385,8 @@ neg "-serial without -aki" "$must" certinfo -serial 1234
 neg "-aki without -serial" "$must" certinfo -aki 0A:0B
 neg "-serial -aki without -db-config" "need DB config file (provide with -db-config)" \
 	certinfo -serial 1234 -aki 0A:0B
-neg "-serial -aki -db-config (no DB support)" \
-	"cfssl-c: the certificate database (-db-config) is not supported yet" \
+neg "-serial -aki -db-config: a -db-config that does not exist" \
+	'{"code":5200,"message":"could not read configuration file"}' \
 	certinfo -serial 1234 -aki 0A:0B -db-config db.json
 neg "-cert missing file" "open missing.pem: no such file or directory" \
 	certinfo -cert missing.pem

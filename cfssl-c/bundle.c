@@ -26,17 +26,15 @@
 #include "fileio.h"
 #include "keygen.h"
 #include "log.h"
-#include "pem.h"
+#include "ops.h"
 
 /* BundleFromFile / the stdin branch of bundlerMain, then BundleFromPEMorDER. */
-static int bundle_local(struct cfssl_ctx *ctx, struct cf_bundler *b, enum cf_bundle_flavor flavor)
+static int bundle_local(struct cfssl_ctx *ctx, const struct cf_bundler *b,
+			enum cf_bundle_flavor flavor)
 {
 	const char *certf = ctx->flags[F_CERT].str, *keyf = ctx->flags[F_KEY].str;
 	int from_stdin = strcmp(certf, "-") == 0;
-	struct cf_buf cert = CF_BUF_INIT, keypem = CF_BUF_INIT, keyout = CF_BUF_INIT;
-	struct cf_bundle_pool certs = {0};
-	struct cf_bundle bundle = {0};
-	gnutls_x509_privkey_t key = NULL;
+	struct cf_buf cert = CF_BUF_INIT, keypem = CF_BUF_INIT;
 	struct cf_error e = {0};
 	int ret = -1;
 
@@ -55,35 +53,20 @@ static int bundle_local(struct cfssl_ctx *ctx, struct cf_bundler *b, enum cf_bun
 			goto out;
 		}
 	}
-	if (keypem.len && cf_parse_key_pem(keypem.data, keypem.len, NULL, &key, ctx->err) < 0)
+	struct cf_bundle_request r = {
+		.cert = cert.data,
+		.cert_len = cert.len,
+		.key = keypem.data,
+		.key_len = keypem.len,
+		.flavor = flavor,
+		.now = (int64_t)time(NULL),
+	};
+	if (cf_op_bundle(b, &r, ctx->out, ctx->err) < 0)
 		goto out;
-	if (cf_bundle_parse_input(cert.data, cert.len, &certs, ctx->err) < 0)
-		goto out;
-	if (cf_bundle_build(b, &certs, key, flavor, (int64_t)time(NULL), &bundle, ctx->err) < 0)
-		goto out;
-	if (key) {
-		struct cf_key k;
-		gnutls_x509_privkey_t x = key;
-		key = NULL;
-		if (cf_key_from_x509(x, &k, ctx->err) < 0)
-			goto out;
-		int r = cf_key_export_pem(&k, &keyout, ctx->err);
-		cf_key_release(&k);
-		if (r < 0)
-			goto out;
-		while (keyout.len && keyout.data[keyout.len - 1] == '\n')
-			keyout.data[--keyout.len] = 0;
-	}
-	cf_bundle_json(&bundle, keyout.data ? (const char *)keyout.data : NULL, ctx->out);
 	ret = 0;
 out:
-	if (key)
-		gnutls_x509_privkey_deinit(key);
-	cf_bundle_release(&bundle);
-	cf_bundle_pool_release(&certs);
 	cf_buf_release(&cert);
 	cf_buf_release(&keypem);
-	cf_buf_release(&keyout);
 	return ret;
 }
 

@@ -12,9 +12,6 @@
 #include "fileio.h"
 #include "ops.h"
 
-/* Go's DialWithDialer timeout in cfssl's certinfo. */
-#define DOMAIN_TIMEOUT_MS 10000
-
 static int cert_to_json(struct cfssl_ctx *ctx, const char *path)
 {
 	struct cf_buf data = CF_BUF_INIT;
@@ -35,16 +32,6 @@ static int csr_to_json(struct cfssl_ctx *ctx, const char *path)
 	return ret;
 }
 
-static int domain_to_json(struct cfssl_ctx *ctx, const char *domain)
-{
-	struct cf_buf der = CF_BUF_INIT;
-	int ret = cf_certinfo_fetch(domain, DOMAIN_TIMEOUT_MS, &der, ctx->err);
-	if (ret == 0)
-		ret = cf_certinfo_cert(der.data, der.len, ctx->out, ctx->err);
-	cf_buf_release(&der);
-	return ret;
-}
-
 int cmd_certinfo(struct cfssl_ctx *ctx)
 {
 	const char *cert = ctx->flags[F_CERT].str, *csr = ctx->flags[F_CSR].str;
@@ -55,7 +42,7 @@ int cmd_certinfo(struct cfssl_ctx *ctx)
 	if (*csr)
 		return csr_to_json(ctx, csr);
 	if (*domain)
-		return domain_to_json(ctx, domain);
+		return cf_op_certinfo_domain(domain, ctx->out, ctx->err);
 	if (*ctx->flags[F_SERIAL].str && *ctx->flags[F_AKI].str) {
 		if (!*ctx->flags[F_DB_CONFIG].str)
 			return cf_error_set(ctx->err, CF_ERR_PLAIN,

@@ -9,9 +9,7 @@
 
 void genkey_log_request(const struct cf_csr_request *req)
 {
-	cf_info("generate received request");
-	cf_info("received CSR");
-	cf_info("generating key: %s-%lld", req->algo, req->size);
+	cf_op_newkey_log(req);
 }
 
 void genkey_put_output(struct cf_buf *out, const struct cf_buf *cert, const struct cf_buf *csr,

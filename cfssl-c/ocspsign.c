@@ -10,6 +10,7 @@
 #include "keygen.h"
 #include "log.h"
 #include "ocsp.h"
+#include "ops.h"
 #include "pem.h"
 
 #define SECOND_NS 1000000000LL
@@ -48,14 +49,12 @@ int cmd_ocspsign(struct cfssl_ctx *ctx)
 	struct cf_error *err = ctx->err;
 	const struct cf_flag_value *f = ctx->flags;
 	int ret = -1;
-	struct cf_buf certdata = CF_BUF_INIT, der = CF_BUF_INIT;
+	struct cf_buf certdata = CF_BUF_INIT, b64 = CF_BUF_INIT;
 	gnutls_x509_crt_t cert = NULL, ca = NULL, responder = NULL;
 	struct cf_key key = {0};
 	int64_t now = (int64_t)time(NULL);
 	struct cf_ocsp_request req = {
 		.status = f[F_STATUS].str,
-		.this_update = now - now % 3600,
-		.produced_at = now - now % 60,
 	};
 
 	if (read_plain(f[F_CERT].str, &certdata, err) < 0) {
@@ -87,17 +86,19 @@ int cmd_ocspsign(struct cfssl_ctx *ctx)
 		goto out;
 	}
 
-	req.next_update = req.this_update + floor_div(f[F_INTERVAL].dur, SECOND_NS);
-	if (cf_ocsp_sign(cert, ca, responder, &key, &req, &der, err) < 0) {
+	struct cf_ocsp_signer signer = {
+		.issuer = ca,
+		.responder = responder,
+		.key = &key,
+		.interval = floor_div(f[F_INTERVAL].dur, SECOND_NS),
+	};
+	if (cf_op_ocspsign(&signer, cert, &req, now, &b64, err) < 0) {
 		critical("Unable to sign OCSP response: ", err);
 		goto out;
 	}
-	struct cf_buf b64 = CF_BUF_INIT;
-	cf_base64_encode(&b64, der.data, der.len);
 	cf_buf_adds(ctx->out, "{\"ocspResponse\":");
 	cf_gojson_quote(ctx->out, (const char *)b64.data, b64.len);
 	cf_buf_adds(ctx->out, "}\n");
-	cf_buf_release(&b64);
 	ret = 0;
 out:
 	if (cert)
@@ -108,6 +109,6 @@ out:
 		gnutls_x509_crt_deinit(responder);
 	cf_key_release(&key);
 	cf_buf_release(&certdata);
-	cf_buf_release(&der);
+	cf_buf_release(&b64);
 	return ret;
 }

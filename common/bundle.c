@@ -423,6 +423,41 @@ void cf_bundler_release(struct cf_bundler *b)
 	cf_bundle_pool_release(&b->ints);
 }
 
+static void pool_view(const struct cf_bundle_pool *shared, struct cf_bundle_pool *view)
+{
+	view->n = view->cap = shared->n;
+	view->v = cf_xcalloc(shared->n ? shared->n : 1, sizeof *view->v);
+	if (shared->n)
+		memcpy(view->v, shared->v, shared->n * sizeof *view->v);
+}
+
+static void pool_view_release(struct cf_bundle_pool *view, const struct cf_bundle_pool *shared)
+{
+	for (size_t i = shared->n; i < view->n; i++)
+		cert_free(view->v[i]);
+	free(view->v);
+	memset(view, 0, sizeof *view);
+}
+
+void cf_bundler_view(const struct cf_bundler *shared, struct cf_bundler *view)
+{
+	static const struct cf_bundler none = {0};
+	if (!shared)
+		shared = &none;
+	pool_view(&shared->roots, &view->roots);
+	pool_view(&shared->ints, &view->ints);
+	view->stash_dir = shared->stash_dir;
+}
+
+void cf_bundler_view_release(struct cf_bundler *view, const struct cf_bundler *shared)
+{
+	static const struct cf_bundler none = {0};
+	if (!shared)
+		shared = &none;
+	pool_view_release(&view->roots, &shared->roots);
+	pool_view_release(&view->ints, &shared->ints);
+}
+
 void cf_bundle_release(struct cf_bundle *b)
 {
 	if (!b)

@@ -113,6 +113,12 @@ void cf_bundler_release(struct cf_bundler *b);
 int cf_bundler_load(const char *ca, const char *in, const char *int_dir, struct cf_bundler *b,
 		    struct cf_error *err);
 
+/* A bundler for one call that shares @shared's certificates: what cf_bundle_build adds to
+ * @view stays in @view, so threads may bundle with one set of stores at once. Release with
+ * cf_bundler_view_release (frees only what @view added). */
+void cf_bundler_view(const struct cf_bundler *shared, struct cf_bundler *view);
+void cf_bundler_view_release(struct cf_bundler *view, const struct cf_bundler *shared);
+
 struct cf_bundle {
 	struct cf_bundle_cert **chain; /* leaf first; borrowed from the pools */
 	size_t n;

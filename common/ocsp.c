@@ -308,6 +308,23 @@ static int check_signature_from(gnutls_x509_crt_t cert, const struct cert_parts 
 	return 0;
 }
 
+/* The hash of the subjectPublicKey bits of @spki (without the unused-bits octet), as
+ * x/crypto/ocsp's CertID. */
+static int spki_key_hash(gnutls_digest_algorithm_t dig, const unsigned char *spki, size_t len,
+			 unsigned char *out)
+{
+	struct cf_der_reader r = {spki, len}, in;
+	struct cf_der_tlv seq, alg, bits;
+	if (cf_der_next(&r, &seq) != 1 || seq.tag != CF_DER_SEQUENCE)
+		return -1;
+	in.p = seq.content;
+	in.len = seq.len;
+	if (cf_der_next(&in, &alg) != 1 || cf_der_next(&in, &bits) != 1 ||
+	    bits.tag != CF_DER_BIT_STRING || bits.len < 1)
+		return -1;
+	return gnutls_hash_fast(dig, bits.content + 1, bits.len - 1, out) < 0 ? -1 : 0;
+}
+
 static int same_tlv(const struct cf_der_tlv *a, const struct cf_der_tlv *b)
 {
 	return a->rawlen == b->rawlen && !memcmp(a->raw, b->raw, a->rawlen);
@@ -339,18 +356,29 @@ int cf_ocsp_sign(gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer, gnutls_x509_c
 		goto out;
 	}
 
-	unsigned char name_hash[20], key_hash[20];
-	if (gnutls_hash_fast(GNUTLS_DIG_SHA1, is.subject.raw, is.subject.rawlen, name_hash) < 0 ||
-	    cf_spki_key_id(is.spki.raw, is.spki.rawlen, key_hash) < 0) {
+	const char *hash_oid = NULL;
+	gnutls_digest_algorithm_t dig =
+		req->issuer_hash ? (gnutls_digest_algorithm_t)req->issuer_hash : GNUTLS_DIG_SHA1;
+	switch (dig) {
+	case GNUTLS_DIG_SHA1: hash_oid = "1.3.14.3.2.26"; break;
+	case GNUTLS_DIG_SHA256: hash_oid = "2.16.840.1.101.3.4.2.1"; break;
+	case GNUTLS_DIG_SHA384: hash_oid = "2.16.840.1.101.3.4.2.2"; break;
+	case GNUTLS_DIG_SHA512: hash_oid = "2.16.840.1.101.3.4.2.3"; break;
+	default: cf_error_set(err, CF_ERR_PLAIN, "unsupported issuer hash algorithm"); goto out;
+	}
+	unsigned char name_hash[64], key_hash[64];
+	unsigned hlen = gnutls_hash_get_len(dig);
+	if (gnutls_hash_fast(dig, is.subject.raw, is.subject.rawlen, name_hash) < 0 ||
+	    spki_key_hash(dig, is.spki.raw, is.spki.rawlen, key_hash) < 0) {
 		cf_error_set(err, CF_ERR_CERT_PARSE, "Failed to parse certificate");
 		goto out;
 	}
 	struct cf_buf certid = CF_BUF_INIT, alg = CF_BUF_INIT;
-	cf_der_oid(&alg, "1.3.14.3.2.26");
+	cf_der_oid(&alg, hash_oid);
 	cf_der_null(&alg);
 	cf_der_wrap(&certid, CF_DER_SEQUENCE, &alg);
-	cf_der_tlv(&certid, CF_DER_OCTET_STRING, name_hash, sizeof name_hash);
-	cf_der_tlv(&certid, CF_DER_OCTET_STRING, key_hash, sizeof key_hash);
+	cf_der_tlv(&certid, CF_DER_OCTET_STRING, name_hash, hlen);
+	cf_der_tlv(&certid, CF_DER_OCTET_STRING, key_hash, hlen);
 	cf_buf_add(&certid, c.serial.raw, c.serial.rawlen);
 
 	struct cf_buf single = CF_BUF_INIT;

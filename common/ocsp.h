@@ -38,6 +38,10 @@ struct cf_ocsp_request {
 	int reason;         /* revoked only; 0 leaves the reasonCode out */
 	int64_t revoked_at; /* revoked only; Unix seconds */
 	int64_t this_update, next_update, produced_at; /* Unix seconds */
+	/* gnutls_digest_algorithm_t of the CertID's hashes: 0 or SHA1 (cfssl's default),
+	 * SHA256, SHA384, SHA512; anything else (MD5) is x/crypto/ocsp's plain
+	 * "unsupported issuer hash algorithm", after the status check */
+	int issuer_hash;
 };
 
 /* Signs the status of @cert as cfssl's StandardSigner.Sign does: @cert's
@@ -45,7 +49,7 @@ struct cf_ocsp_request {
  * verify with @issuer as Go's CheckSignatureFrom demands (8200 wrapping the
  * Go message); then the status is looked up (8200). The response: status
  * successful, id-pkix-ocsp-basic, responderID byName (@responder's subject),
- * producedAt, one SingleResponse (CertID with SHA-1 hashes of @issuer's
+ * producedAt, one SingleResponse (CertID with @req's hash (SHA-1) of @issuer's
  * subject and key, @cert's serial; good / revoked with time and optional
  * reason / unknown; thisUpdate; nextUpdate), signed by @key (SHA-256 for
  * RSA, by curve for ECDSA; Ed25519 is refused as x/crypto/ocsp does), and

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base64.h"
 #include "certinfo.h"
 #include "crl.h"
 #include "csrparse.h"
@@ -186,6 +187,13 @@ static int key_and_csr(const struct cf_csr_request *req, struct cf_key *key, str
 	return 0;
 }
 
+void cf_op_newkey_log(const struct cf_csr_request *req)
+{
+	cf_info("generate received request");
+	cf_info("received CSR");
+	cf_info("generating key: %s-%lld", req->algo, req->size);
+}
+
 int cf_op_newkey(const struct cf_csr_request *req, struct cf_newkey_result *out,
 		 struct cf_error *err)
 {
@@ -309,7 +317,107 @@ int cf_op_certinfo_cert(const unsigned char *data, size_t len, struct cf_buf *ou
 	return ret;
 }
 
+/* Go's DialWithDialer timeout in cfssl's certinfo. */
+#define DOMAIN_TIMEOUT_MS 10000
+
+int cf_op_certinfo_domain(const char *domain, struct cf_buf *out, struct cf_error *err)
+{
+	struct cf_buf der = CF_BUF_INIT;
+	int ret = cf_certinfo_fetch(domain, DOMAIN_TIMEOUT_MS, &der, err);
+	if (ret == 0)
+		ret = cf_certinfo_cert(der.data, der.len, out, err);
+	cf_buf_release(&der);
+	return ret;
+}
+
+/* VerifyHostname of the bundle's leaf, wrapped as cfssl's API does (1200). */
+static int check_hostname(const struct cf_bundle *bundle, const char *host, struct cf_error *err)
+{
+	if (!host || !*host)
+		return 0;
+	struct cf_buf msg = CF_BUF_INIT;
+	int r = cf_crt_hostname_error(bundle->leaf->crt, host, &msg);
+	if (r)
+		cf_error_set(err, CF_ERR_CERT_UNKNOWN + 200, "%s", (const char *)msg.data);
+	cf_buf_release(&msg);
+	return r ? -1 : 0;
+}
+
+int cf_op_bundle(const struct cf_bundler *shared, const struct cf_bundle_request *r,
+		 struct cf_buf *json, struct cf_error *err)
+{
+	struct cf_bundle_pool certs = {0};
+	struct cf_bundle bundle = {0};
+	struct cf_bundler b;
+	struct cf_buf keyout = CF_BUF_INIT;
+	gnutls_x509_privkey_t key = NULL;
+	int ret = -1;
+
+	cf_bundler_view(shared, &b);
+	if (r->key && r->key_len && cf_parse_key_pem(r->key, r->key_len, NULL, &key, err) < 0)
+		goto out;
+	if (cf_bundle_parse_input(r->cert, r->cert_len, &certs, err) < 0)
+		goto out;
+	if (cf_bundle_build(&b, &certs, key, r->flavor, r->now, &bundle, err) < 0)
+		goto out;
+	if (check_hostname(&bundle, r->domain, err) < 0 || check_hostname(&bundle, r->ip, err) < 0)
+		goto out;
+	if (key) {
+		struct cf_key k;
+		gnutls_x509_privkey_t x = key;
+		key = NULL;
+		if (cf_key_from_x509(x, &k, err) < 0)
+			goto out;
+		int e = cf_key_export_pem(&k, &keyout, err);
+		cf_key_release(&k);
+		if (e < 0)
+			goto out;
+		while (keyout.len && keyout.data[keyout.len - 1] == '\n')
+			keyout.data[--keyout.len] = 0;
+	}
+	cf_bundle_json(&bundle, keyout.data ? (const char *)keyout.data : NULL, json);
+	ret = 0;
+out:
+	if (key)
+		gnutls_x509_privkey_deinit(key);
+	cf_bundle_release(&bundle);
+	cf_bundle_pool_release(&certs);
+	cf_bundler_view_release(&b, shared);
+	cf_buf_release(&keyout);
+	return ret;
+}
+
+#define SECOND_NS 1000000000LL
+
+int cf_op_ocspsign(const struct cf_ocsp_signer *s, gnutls_x509_crt_t cert,
+		   struct cf_ocsp_request *r, int64_t now, struct cf_buf *b64, struct cf_error *err)
+{
+	struct cf_buf der = CF_BUF_INIT;
+	r->this_update = now - now % 3600;
+	r->produced_at = now - now % 60;
+	r->next_update = r->this_update + s->interval;
+	int ret = cf_ocsp_sign(cert, s->issuer, s->responder, s->key, r, &der, err);
+	if (ret == 0)
+		cf_base64_encode(b64, der.data, der.len);
+	cf_buf_release(&der);
+	return ret;
+}
+
 #define ONE_WEEK (7LL * 24 * 3600)
+
+/* Deviation 21: the CRL's signature must verify with the certificate's key. */
+static int key_matches(gnutls_x509_crt_t crt, const struct cf_key *key, struct cf_error *err)
+{
+	struct cf_buf a = CF_BUF_INIT, b = CF_BUF_INIT;
+	int ok = cf_crt_spki(crt, &a) == 0 && cf_key_spki(key, &b, err) == 0 && a.len == b.len &&
+		 !memcmp(a.data, b.data, a.len);
+	cf_buf_release(&a);
+	cf_buf_release(&b);
+	if (ok)
+		return 0;
+	cf_error_clear(err);
+	return cf_error_set(err, CF_ERR_KEY_MISMATCH, "Private key does not match public key");
+}
 
 int cf_op_gencrl(const struct cf_gencrl_request *r, struct cf_buf *der, struct cf_error *err)
 {
@@ -324,13 +432,15 @@ int cf_op_gencrl(const struct cf_gencrl_request *r, struct cf_buf *der, struct c
 	if (cf_parse_cert_pem(r->cert, r->cert_len, &crt, err) < 0)
 		goto out;
 	nentries = cf_crl_parse_serials((const char *)r->serials, r->serials_len, now, &entries);
-	const char *password = getenv("CFSSL_CA_PK_PASSWORD");
+	const char *password = r->no_password ? NULL : getenv("CFSSL_CA_PK_PASSWORD");
 	if (cf_parse_key_pem(r->key, r->key_len, password && *password ? password : NULL, &xkey,
 			     err) < 0)
 		goto out;
 	int k = cf_key_from_x509(xkey, &key, err);
 	xkey = NULL; /* taken */
 	if (k < 0)
+		goto out;
+	if (r->check_key && key_matches(crt, &key, err) < 0)
 		goto out;
 	struct cf_crl_params p = {
 		.this_update = now,

@@ -4,19 +4,23 @@
  * the results into output. The calls keep no state of their own: with a CA
  * loaded once they may run on several threads at the same time.
  *
- * Here: sign, newkey, newcert, certinfo of a certificate, gencrl. Already
- * library calls of their own modules: init_ca (cf_initca_new, _from_key,
- * _renew in initca.h), certinfo of a CSR and of a server (certinfo.h),
- * bundle (bundle.h; its store loading still lives in cfssl-c/bundle.c). */
+ * Here: sign, newkey, newcert, certinfo of a certificate or a server, bundle,
+ * gencrl, ocspsign. Already library calls of their own modules: init_ca
+ * (cf_initca_new, _from_key, _renew in initca.h), certinfo of a CSR
+ * (certinfo.h). */
 #ifndef CF_OPS_H
 #define CF_OPS_H
+
+#include <stdint.h>
 
 #include <gnutls/x509.h>
 
 #include "buf.h"
+#include "bundle.h"
 #include "config.h"
 #include "csr.h"
 #include "error.h"
+#include "ocsp.h"
 #include "signer.h"
 
 /* sign: a certificate for an existing CSR (cfssl sign, /sign, /authsign). */
@@ -50,6 +54,9 @@ struct cf_newkey_result {
 };
 int cf_op_newkey(const struct cf_csr_request *req, struct cf_newkey_result *out,
 		 struct cf_error *err);
+/* cfssl's "generate received request", "received CSR" and "generating key: A-S" records
+ * (the generator's, before cf_op_newkey or cf_op_newcert). */
+void cf_op_newkey_log(const struct cf_csr_request *req);
 void cf_newkey_result_release(struct cf_newkey_result *res);
 
 /* newcert: a new key, its CSR and a certificate signed by the CA
@@ -84,6 +91,43 @@ void cf_op_info(const struct cf_ca *ca, const struct cf_profile *profile, struct
  * /certinfo), appended to @out. The JSON shows the input's own DER. */
 int cf_op_certinfo_cert(const unsigned char *data, size_t len, struct cf_buf *out,
 			struct cf_error *err);
+/* certinfo of a TLS server's leaf certificate (cfssl certinfo -domain, /certinfo "domain"):
+ * @domain is "host:port" or a host (port 443); dial and handshake bounded by 10 s as cfssl;
+ * Go's dial errors (plain). */
+int cf_op_certinfo_domain(const char *domain, struct cf_buf *out, struct cf_error *err);
+
+/* bundle: a certificate (PEM or DER, with the certificates after it) and its chain (cfssl
+ * bundle -cert, /bundle). */
+struct cf_bundle_request {
+	const unsigned char *cert;
+	size_t cert_len;
+	const unsigned char *key; /* PEM private key of the leaf, or NULL/empty */
+	size_t key_len;
+	enum cf_bundle_flavor flavor;
+	/* non-empty: the leaf must be valid for this DNS name / this IP (Go's VerifyHostname,
+	 * 1200 with Go's text), as /bundle checks "domain" and "ip" */
+	const char *domain, *ip;
+	int64_t now;
+};
+
+/* Builds the bundle and appends `cfssl bundle`'s JSON to @json. @b is not changed: the
+ * intermediates a request brings are used for that request only (cfssl's API keeps them
+ * for later requests; the stores stay read-only here so that threads may share them). */
+int cf_op_bundle(const struct cf_bundler *b, const struct cf_bundle_request *r, struct cf_buf *json,
+		 struct cf_error *err);
+
+/* ocspsign: an OCSP response (cfssl ocspsign, /ocspsign). */
+struct cf_ocsp_signer {
+	gnutls_x509_crt_t issuer, responder; /* borrowed */
+	const struct cf_key *key;            /* the responder's key */
+	int64_t interval;                    /* seconds from thisUpdate to nextUpdate */
+};
+/* Fills @r's times from @now as cfssl's signer (thisUpdate truncated to the hour, producedAt
+ * to the minute, nextUpdate = thisUpdate + interval), signs with cf_ocsp_sign and appends the
+ * response's base64 DER to @b64. */
+int cf_op_ocspsign(const struct cf_ocsp_signer *s, gnutls_x509_crt_t cert,
+		   struct cf_ocsp_request *r, int64_t now, struct cf_buf *b64,
+		   struct cf_error *err);
 
 /* gencrl: a CRL listing serial numbers, signed by a CA (cfssl gencrl, /gencrl). */
 struct cf_gencrl_request {
@@ -95,6 +139,10 @@ struct cf_gencrl_request {
 		*key; /* its key, PEM (CFSSL_CA_PK_PASSWORD for a legacy-encrypted one) */
 	size_t key_len;
 	long long expiry; /* seconds to nextUpdate; 0: one week */
+	/* deviation 21 (/gencrl): a key that does not match the certificate is refused, 2300
+	 * "Private key does not match public key" */
+	int check_key;
+	int no_password; /* ignore CFSSL_CA_PK_PASSWORD (/gencrl as cfssl) */
 };
 
 /* Appends the CRL's DER to @der, thisUpdate now, with a CRL Number (deviation 11). */

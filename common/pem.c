@@ -1,8 +1,10 @@
 #include "pem.h"
 
+#include <arpa/inet.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <gnutls/pkcs7.h>
 
@@ -606,4 +608,79 @@ out:
 		gnutls_x509_privkey_deinit(k);
 	cf_pem_block_release(&blk);
 	return ret;
+}
+
+/* Go's VerifyHostname (DNS names case-insensitive, "*." as the leftmost label only). */
+static int dns_match(const char *pat, const char *host)
+{
+	if (!strncmp(pat, "*.", 2)) {
+		const char *dot = strchr(host, '.');
+		return dot && dot != host && !strcasecmp(pat + 1, dot);
+	}
+	size_t n = strlen(pat);
+	if (n && pat[n - 1] == '.')
+		n--;
+	size_t hn = strlen(host);
+	if (hn && host[hn - 1] == '.')
+		hn--;
+	return n == hn && !strncasecmp(pat, host, n);
+}
+
+int cf_crt_hostname_error(gnutls_x509_crt_t crt, const char *h, struct cf_buf *m)
+{
+	struct cf_buf dns = CF_BUF_INIT, ips = CF_BUF_INIT;
+	unsigned char want[16];
+	int want_len = inet_pton(AF_INET, h, want) == 1    ? 4
+		       : inet_pton(AF_INET6, h, want) == 1 ? 16
+							   : 0;
+	int matched = 0, has_san = 0;
+	for (unsigned i = 0;; i++) {
+		char buf[1024];
+		size_t len = sizeof buf - 1;
+		int type = gnutls_x509_crt_get_subject_alt_name(crt, i, buf, &len, NULL);
+		if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+			break;
+		has_san = 1;
+		if (type == GNUTLS_E_SHORT_MEMORY_BUFFER || type < 0)
+			continue;
+		buf[len] = '\0';
+		if (type == GNUTLS_SAN_DNSNAME) {
+			cf_buf_adds(&dns, dns.len ? ", " : "");
+			cf_buf_adds(&dns, buf);
+			matched |= !want_len && dns_match(buf, h);
+		} else if (type == GNUTLS_SAN_IPADDRESS && (len == 4 || len == 16)) {
+			char txt[INET6_ADDRSTRLEN];
+			inet_ntop(len == 4 ? AF_INET : AF_INET6, buf, txt, sizeof txt);
+			cf_buf_adds(&ips, ips.len ? ", " : "");
+			cf_buf_adds(&ips, txt);
+			matched |= want_len == (int)len && !memcmp(buf, want, len);
+		}
+	}
+	char cn[256];
+	size_t cnl = sizeof cn;
+	if (!matched) {
+		if (!has_san &&
+		    gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn,
+						  &cnl) == 0 &&
+		    dns_match(cn, h))
+			cf_buf_adds(
+				m, "x509: certificate relies on legacy Common Name field, use SANs "
+				   "instead");
+		else if (want_len && !ips.len)
+			cf_buf_printf(m,
+				      "x509: cannot validate certificate for %s because it doesn't "
+				      "contain any IP SANs",
+				      h);
+		else if (!(want_len ? ips.len : dns.len))
+			cf_buf_printf(m,
+				      "x509: certificate is not valid for any names, but wanted to "
+				      "match %s",
+				      h);
+		else
+			cf_buf_printf(m, "x509: certificate is valid for %s, not %s",
+				      (const char *)(want_len ? &ips : &dns)->data, h);
+	}
+	cf_buf_release(&dns);
+	cf_buf_release(&ips);
+	return !matched;
 }

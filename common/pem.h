@@ -76,4 +76,9 @@ int cf_crt_spki(gnutls_x509_crt_t crt, struct cf_buf *out);
 int cf_parse_key_pem(const unsigned char *data, size_t len, const char *password,
 		     gnutls_x509_privkey_t *key, struct cf_error *err);
 
+/* Go's Certificate.VerifyHostname of @host (a DNS name or an IP literal) against @crt's SANs
+ * (DNS names case-insensitive, "*." as the leftmost label only): 0 when it matches, else 1
+ * with Go's x509.HostnameError text appended to @msg. */
+int cf_crt_hostname_error(gnutls_x509_crt_t crt, const char *host, struct cf_buf *msg);
+
 #endif

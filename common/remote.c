@@ -848,22 +848,6 @@ static void host_only(const char *host, struct cf_buf *out)
 	cf_buf_add(out, h, n);
 }
 
-/* Go's VerifyHostname (DNS names case-insensitive, "*." as the leftmost label only). */
-static int dns_match(const char *pat, const char *host)
-{
-	if (!strncmp(pat, "*.", 2)) {
-		const char *dot = strchr(host, '.');
-		return dot && dot != host && !strcasecmp(pat + 1, dot);
-	}
-	size_t n = strlen(pat);
-	if (n && pat[n - 1] == '.')
-		n--;
-	size_t hn = strlen(host);
-	if (hn && host[hn - 1] == '.')
-		hn--;
-	return n == hn && !strncasecmp(pat, host, n);
-}
-
 /* When the leaf certificate of a failed verification does not name @host, Go's
  * x509.HostnameError text (Go checks the name before the chain); 0 when it does. */
 static int go_hostname_error(CURL *c, const char *hostport, struct cf_buf *m)
@@ -885,65 +869,12 @@ static int go_hostname_error(CURL *c, const char *hostport, struct cf_buf *m)
 		gnutls_x509_crt_deinit(crt);
 		return 0;
 	}
-	struct cf_buf host = CF_BUF_INIT, dns = CF_BUF_INIT, ips = CF_BUF_INIT;
+	struct cf_buf host = CF_BUF_INIT;
 	host_only(hostport, &host);
-	const char *h = bstr(&host);
-	unsigned char want[16];
-	int want_len = inet_pton(AF_INET, h, want) == 1    ? 4
-		       : inet_pton(AF_INET6, h, want) == 1 ? 16
-							   : 0;
-	int matched = 0, has_san = 0;
-	for (unsigned i = 0;; i++) {
-		char buf[1024];
-		size_t len = sizeof buf - 1;
-		int type = gnutls_x509_crt_get_subject_alt_name(crt, i, buf, &len, NULL);
-		if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
-			break;
-		has_san = 1;
-		if (type == GNUTLS_E_SHORT_MEMORY_BUFFER || type < 0)
-			continue;
-		buf[len] = '\0';
-		if (type == GNUTLS_SAN_DNSNAME) {
-			cf_buf_adds(&dns, dns.len ? ", " : "");
-			cf_buf_adds(&dns, buf);
-			matched |= !want_len && dns_match(buf, h);
-		} else if (type == GNUTLS_SAN_IPADDRESS && (len == 4 || len == 16)) {
-			char txt[INET6_ADDRSTRLEN];
-			inet_ntop(len == 4 ? AF_INET : AF_INET6, buf, txt, sizeof txt);
-			cf_buf_adds(&ips, ips.len ? ", " : "");
-			cf_buf_adds(&ips, txt);
-			matched |= want_len == (int)len && !memcmp(buf, want, len);
-		}
-	}
-	char cn[256];
-	size_t cnl = sizeof cn;
-	if (!matched) {
-		if (!has_san &&
-		    gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn,
-						  &cnl) == 0 &&
-		    dns_match(cn, h))
-			cf_buf_adds(
-				m, "x509: certificate relies on legacy Common Name field, use SANs "
-				   "instead");
-		else if (want_len && !ips.len)
-			cf_buf_printf(m,
-				      "x509: cannot validate certificate for %s because it doesn't "
-				      "contain any IP SANs",
-				      h);
-		else if (!(want_len ? ips.len : dns.len))
-			cf_buf_printf(m,
-				      "x509: certificate is not valid for any names, but wanted to "
-				      "match %s",
-				      h);
-		else
-			cf_buf_printf(m, "x509: certificate is valid for %s, not %s",
-				      bstr(want_len ? &ips : &dns), h);
-	}
+	int r = cf_crt_hostname_error(crt, bstr(&host), m);
 	cf_buf_release(&host);
-	cf_buf_release(&dns);
-	cf_buf_release(&ips);
 	gnutls_x509_crt_deinit(crt);
-	return !matched;
+	return r;
 }
 
 /* " on NS:53" for Go's lookup errors: the first nameserver of /etc/resolv.conf, or "". */

@@ -1124,3 +1124,66 @@ void cf_gojson_nest_error(struct cf_error *err, const char *go_struct, const cha
 	cf_error_clear(err);
 	cf_error_set(err, CF_ERR_PLAIN, "%s", msg);
 }
+
+json_t *cf_gojson_member(const json_t *obj, const char *field)
+{
+	const char *k;
+	json_t *v, *found = NULL;
+
+	if (!json_is_object(obj))
+		return NULL;
+	json_object_foreach((json_t *)obj, k, v)
+		if (cf_gojson_key_eq(k, field))
+			found = v;
+	return found;
+}
+
+json_t *cf_gojson_string_map(const char *data, size_t len, struct cf_error *err)
+{
+	json_t *doc = cf_gojson_parse(data, len, err);
+	const char *k;
+	json_t *v;
+
+	if (!doc)
+		return NULL;
+	if (json_is_null(doc)) {
+		json_decref(doc);
+		return must(json_object());
+	}
+	if (!json_is_object(doc)) {
+		cf_gojson_type_error(err, doc, NULL, NULL, "map[string]string");
+		json_decref(doc);
+		return NULL;
+	}
+	json_object_foreach(doc, k, v) {
+		if (json_is_null(v)) {
+			json_object_set_new(doc, k, must(json_string("")));
+		} else if (!json_is_string(v)) {
+			cf_gojson_type_error(err, v, NULL, NULL, "string");
+			json_decref(doc);
+			return NULL;
+		}
+	}
+	return doc;
+}
+
+void cf_gojson_compact(struct cf_buf *out, const char *data, size_t len)
+{
+	int in_string = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)data[i];
+
+		if (in_string) {
+			cf_buf_addc(out, c);
+			if (c == '\\' && i + 1 < len)
+				cf_buf_addc(out, (unsigned char)data[++i]);
+			else if (c == '"')
+				in_string = 0;
+		} else if (!is_space(c)) {
+			cf_buf_addc(out, c);
+			in_string = c == '"';
+		}
+	}
+}

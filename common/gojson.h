@@ -104,4 +104,20 @@ int cf_gojson_unmarshal(const char *data, size_t len, json_t **tree, const char 
  * Go struct field @go_struct.@field of type T". Other errors are left alone. */
 void cf_gojson_nest_error(struct cf_error *err, const char *go_struct, const char *field);
 
+/* The member of object @obj that Go's decoder stores into the struct field tagged @field: of
+ * the members whose names match case-insensitively, the last in document order. Borrowed;
+ * NULL when none (or @obj is not an object). */
+json_t *cf_gojson_member(const json_t *obj, const char *field);
+
+/* Decodes @data as Go's json.Unmarshal into a map[string]string: member names exact
+ * (case-sensitive, the last duplicate wins), every value a string (null stores ""). Returns a
+ * new object whose values are all strings (empty for a top-level null), or NULL with @err set
+ * (plain): a syntax error in Go's words, "json: cannot unmarshal array into Go value of type
+ * map[string]string", "json: cannot unmarshal number into Go value of type string". */
+json_t *cf_gojson_string_map(const char *data, size_t len, struct cf_error *err);
+
+/* Go's json.Compact: appends @len bytes of valid JSON at @data with the insignificant
+ * whitespace removed (a trailing newline included). */
+void cf_gojson_compact(struct cf_buf *out, const char *data, size_t len);
+
 #endif

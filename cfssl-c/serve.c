@@ -10,7 +10,12 @@
  *   without recording them would be worse than none;
  * - -metadata is read and must be a JSON list; it is not used otherwise (as in bundle);
  * - TLS as deviation 18 (common/httpd.h); SIGTERM and SIGINT finish the requests in flight
- *   and exit 0, SIGHUP is ignored. */
+ *   and exit 0, SIGHUP is ignored;
+ * - once every file is read and the socket bound, before the worker threads start, the
+ *   process is confined (cf_process_restrict): it can read only the system files a TLS
+ *   client and the resolver need and the remote TLS files libcurl reads per connection,
+ *   write only into -int-dir, and never exec. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +31,7 @@
 #include "keyproc.h"
 #include "log.h"
 #include "ocsp.h"
+#include "process.h"
 #include "remote.h"
 #include "signer.h"
 
@@ -164,6 +170,24 @@ static void join_host_port(char *out, size_t n, const char *host, long long port
 		snprintf(out, n, "%s:%lld", host, port);
 }
 
+/* common/httpd's ready hook (@arg is &serve.api): what the workers may still open. */
+static int confine(void *arg, struct cf_error *err)
+{
+	struct serve *s = (struct serve *)((char *)arg - offsetof(struct serve, api));
+	const char *readable[4] = {NULL}, *writable[2] = {NULL};
+	size_t n = 0;
+	if (s->remote_opts.ca_file)
+		readable[n++] = s->remote_opts.ca_file;
+	if (s->remote_opts.cert_file)
+		readable[n++] = s->remote_opts.cert_file;
+	if (s->remote_opts.key_file)
+		readable[n++] = s->remote_opts.key_file;
+	if (s->api.bundler && s->bundler.stash_dir && *s->bundler.stash_dir)
+		writable[0] = s->bundler.stash_dir;
+	struct cf_restrict r = {readable, writable};
+	return cf_process_restrict(&r, err);
+}
+
 static void serve_release(struct serve *s)
 {
 	cf_remote_free(s->remote);
@@ -287,6 +311,7 @@ int cmd_serve(struct cfssl_ctx *ctx)
 		.handler = cf_api_dispatch,
 		.precheck = cf_api_precheck,
 		.arg = &s->api,
+		.ready = confine,
 	};
 	srv = cf_httpd_start(&hc, err);
 	if (!srv)

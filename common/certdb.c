@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "bigint.h"
+#include "der.h"
 #include "fileio.h"
 #include "gojson.h"
 #include "pem.h"
@@ -716,16 +717,22 @@ int cf_certdb_cert_from_pem(const unsigned char *pem, size_t len, const char *la
 	out->has_not_before = 1;
 	out->not_before = (struct cf_dbtime){gnutls_x509_crt_get_activation_time(crt), 0};
 	out->metadata = cf_xstrdup("null");
-	/* Go's Subject.CommonName: the last CN */
+	/* Go's Subject.CommonName: the last CN, its string value decoded as Go does */
 	char *cn = NULL;
 	for (unsigned i = 0;; i++) {
-		char buf[1024];
-		size_t n = sizeof buf;
-		if (gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, i, 1, buf, &n) <
+		unsigned char raw[1024];
+		size_t n = sizeof raw;
+		if (gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, i, 1, raw, &n) <
 		    0)
 			break;
-		free(cn);
-		cn = cf_xmemdup(buf, n);
+		struct cf_der_reader r = {raw, n};
+		struct cf_der_tlv tlv;
+		struct cf_buf v = CF_BUF_INIT;
+		if (cf_der_next(&r, &tlv) == 1 && cf_der_string_utf8(&tlv, &v) == 1) {
+			free(cn);
+			cn = (char *)cf_buf_detach(&v, NULL);
+		}
+		cf_buf_release(&v);
 	}
 	out->common_name = cn ? cn : cf_xstrdup("");
 	/* the DNS names only, as Go's DNSNames */

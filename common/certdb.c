@@ -287,10 +287,18 @@ int cf_certdb_missing_table(struct cf_error *err, const char *driver, const char
 }
 
 extern const struct cf_certdb_driver cf_certdb_sqlite3;
+extern const struct cf_certdb_driver cf_certdb_postgres;
+extern const struct cf_certdb_driver cf_certdb_mysql;
 
 /* The drivers built in. A driver's file defines its struct; add it here. */
 const struct cf_certdb_driver *const cf_certdb_drivers[] = {
 	&cf_certdb_sqlite3,
+#ifdef CF_CERTDB_POSTGRES
+	&cf_certdb_postgres,
+#endif
+#ifdef CF_CERTDB_MYSQL
+	&cf_certdb_mysql,
+#endif
 	NULL,
 };
 

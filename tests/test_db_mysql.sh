@@ -49,4 +49,80 @@ if [ -x "$GO_CFSSL" ]; then
 	check_eq "go 1.2: revoked_at is MySQL's zero time" "0000-00-00 00:00:00" "$zero"
 fi
 
+# ---- the mysql driver: every Accessor call, values as §7.3 and issue 13
+TOOL=${CERTDB_TOOL:?CERTDB_TOOL names tests/tools/certdb_tool}
+my_sql certdb -e "DELETE FROM ocsp_responses; DELETE FROM certificates"
+check "driver: Accessor calls on the tcp data_source" "$TOOL" db-tcp.json accessor
+my_sql certdb -e "DELETE FROM ocsp_responses; DELETE FROM certificates"
+out=$(t "$TOOL" db-unix.json accessor 2>&1)
+check_contains "driver: Accessor calls on the unix data_source" "$out" " 0 failed"
+row=$(my_sql certdb -e "SELECT serial_number, authority_key_identifier, ca_label, status, reason,
+	expiry, revoked_at, IFNULL(issued_at, 'NULL'), IFNULL(not_before, 'NULL'), metadata, sans,
+	IFNULL(common_name, 'NULL') FROM certificates WHERE serial_number = '42'" | tr '\t' '|')
+check_eq "stored: a row with NULLs and quotes" "42|85e1262bcff46bac50acd1e3b95b075e53f06f0f|\
+it's a \"label\" \\\\ with quotes|good|0|2038-01-01 00:00:00|0000-00-00 00:00:00|NULL|NULL|{}|{}|NULL" "$row"
+row=$(my_sql certdb -e "SELECT revoked_at, issued_at, not_before, sans FROM certificates
+	WHERE serial_number = '7'" | tr '\t' '|')
+check_eq "stored: MySQL's zero time, whole seconds" \
+	'0000-00-00 00:00:00|2026-12-03 19:00:00|2026-12-03 17:46:40|["a.example", "b.example"]' "$row"
+row=$(my_sql certdb -e "SELECT status, reason, revoked_at > NOW() - INTERVAL 1 MINUTE
+	FROM certificates WHERE serial_number = '661343175308595544116445677032619995530932964936'" |
+	tr '\t' '|')
+check_eq "stored: revocation (status, reason, revoked_at = CURRENT_TIMESTAMP)" "revoked|4|1" "$row"
+row=$(my_sql certdb -e "SELECT LENGTH(body), ASCII(SUBSTR(body, 1, 1)), ASCII(SUBSTR(body, 2, 1)),
+	expiry FROM ocsp_responses" | tr '\t' '|')
+check_eq "stored: OCSP body bytes and expiry" "600|255|7|2038-01-01 00:00:01" "$row"
+
+# Go's mysql DSN forms
+my_sql certdb -e "DELETE FROM ocsp_responses; DELETE FROM certificates"
+dsn()
+{
+	printf '{"driver":"mysql","data_source":"%s"}\n' "$1" >dsn.json
+	t "$TOOL" dsn.json probe 2>&1
+}
+check_eq "dsn: no parseTime, escaped password, a server variable" "" \
+	"$(dsn "u:p%40ss@tcp(127.0.0.1:$MY_PORT)/certdb?sql_mode=%27ANSI_QUOTES%27&timeout=5s")"
+check_eq "dsn: charset and host without a port" "" \
+	"$(dsn "u@unix($MY_SOCK)/certdb?charset=utf8mb4,utf8&parseTime=true")"
+my_sql -e "CREATE DATABASE other"
+out=$(dsn "u@unix($MY_SOCK)/other?parseTime=true")
+check_contains "dsn: missing table named with how to apply the schema" "$out" \
+	"no such table: certificates"
+check_contains "dsn: ... and db/apply.sh mysql" "$out" "db/apply.sh mysql"
+check_eq "dsn: no slash" \
+	'{"code":11000,"message":"invalid DSN: missing the slash separating the database name"}' \
+	"$(dsn "u@tcp(127.0.0.1:$MY_PORT)")"
+check_eq "dsn: unterminated address" \
+	'{"code":11000,"message":"invalid DSN: network address not terminated (missing closing brace)"}' \
+	"$(dsn "u@tcp(127.0.0.1:$MY_PORT/certdb")"
+check_eq "dsn: unknown database" \
+	"{\"code\":11000,\"message\":\"Error 1049 (42000): Unknown database 'nosuch'\"}" \
+	"$(dsn "u@tcp(127.0.0.1:$MY_PORT)/nosuch")"
+
+# ---- a database that is not there: Go's dial errors (§7.1)
+check_eq "down: TCP connection refused" \
+	'{"code":11000,"message":"dial tcp 127.0.0.1:1: connect: connection refused"}' \
+	"$(dsn "u@tcp(127.0.0.1:1)/certdb?parseTime=true")"
+check_eq "down: no socket" \
+	"{\"code\":11000,\"message\":\"dial unix $WORK/none.sock: connect: no such file or directory\"}" \
+	"$(dsn "u@unix($WORK/none.sock)/certdb?parseTime=true")"
+
+# ---- threads on one handle: a pool of connections, no row lost
+check "threads: 4 x 25 inserts and reads on one handle" "$TOOL" db-tcp.json threads 4 25
+n=$(my_sql certdb -e "SELECT count(DISTINCT serial_number) FROM certificates")
+check_eq "threads: 100 rows" 100 "$n"
+
+# ---- the server restarts under a running client: errors while it is down, then recovery
+"$TOOL" db-tcp.json loop 30 >loop.out 2>&1 &
+LOOP=$!
+lib_track_pid "$LOOP"
+sleep 2.5
+stop_mariadb
+sleep 2
+start_mariadb || lib_fail "restart: MariaDB started again"
+wait "$LOOP"
+check_eq "restart: the client ran to the end" 0 "$?"
+check_contains "restart: errors while down" "$(cat loop.out)" "connect: connection refused"
+check_eq "restart: recovered after the restart" ok "$(tail -n 1 loop.out)"
+
 finish

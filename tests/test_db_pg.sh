@@ -50,4 +50,74 @@ if [ -x "$GO_CFSSL" ]; then
 	check_eq "go 1.2: two rows recorded" 2 "$n"
 fi
 
+# ---- the postgres driver: every Accessor call, values as §7.3
+TOOL=${CERTDB_TOOL:?CERTDB_TOOL names tests/tools/certdb_tool}
+pg_sql certdb -c "DELETE FROM ocsp_responses; DELETE FROM certificates" >/dev/null
+check "driver: Accessor calls on the URL data_source" "$TOOL" db-url.json accessor
+pg_sql certdb -c "DELETE FROM ocsp_responses; DELETE FROM certificates" >/dev/null
+out=$(t "$TOOL" db-kv.json accessor 2>&1)
+check_contains "driver: Accessor calls on the key=value data_source (socket)" "$out" " 0 failed"
+row=$(pg_sql certdb -c "SELECT encode(serial_number, 'escape'), encode(authority_key_identifier,
+	'escape'), convert_from(ca_label, 'UTF8'), encode(status, 'escape'), reason, expiry, issued_at,
+	not_before, metadata, sans, common_name FROM certificates WHERE serial_number = '42'::bytea" |
+	tr '|' ' ')
+check_eq "stored: a row as cfssl stores it" "42 85e1262bcff46bac50acd1e3b95b075e53f06f0f \
+it's a \"label\" \\ with quotes good 0 2100-01-01 00:00:00+00   {} {} " "$row"
+row=$(pg_sql certdb -c "SELECT revoked_at, issued_at, not_before, sans FROM certificates
+	WHERE serial_number = '7'::bytea" | tr '|' ' ')
+check_eq "stored: Go's zero time, microseconds, jsonb" "0001-01-01 00:00:00+00 \
+2026-12-03 19:00:00.574224+00 2026-12-03 17:46:40+00 [\"a.example\", \"b.example\"]" "$row"
+row=$(pg_sql certdb -c "SELECT encode(status, 'escape'), reason, revoked_at > now() - interval '1 minute'
+	FROM certificates WHERE serial_number = '661343175308595544116445677032619995530932964936'::bytea")
+check_eq "stored: revocation (status, reason, revoked_at = CURRENT_TIMESTAMP)" "revoked|4|t" "$row"
+row=$(pg_sql certdb -c "SELECT length(body), get_byte(body, 0), get_byte(body, 1), expiry
+	FROM ocsp_responses")
+check_eq "stored: OCSP body bytes and expiry" "600|255|7|2100-01-01 00:00:01+00" "$row"
+
+# Go's lib/pq DSN forms
+pg_sql certdb -c "DELETE FROM ocsp_responses; DELETE FROM certificates" >/dev/null
+dsn()
+{
+	printf '{"driver":"postgres","data_source":"%s"}\n' "$1" >dsn.json
+	t "$TOOL" dsn.json probe 2>&1
+}
+check_eq "dsn: postgresql:// URL, password, options in the query" "" \
+	"$(dsn "postgresql://postgres:pw@127.0.0.1:$PG_PORT/certdb?sslmode=disable&application_name=x")"
+check_eq "dsn: quoted key=value, a server setting (search_path) as lib/pq sends it" "" \
+	"$(dsn "host='$PG_SOCKDIR' port=$PG_PORT user = postgres dbname=certdb sslmode=disable search_path=public")"
+out=$(dsn "host='$PG_SOCKDIR' port=$PG_PORT user=postgres dbname=certdb sslmode=disable search_path=nosuch")
+check_contains "dsn: the run-time setting reaches the server" "$out" "no such table: certificates"
+check_contains "dsn: missing table named with how to apply the schema" "$out" "db/apply.sh postgres"
+check_contains "dsn: lib/pq's default sslmode is require" \
+	"$(dsn "postgres://postgres@127.0.0.1:$PG_PORT/certdb")" '{"code":11000,"message":"pq: '
+check_eq "dsn: unknown database" '{"code":11000,"message":"pq: database \"nosuch\" does not exist"}' \
+	"$(dsn "postgres://postgres@127.0.0.1:$PG_PORT/nosuch?sslmode=disable")"
+check_contains "dsn: bad key=value" "$(dsn "host")" 'missing \"=\" after \"host\"'
+
+# ---- a database that is not there: cfssl's dial errors (§7.1)
+check_eq "down: TCP connection refused" \
+	'{"code":11000,"message":"dial tcp 127.0.0.1:1: connect: connection refused"}' \
+	"$(dsn "postgres://postgres@127.0.0.1:1/certdb?sslmode=disable")"
+check_eq "down: no socket" \
+	"{\"code\":11000,\"message\":\"dial unix $WORK/none/.s.PGSQL.5432: connect: no such file or directory\"}" \
+	"$(dsn "host=$WORK/none dbname=certdb sslmode=disable")"
+
+# ---- threads on one handle: a pool of connections, no row lost
+check "threads: 4 x 25 inserts and reads on one handle" "$TOOL" db-url.json threads 4 25
+n=$(pg_sql certdb -c "SELECT count(DISTINCT serial_number) FROM certificates")
+check_eq "threads: 100 rows" 100 "$n"
+
+# ---- the server restarts under a running client: errors while it is down, then recovery
+"$TOOL" db-url.json loop 30 >loop.out 2>&1 &
+LOOP=$!
+lib_track_pid "$LOOP"
+sleep 2.5
+stop_postgres
+sleep 3
+start_postgres || lib_fail "restart: PostgreSQL started again"
+wait "$LOOP"
+check_eq "restart: the client ran to the end" 0 "$?"
+check_contains "restart: errors while down" "$(cat loop.out)" "connect: connection refused"
+check_eq "restart: recovered after the restart" ok "$(tail -n 1 loop.out)"
+
 finish

@@ -22,6 +22,8 @@
 #include "remote.h"
 #include "signer.h"
 
+struct cf_certdb;
+
 struct cf_api {
 	/* --- filled by the caller before cf_api_setup; borrowed --- */
 	/* The signing policy: -config, or cfssl's default policy (never NULL). */
@@ -49,7 +51,10 @@ struct cf_api {
 	const struct cf_key *ocsp_key;
 	int64_t ocsp_interval; /* seconds */
 	const char *db_config; /* -db-config path, or NULL (the database comes with #13) */
-	int mutual_tls;        /* clients are authenticated (-mutual-tls-ca) */
+	/* The open certificate database of -db-config, or NULL: sign, authsign and newcert
+	 * record what the local signer issues there (§7.4) */
+	struct cf_certdb *db;
+	int mutual_tls; /* clients are authenticated (-mutual-tls-ca) */
 
 	/* --- set by cf_api_setup --- */
 	unsigned enabled; /* bit i: endpoint i of the table is served */

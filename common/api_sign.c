@@ -189,7 +189,11 @@ static int sign_csr(const struct cf_api *api, const struct sign_req *r, const st
 			.subject = r->has_subj ? &r->subj : NULL,
 			.profile = p,
 		};
-		return cf_op_sign(api->ca, &sr, cert, err);
+		/* as cfssl: a certificate that could not be recorded is not handed out */
+		if (cf_op_sign(api->ca, &sr, cert, err) < 0 ||
+		    (api->db && cf_op_record(api->db, cert->data, cert->len, r->label, err) < 0))
+			return -1;
+		return 0;
 	}
 	int ret = -1;
 	struct cf_csr_request split = {0};
@@ -587,6 +591,12 @@ int cf_api_newcert(const struct cf_api *api, const struct cf_httpd_request *req,
 	if (which == 0) {
 		struct cf_newcert_request nr = {.csr = &csr, .config = api->config, .profile = p};
 		r = cf_op_newcert(api->ca, &nr, &res, err);
+		if (r == 0 && api->db &&
+		    cf_op_record(api->db, res.cert.data, res.cert.len, label, err) < 0) {
+			cf_newcert_result_release(&res);
+			res.signing = 1;
+			r = -1;
+		}
 	} else {
 		r = remote_newcert(remote, &csr, p, profile, label, &res, err);
 		if (owned)

@@ -7,10 +7,12 @@
 #include <unistd.h>
 
 #include <gnutls/x509.h>
+#include <sqlite3.h>
 
 #include "api.h"
 #include "auth.h"
 #include "base64.h"
+#include "certdb.h"
 #include "check.h"
 #include "crypto.h"
 #include "csr.h"
@@ -591,6 +593,84 @@ static void test_newcert(void)
 		     "/newcert, as /sign, leaves auth_key profiles to /authsign)\n");
 }
 
+/* §7.4: what the local signer issues is recorded; a certificate that cannot be recorded is
+ * not handed out. */
+static void test_db(void)
+{
+	char conf[256], path[256];
+	snprintf(conf, sizeof conf, "%s/db.json", dir);
+	snprintf(path, sizeof path, "%s/certs.db", dir);
+	FILE *f = fopen(conf, "w");
+	fprintf(f, "{\"driver\":\"sqlite3\",\"data_source\":\"%s\"}", path);
+	fclose(f);
+	struct cf_error e = {0};
+	api.db = cf_certdb_open_file(conf, &e);
+	check(api.db != NULL, "open the database");
+
+	/* no schema: 11000, logged as a signing failure, no certificate */
+	char *body = sign_body(",\"label\":\"L1\"");
+	struct reply r = call(cf_api_sign, body);
+	CHECK(r.status == 400 && strstr(r.body, "{\"code\":11000,\"message\":") &&
+		      strstr(r.body, "no such table: certificates") && !strstr(r.body, "BEGIN"),
+	      "sign without the table: %s", r.body);
+	const char *l = logs();
+	CHECK(strstr(l, "[INFO] signed certificate with serial number ") &&
+		      strstr(l, "\n[WARNING] failed to sign request: {\"code\":11000,"),
+	      "sign without the table: log %s", l);
+	reply_free(&r);
+	r = call(cf_api_newcert, "{\"request\":{\"CN\":\"db.example\"}}");
+	CHECK(r.status == 400 && strstr(r.body, "\"code\":11000") && !strstr(r.body, "PRIVATE"),
+	      "newcert without the table: %s", r.body);
+	l = logs();
+	CHECK(strstr(l, "[WARNING] failed to sign request: {\"code\":11000,") != NULL,
+	      "newcert without the table: log %s", l);
+	reply_free(&r);
+	cf_certdb_close(api.db);
+
+	sqlite3 *sq;
+	sqlite3_open(path, &sq);
+	const char *files[] = {"001_CreateCertificates.sql", "002_AddMetadataToCertificates.sql"};
+	for (int i = 0; i < 2; i++) {
+		char p[1024];
+		snprintf(p, sizeof p, "%s/db/sqlite3/%s", getenv("SRCDIR"), files[i]);
+		struct cf_buf b = CF_BUF_INIT;
+		cf_read_file(p, &b, &e);
+		CHECK(b.data && sqlite3_exec(sq, (char *)b.data, NULL, NULL, NULL) == SQLITE_OK,
+		      "schema %s", files[i]);
+		cf_buf_release(&b);
+	}
+	sqlite3_close(sq);
+	api.db = cf_certdb_open_file(conf, &e);
+	r = call(cf_api_sign, body);
+	CHECK(r.status == 200, "sign with the table: %s", r.body);
+	char *pem = strdup(result_str(&r, "certificate") ? result_str(&r, "certificate") : "");
+	reply_free(&r);
+	r = call(cf_api_newcert, "{\"request\":{\"CN\":\"db.example\"},\"label\":\"L2\"}");
+	CHECK(r.status == 200, "newcert with the table: %s", r.body);
+	reply_free(&r);
+	logs();
+	struct cf_certdb_cert *rows = NULL;
+	size_t n = 0;
+	CHECK(cf_certdb_get_unexpired(api.db, &rows, &n, &e) == 0 && n == 2,
+	      "two rows recorded: %zu (%s)", n, e.msg);
+	int found = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(rows[i].pem, pem))
+			found |= !strcmp(rows[i].ca_label, "L1") ? 1 : 0;
+		if (!strcmp(rows[i].ca_label, "L2"))
+			found |= !strncmp(rows[i].pem, "-----BEGIN CERTIFICATE-----", 27) ? 2 : 0;
+		cf_certdb_cert_release(&rows[i]);
+	}
+	free(rows);
+	CHECK(found == 3, "the rows: the signed PEM with label L1, newcert's with L2 (%d)", found);
+	free(pem);
+	free(body);
+	cf_certdb_close(api.db);
+	api.db = NULL;
+	unlink(conf);
+	unlink(path);
+}
+
 static const char config_json[] =
 	"{\"signing\":{\"default\":{\"expiry\":\"8760h\",\"usages\":[\"signing\",\"key "
 	"encipherment\",\"server auth\"]},\"profiles\":{\"client\":{\"expiry\":\"720h\","
@@ -650,6 +730,7 @@ int main(void)
 	test_sign();
 	test_authsign();
 	test_newcert();
+	test_db();
 
 	cf_csr_request_release(&careq);
 	cf_csr_request_release(&lreq);

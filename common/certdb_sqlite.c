@@ -126,6 +126,12 @@ static int exec(void *p, const struct cf_certdb_stmt *s, const struct cf_dbval *
 			return db_error(c, err);
 		c->stmts[s->id] = st;
 	}
+	/* A write takes the write lock first (BEGIN IMMEDIATE waits with the busy
+	 * timeout): an autocommit write that already holds a read lock gets
+	 * "database is locked" at once when another connection commits. */
+	int write = s->ncols == 0;
+	if (write && sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(c, err);
 	int ret = 0;
 	for (int i = 0; i < s->nparams; i++)
 		if (bind(c, st, i + 1, &params[i]) != SQLITE_OK) {
@@ -156,6 +162,10 @@ static int exec(void *p, const struct cf_certdb_stmt *s, const struct cf_dbval *
 out:
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+	if (write && ret == 0 && sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		ret = db_error(c, err);
+	if (write && !sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	return ret;
 }
 

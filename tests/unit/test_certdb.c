@@ -1,6 +1,7 @@
 /* Unit tests for common/certdb.c and the sqlite3 driver: -db-config errors,
  * Go time text, the statement table, and the Accessor calls on a fresh
  * SQLite file made with db/sqlite3's schema (cfssl-serve.md §7). */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,6 +213,61 @@ static void test_sqlite(void)
 	free(conf);
 }
 
+/* Several threads on one database (serve's handlers): each insert lands once. */
+#define THREADS    6
+#define PER_THREAD 25
+static struct cf_certdb *shared_db;
+static int thread_failures;
+static pthread_mutex_t fail_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void *insert_many(void *arg)
+{
+	long t = (long)arg;
+	for (int i = 0; i < PER_THREAD; i++) {
+		char serial[32];
+		snprintf(serial, sizeof serial, "%ld%04d", t + 1, i);
+		struct cf_certdb_cert c = {
+			.serial = serial,
+			.aki = "cafe",
+			.status = "good",
+			.expiry = {4102444800, 0},
+			.revoked_at = {CF_DBTIME_ZERO_SEC, 0},
+			.pem = "PEM\n",
+		};
+		struct cf_error e = {0};
+		if (cf_certdb_insert_cert(shared_db, &c, &e) < 0) {
+			pthread_mutex_lock(&fail_mu);
+			if (!thread_failures++)
+				printf("thread insert: %s\n", e.msg);
+			pthread_mutex_unlock(&fail_mu);
+		}
+	}
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	char path[300];
+	snprintf(path, sizeof path, "%s/threads.db", dir);
+	apply_schema(path);
+	struct cf_dbconf conf = {"sqlite3", path};
+	struct cf_error e = {0};
+	shared_db = cf_certdb_open(&conf, &e);
+	pthread_t th[THREADS];
+	for (long i = 0; i < THREADS; i++)
+		pthread_create(&th[i], NULL, insert_many, (void *)i);
+	for (int i = 0; i < THREADS; i++)
+		pthread_join(th[i], NULL);
+	check(thread_failures == 0, "concurrent inserts all succeed");
+	struct cf_certdb_cert *rows;
+	size_t n = 0;
+	check(cf_certdb_get_unexpired_by_aki(shared_db, "cafe", &rows, &n, &e) == 0 &&
+		      n == THREADS * PER_THREAD,
+	      "concurrent inserts: one row each");
+	cf_certdb_certs_free(rows, n);
+	cf_certdb_close(shared_db);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -220,6 +276,7 @@ int main(void)
 	test_time();
 	test_sql();
 	test_sqlite();
+	test_threads();
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)

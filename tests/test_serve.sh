@@ -205,6 +205,24 @@ case_lines bad_bundle -ca ca.pem -ca-key ca-key.pem -ca-bundle nonexist.pem -int
 check_contains "a bundle that does not load disables sign" "$(cat bad_bundle.c)" \
 	"[WARNING] endpoint 'sign' is disabled: {\"code\":4001,\"message\":\"open nonexist.pem: no such file or directory\"}"
 
+# policies with remote profiles: all remote (cfssl builds no local signer, needs no CA), mixed
+cat >remote_policy.json <<'EOF'
+{"signing":{"default":{"remote":"r","expiry":"1h","usages":["signing"]}},
+ "remotes":{"r":"http://127.0.0.1:9"}}
+EOF
+cat >mixed_policy.json <<'EOF'
+{"signing":{"default":{"expiry":"1h","usages":["signing"]},
+ "profiles":{"x":{"remote":"r","usages":["signing"],"expiry":"1h"}}},
+ "remotes":{"r":"127.0.0.1:9"}}
+EOF
+case_lines remote_policy -config remote_policy.json
+check_contains "all-remote policy: a signer without CA" "$(cat remote_policy.c)" \
+	"[INFO] endpoint '/api/v1/cfssl/sign' is enabled"
+case_lines mixed_policy_no_ca -config mixed_policy.json
+check_contains "mixed policy without CA: no signer" "$(cat mixed_policy_no_ca.c)" \
+	"[WARNING] endpoint 'sign' is disabled: signer not initialized"
+case_lines mixed_policy -config mixed_policy.json -ca ca.pem -ca-key ca-key.pem
+
 # a -remote that cannot be parsed: the signer is not built (cfssl fails every request)
 startup_lines "$CFSSL_BIN" -remote 127.0.0.1:9 >bad_remote.c
 check_contains "bad -remote: cfssl's bad url line" "$(cat bad_remote.c)" \

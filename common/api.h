@@ -83,6 +83,11 @@ int cf_api_precheck(void *arg, const struct cf_httpd_request *req, struct cf_htt
 int cf_api_dispatch(void *arg, const struct cf_httpd_request *req, struct cf_httpd_reply *rep,
 		    struct cf_error *err);
 
+/* generator.computeSum for newkey and newcert: appends {"md5":..,"sha-1":..,"sha-256":..}, the
+ * upper-case hex digests of the DER in @pem (a CSR or a certificate); anything else is a bad
+ * request (400 "not a CSR or certificate", or the certificate's parse error). */
+int cf_api_sums(struct cf_buf *out, const struct cf_buf *pem, struct cf_error *err);
+
 /* --- the handlers, one a endpoint (§3) --- */
 /* api_sign.c: the endpoints that sign with the server's CA */
 int cf_api_info(const struct cf_api *api, const struct cf_httpd_request *req,

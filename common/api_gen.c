@@ -68,35 +68,6 @@ static int decode_csr(const struct cf_httpd_request *req, struct cf_csr_request 
 	return bad_request(err);
 }
 
-/* {"md5":..,"sha-1":..,"sha-256":..} of the DER inside @pem, upper-case hex (generator's Sum). */
-static int put_sums(struct cf_buf *out, const struct cf_buf *pem, struct cf_error *err)
-{
-	static const struct {
-		const char *name;
-		gnutls_digest_algorithm_t alg;
-		unsigned len;
-	} sums[] = {{"md5", GNUTLS_DIG_MD5, 16},
-		    {"sha-1", GNUTLS_DIG_SHA1, 20},
-		    {"sha-256", GNUTLS_DIG_SHA256, 32}};
-	struct cf_pem_block blk = {0};
-	const char *rest;
-	size_t restlen;
-	if (cf_pem_decode((const char *)pem->data, pem->len, &blk, &rest, &restlen) != 1)
-		return cf_error_set(err, 400, "not a CSR or certificate");
-	cf_buf_addc(out, '{');
-	for (size_t i = 0; i < sizeof sums / sizeof sums[0]; i++) {
-		unsigned char d[32];
-		gnutls_hash_fast(sums[i].alg, blk.der, blk.len, d);
-		cf_buf_printf(out, "%s\"%s\":\"", i ? "," : "", sums[i].name);
-		for (unsigned j = 0; j < sums[i].len; j++)
-			cf_buf_printf(out, "%02X", d[j]);
-		cf_buf_addc(out, '"');
-	}
-	cf_buf_addc(out, '}');
-	cf_pem_block_release(&blk);
-	return 0;
-}
-
 int cf_api_newkey(const struct cf_api *api, const struct cf_httpd_request *req,
 		  struct cf_httpd_reply *rep, struct cf_error *err)
 {
@@ -124,7 +95,7 @@ int cf_api_newkey(const struct cf_api *api, const struct cf_httpd_request *req,
 	cf_buf_adds(&out, ",\"certificate_request\":");
 	cf_gojson_quote(&out, (const char *)res.csr.data, res.csr.len);
 	cf_buf_adds(&out, ",\"sums\":{\"certificate_request\":");
-	if (put_sums(&out, &res.csr, err) < 0)
+	if (cf_api_sums(&out, &res.csr, err) < 0)
 		goto out;
 	cf_buf_adds(&out, "}}");
 	reply_result(rep, &out);

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <gnutls/crypto.h>
 
@@ -235,26 +236,54 @@ out:
 	return ret;
 }
 
-/* The certificate result of sign and authsign, with cfssl's bundle handling. */
+/* bundler.BundleFromPEMorDER(cert, nil, Optimal, ""): the chain of a certificate just issued,
+ * as /bundle's object, appended to @out. */
+static int bundle_json(const struct cf_api *api, const struct cf_buf *cert, struct cf_buf *out,
+		       struct cf_error *err)
+{
+	struct cf_bundle_request br = {
+		.cert = cert->data,
+		.cert_len = cert->len,
+		.flavor = CF_BUNDLE_OPTIMAL,
+		.now = (int64_t)time(NULL),
+	};
+	return cf_op_bundle(api->bundler, &br, out, err);
+}
+
+/* The server bundles when both -ca-bundle and -int-bundle were given and loaded. */
+static int can_bundle(const struct cf_api *api)
+{
+	return api->bundler && api->sign_bundler;
+}
+
+/* The certificate result of sign and authsign, with cfssl's bundle handling: members
+ * sorted, as Go marshals the result map. */
 static int reply_certificate(const struct cf_api *api, const struct sign_req *r,
 			     const struct cf_buf *cert, struct cf_httpd_reply *rep,
 			     struct cf_error *err)
 {
 	struct cf_buf res = CF_BUF_INIT;
-	cf_buf_adds(&res, "{\"certificate\":");
+	int ret = 0;
+	cf_buf_addc(&res, '{');
+	if (r->bundle && can_bundle(api)) {
+		cf_buf_adds(&res, "\"bundle\":");
+		if (bundle_json(api, cert, &res, err) < 0) {
+			ret = -1;
+			goto out;
+		}
+		cf_buf_addc(&res, ',');
+	}
+	cf_buf_adds(&res, "\"certificate\":");
 	cf_gojson_quote(&res, (const char *)cert->data, cert->len);
 	cf_buf_addc(&res, '}');
-	int ret = 0;
-	if (r->bundle && (!api->bundler || !api->sign_bundler)) {
+	if (r->bundle && !can_bundle(api)) {
 		struct cf_httpd_message m = {CF_ERR_POLICY_VIOLATION, no_bundler_message};
 		cf_httpd_reply_success(rep, (const char *)res.data, res.len, &m, 1);
-	} else if (r->bundle) {
-		ret = cf_error_set(err, CF_ERR_PLAIN,
-				   "bundling a signed certificate is not supported by cfssl-c yet");
 	} else {
 		cf_info("wrote response");
 		cf_httpd_reply_success(rep, (const char *)res.data, res.len, NULL, 0);
 	}
+out:
 	cf_buf_release(&res);
 	return ret;
 }
@@ -449,9 +478,7 @@ static void put_digest(struct cf_buf *out, const char *name, gnutls_digest_algor
 	cf_buf_addc(out, '"');
 }
 
-/* generator.computeSum: {"md5":..,"sha-1":..,"sha-256":..} of the DER in @pem (upper-case
- * hex); a PEM that is neither a CSR nor a certificate is a bad request, as cfssl. */
-static int put_sums(struct cf_buf *out, const struct cf_buf *pem, struct cf_error *err)
+int cf_api_sums(struct cf_buf *out, const struct cf_buf *pem, struct cf_error *err)
 {
 	struct cf_pem_block blk;
 	const char *rest;
@@ -612,23 +639,26 @@ int cf_api_newcert(const struct cf_api *api, const struct cf_httpd_request *req,
 	/* a Go map: members sorted */
 	struct cf_buf sums = CF_BUF_INIT;
 	cf_buf_adds(&sums, "{\"certificate\":");
-	if (put_sums(&sums, &res.cert, err) < 0) {
+	if (cf_api_sums(&sums, &res.cert, err) < 0) {
 		cf_buf_release(&sums);
 		goto out;
 	}
 	cf_buf_adds(&sums, ",\"certificate_request\":");
-	if (put_sums(&sums, &res.csr, err) < 0) {
+	if (cf_api_sums(&sums, &res.csr, err) < 0) {
 		cf_buf_release(&sums);
 		goto out;
 	}
 	cf_buf_addc(&sums, '}');
-	if (bundle && api->bundler && api->sign_bundler) {
-		cf_buf_release(&sums);
-		cf_error_set(err, CF_ERR_PLAIN,
-			     "bundling a signed certificate is not supported by cfssl-c yet");
-		goto out;
+	cf_buf_addc(&out, '{');
+	if (bundle && can_bundle(api)) {
+		cf_buf_adds(&out, "\"bundle\":");
+		if (bundle_json(api, &res.cert, &out, err) < 0) {
+			cf_buf_release(&sums);
+			goto out;
+		}
+		cf_buf_addc(&out, ',');
 	}
-	cf_buf_adds(&out, "{\"certificate\":");
+	cf_buf_adds(&out, "\"certificate\":");
 	cf_gojson_quote(&out, (const char *)res.cert.data, res.cert.len);
 	cf_buf_adds(&out, ",\"certificate_request\":");
 	cf_gojson_quote(&out, (const char *)res.csr.data, res.csr.len);
@@ -640,7 +670,7 @@ int cf_api_newcert(const struct cf_api *api, const struct cf_httpd_request *req,
 	cf_buf_release(&sums);
 
 	struct cf_httpd_message m = {CF_ERR_POLICY_VIOLATION, NULL};
-	if (bundle)
+	if (bundle && !can_bundle(api))
 		m.message = no_bundler_message;
 	else if (csr.nhosts == 0)
 		m.message = cf_csr_lacks_hosts;

@@ -593,6 +593,47 @@ static void test_newcert(void)
 		     "/newcert, as /sign, leaves auth_key profiles to /authsign)\n");
 }
 
+/* With -ca-bundle and -int-bundle: the chain in "bundle", members sorted, "wrote response". */
+static void test_bundle(const char *ca_path)
+{
+	struct cf_bundler b = {0};
+	struct cf_error e = {0};
+	CHECK(cf_bundler_load(ca_path, ca_path, "", &b, &e) == 0, "bundler: %s", e.msg);
+	api.bundler = &b;
+	api.sign_bundler = 1;
+	logs();
+	char *body = sign_body(",\"bundle\":true");
+	struct reply r = call(cf_api_sign, body);
+	free(body);
+	json_t *res = json_object_get(r.json, "result");
+	CHECK(r.status == 200 && starts(r.body, "{\"success\":true,\"result\":{\"bundle\":{") &&
+		      strstr(r.body, "\"certificate\":\"-----BEGIN CERTIFICATE") &&
+		      json_object_size(res) == 2 &&
+		      strstr(r.body, "},\"errors\":[],\"messages\":[]}\n"),
+	      "sign bundle: %s", r.body);
+	const char *root =
+		json_string_value(json_object_get(json_object_get(res, "bundle"), "root"));
+	CHECK(root && !strncmp(root, (const char *)ca_pem.data, ca_pem.len - 1),
+	      "sign bundle: the CA is the root");
+	const char *l = logs();
+	CHECK(strstr(l,
+		     "[INFO] bundling certificate for CN=leaf.example\n[INFO] the anchoring root "
+		     "is CN=Test CA\n[INFO] wrote response\n") != NULL,
+	      "sign bundle: log %s", l);
+	reply_free(&r);
+	r = call(cf_api_newcert, "{\"request\":{\"CN\":\"b.example\",\"hosts\":[\"b.example\"]},"
+				 "\"bundle\":true}");
+	CHECK(r.status == 200 &&
+		      starts(r.body, "{\"success\":true,\"result\":{\"bundle\":{\"bundle\":") &&
+		      strstr(r.body, "\"errors\":[],\"messages\":[]}\n"),
+	      "newcert bundle: %s", r.body);
+	reply_free(&r);
+	logs();
+	api.bundler = NULL;
+	api.sign_bundler = 0;
+	cf_bundler_release(&b);
+}
+
 /* §7.4: what the local signer issues is recorded; a certificate that cannot be recorded is
  * not handed out. */
 static void test_db(void)
@@ -731,6 +772,7 @@ int main(void)
 	test_authsign();
 	test_newcert();
 	test_db();
+	test_bundle(cap);
 
 	cf_csr_request_release(&careq);
 	cf_csr_request_release(&lreq);

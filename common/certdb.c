@@ -286,6 +286,15 @@ int cf_certdb_missing_table(struct cf_error *err, const char *driver, const char
 			    table, driver, driver);
 }
 
+int cf_certdb_missing_column(struct cf_error *err, const char *driver, const char *msg)
+{
+	return cf_error_set(
+		err, CF_ERR_CERTSTORE,
+		"%s (the certificate database schema is not up to date: apply cfssl-c's "
+		"db/%s migrations, e.g. with db/apply.sh %s DATA_SOURCE)",
+		msg, driver, driver);
+}
+
 extern const struct cf_certdb_driver cf_certdb_sqlite3;
 extern const struct cf_certdb_driver cf_certdb_postgres;
 extern const struct cf_certdb_driver cf_certdb_mysql;

@@ -205,6 +205,10 @@ char *cf_certdb_rebind_dollar(const char *sql);
 /* Sets @err to code 11000 naming @table as missing, and how to apply the
  * schema of @driver. Returns -1. */
 int cf_certdb_missing_table(struct cf_error *err, const char *driver, const char *table);
+/* Sets @err to code 11000: the database's own @msg about a missing column
+ * (a schema without migration 002), and how to bring the schema up to date.
+ * Returns -1. */
+int cf_certdb_missing_column(struct cf_error *err, const char *driver, const char *msg);
 
 /* ---- the database ---- */
 

@@ -19,6 +19,8 @@ static int db_error(struct conn *c, struct cf_error *err)
 	static const char prefix[] = "no such table: ";
 	if (!strncmp(msg, prefix, sizeof prefix - 1))
 		return cf_certdb_missing_table(err, "sqlite3", msg + sizeof prefix - 1);
+	if (!strncmp(msg, "no such column: ", 16) || strstr(msg, " has no column named "))
+		return cf_certdb_missing_column(err, "sqlite3", msg);
 	return cf_error_set(err, CF_ERR_CERTSTORE, "%s", msg);
 }
 

@@ -114,6 +114,19 @@ neg "gencert into a database without the schema" \
 	'{"code":11000,"message":"no such table: certificates (the certificate database has no schema: apply cfssl-c'"'"'s db/sqlite3 migrations, e.g. with db/apply.sh sqlite3 DATA_SOURCE)"}' \
 	gencert -ca ca.pem -ca-key ca-key.pem -db-config empty.json ip.json
 
+# a database made by cfssl's migration 001 only: the missing column is named, and apply.sh
+# brings it up to date
+sqlite3 old.db <"$SRCDIR/db/sqlite3/001_CreateCertificates.sql"
+printf '{"driver":"sqlite3","data_source":"old.db"}\n' >old.json
+neg "sign into a database without migration 002" \
+	'{"code":11000,"message":"table certificates has no column named issued_at (the certificate database schema is not up to date: apply cfssl-c'"'"'s db/sqlite3 migrations, e.g. with db/apply.sh sqlite3 DATA_SOURCE)"}' \
+	sign -ca ca.pem -ca-key ca-key.pem -db-config old.json leaf.csr
+run "$SRCDIR/db/apply.sh" sqlite3 old.db
+check_eq "apply.sh on a 001 database: the second step only" \
+	"$(printf 'applied sqlite3/002_AddMetadataToCertificates.sql\nschema up to date')" "$(cat "$OUT")"
+run cfssl sign -ca ca.pem -ca-key ca-key.pem -db-config old.json leaf.csr
+check_eq "sign after apply.sh: exit status" 0 "$RC"
+
 # ---- revoke (deviation 23: any spelling of the AKI)
 AU=$(echo "$A1" | tr 'a-f' 'A-F' | sed 's/../&:/g; s/:$//')
 run cfssl revoke -db-config db.json -serial "$S1" -aki "$AU" -reason keyCompromise

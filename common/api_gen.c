@@ -238,15 +238,13 @@ int cf_api_certinfo(const struct cf_api *api, const struct cf_httpd_request *req
 			log_error(CF_LOG_WARNING, "couldn't parse remote certificate: ", err);
 			goto out;
 		}
-	} else if (!api->db_config) {
+	} else if (!api->db) {
 		cf_warning("could not find certificates with db access");
 		cf_error_set(err, CF_ERR_PLAIN,
 			     "cannot lookup certificate from serial without db access");
 		goto out;
-	} else {
-		cf_error_set(
-			err, CF_ERR_PLAIN,
-			"the certificate database (-db-config) is not supported by cfssl-c yet");
+	} else if (cf_op_certinfo_serial(api->db, member(blob, "serial", NULL),
+					 member(blob, "authority_key_id", NULL), &json, err) < 0) {
 		log_error(CF_LOG_WARNING, "couldn't find certificate: ", err);
 		goto out;
 	}

@@ -7,6 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/ocsp.h>
@@ -15,11 +17,13 @@
 #include "api.h"
 #include "base64.h"
 #include "bigint.h"
+#include "certdb.h"
 #include "check.h"
 #include "config.h"
 #include "gojson.h"
 #include "log.h"
 #include "ops.h"
+#include "fileio.h"
 #include "pem.h"
 
 static char *logbuf;
@@ -604,6 +608,67 @@ static void test_db(const struct cf_api *api, const char *leaf)
 	cf_buf_release(&dec);
 }
 
+/* certinfo of a stored certificate (serial + authority_key_id) with a SQLite database. */
+static void test_certinfo_db(struct cf_api *api, const char *leaf)
+{
+	char dir[] = "/tmp/test_api_gen_db.XXXXXX";
+	if (!mkdtemp(dir))
+		abort();
+	char path[128], conf[128], json[256];
+	snprintf(path, sizeof path, "%s/certs.db", dir);
+	snprintf(conf, sizeof conf, "%s/db.json", dir);
+	sqlite3 *sq;
+	sqlite3_open(path, &sq);
+	const char *files[] = {"001_CreateCertificates.sql", "002_AddMetadataToCertificates.sql"};
+	for (int i = 0; i < 2; i++) {
+		char p[1024];
+		snprintf(p, sizeof p, "%s/db/sqlite3/%s", getenv("SRCDIR"), files[i]);
+		struct cf_buf b = CF_BUF_INIT;
+		struct cf_error e = {0};
+		cf_read_file(p, &b, &e);
+		CHECK(b.data && sqlite3_exec(sq, (char *)b.data, NULL, NULL, NULL) == SQLITE_OK,
+		      "schema %s", files[i]);
+		cf_buf_release(&b);
+	}
+	sqlite3_close(sq);
+	FILE *f = fopen(conf, "w");
+	fprintf(f, "{\"driver\":\"sqlite3\",\"data_source\":\"%s\"}", path);
+	fclose(f);
+	struct cf_error err = {0};
+	struct cf_certdb *db = cf_certdb_open_file(conf, &err);
+	struct cf_certdb_cert rec = {0};
+	CHECK(db &&
+		      cf_certdb_cert_from_pem((const unsigned char *)leaf, strlen(leaf), NULL, &rec,
+					      &err) == 0 &&
+		      cf_certdb_insert_cert(db, &rec, &err) == 0,
+	      "record the leaf: %s", err.msg);
+	/* cfssl lower-cases the AKI and drops colons */
+	struct cf_buf aki = CF_BUF_INIT;
+	for (size_t i = 0; rec.aki && rec.aki[i]; i++) {
+		if (i && i % 2 == 0)
+			cf_buf_addc(&aki, ':');
+		cf_buf_addc(&aki,
+			    (unsigned char)(rec.aki[i] >= 'a' ? rec.aki[i] - 32 : rec.aki[i]));
+	}
+	api->db = db;
+	snprintf(json, sizeof json, "{\"serial\":\"%s\",\"authority_key_id\":\"%s\"}", rec.serial,
+		 (const char *)aki.data);
+	struct result r = call(cf_api_certinfo, api, "POST", json);
+	CHECK(r.status == 200 && strstr(r.body, "\"common_name\":\"leaf.example\""),
+	      "certinfo from the database: %s", r.body);
+	result_free(&r);
+	expect_error("certinfo not in the database", cf_api_certinfo, api,
+		     "{\"serial\":\"12\",\"authority_key_id\":\"ab\"}", 500,
+		     "{\"code\":0,\"message\":\"no certificate found\"}");
+	api->db = NULL;
+	cf_buf_release(&aki);
+	cf_certdb_cert_release(&rec);
+	cf_certdb_close(db);
+	unlink(path);
+	unlink(conf);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	logf = open_memstream(&logbuf, &loglen);
@@ -672,6 +737,7 @@ int main(void)
 	CHECK(bundler.roots.n == 1 && bundler.ints.n == 0, "the shared stores are unchanged");
 
 	test_db(&api, (const char *)leaf.data);
+	test_certinfo_db(&api, (const char *)leaf.data);
 
 	cf_bundler_release(&bundler);
 	cf_key_release(&key);

@@ -40,6 +40,8 @@ int cf_op_revoke(struct cf_certdb *db, const char *serial, const char *aki, int 
 		 struct cf_error *err)
 {
 	char *s = cf_certdb_norm_serial(serial), *a = cf_certdb_norm_aki(aki);
+	if (strcmp(s, serial) || strcmp(a, aki))
+		cf_debug("revoking serial %s, AKI %s (deviation 23: one spelling)", s, a);
 	int ret = cf_certdb_revoke(db, s, a, reason, err);
 	free(s);
 	free(a);
@@ -56,6 +58,7 @@ static int rows_of_ca(struct cf_certdb *db, gnutls_x509_crt_t issuer, get_fn get
 		      struct cf_certdb_cert **out, size_t *n, struct cf_error *err)
 {
 	char *ski = cf_certdb_crt_ski(issuer);
+	cf_debug("the certificates of the CA with key identifier %s only (deviation 22)", ski);
 	struct cf_certdb_cert *mine = NULL, *blank = NULL;
 	size_t nmine = 0, nblank = 0;
 	int ret = get(db, ski, &mine, &nmine, err);

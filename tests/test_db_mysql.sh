@@ -116,13 +116,26 @@ check_eq "threads: 100 rows" 100 "$n"
 "$TOOL" db-tcp.json loop 30 >loop.out 2>&1 &
 LOOP=$!
 lib_track_pid "$LOOP"
-sleep 2.5
+sleep 1.5
 stop_mariadb
-sleep 2
+sleep 1
 start_mariadb || lib_fail "restart: MariaDB started again"
 wait "$LOOP"
 check_eq "restart: the client ran to the end" 0 "$?"
 check_contains "restart: errors while down" "$(cat loop.out)" "connect: connection refused"
 check_eq "restart: recovered after the restart" ok "$(tail -n 1 loop.out)"
+
+# ---- the CLI flows (tests/db_cli_flows.sh)
+DRIVER=mysql
+DB_CONF=$IN/db-tcp.json
+DOWN_CONF=$IN/db-down.json
+printf '{"driver":"mysql","data_source":"u@tcp(127.0.0.1:1)/certdb?parseTime=true"}\n' >"$DOWN_CONF"
+ZERO_TIME="0000-00-00 00:00:00"
+JSON_SEP=","
+q() { my_sql certdb --raw -e "$1" | tr '\t' '|'; }
+txt() { echo "$1"; }
+# shellcheck source=tests/db_cli_flows.sh
+. "$SRCDIR/tests/db_cli_flows.sh"
+db_cli_flows
 
 finish

@@ -344,6 +344,12 @@ static int db_error(MYSQL *m, const struct cfg *cfg, struct cf_error *err)
 			return cf_certdb_missing_table(err, "mysql", table);
 		}
 	}
+	if (no == ER_BAD_FIELD_ERROR) {
+		/* Unknown column 'issued_at' in 'field list' */
+		char text[512];
+		snprintf(text, sizeof text, "Error %u (%s): %s", no, my.mysql_sqlstate(m), msg);
+		return cf_certdb_missing_column(err, "mysql", text);
+	}
 	if (no == CR_CONNECTION_ERROR || no == CR_CONN_HOST_ERROR) {
 		/* "... (111)": the system error; libmariadb's non-blocking TCP
 		 * connect reports EINPROGRESS, so ask the address once more */

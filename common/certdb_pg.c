@@ -465,6 +465,12 @@ static int result_error(const PGresult *res, PGconn *pg, struct cf_error *err)
 			return cf_certdb_missing_table(err, "postgres", table);
 		}
 	}
+	if (state && msg && !strcmp(state, "42703")) {
+		/* column "issued_at" of relation "certificates" does not exist */
+		char text[512];
+		snprintf(text, sizeof text, "pq: %s", msg);
+		return cf_certdb_missing_column(err, "postgres", text);
+	}
 	if (msg)
 		return cf_error_set(err, CF_ERR_CERTSTORE, "pq: %s", msg);
 	const char *m = pq.PQerrorMessage(pg);

@@ -99,6 +99,15 @@ check_eq "dsn: unknown database" \
 	"{\"code\":11000,\"message\":\"Error 1049 (42000): Unknown database 'nosuch'\"}" \
 	"$(dsn "u@tcp(127.0.0.1:$MY_PORT)/nosuch")"
 
+# a database made by cfssl's migration 001 only: the missing column named, apply.sh updates it
+my_sql -e 'CREATE DATABASE old'
+my_sql old <"$SRCDIR/db/mysql/001_CreateCertificates.sql"
+check_eq "dsn: a schema without migration 002" \
+	"{\"code\":11000,\"message\":\"Error 1054 (42S22): Unknown column 'issued_at' in 'SELECT' (the certificate database schema is not up to date: apply cfssl-c's db/mysql migrations, e.g. with db/apply.sh mysql DATA_SOURCE)\"}" \
+	"$(dsn "u@unix($MY_SOCK)/old")"
+t bash "$SRCDIR/db/apply.sh" mysql "u@unix($MY_SOCK)/old" >/dev/null
+check_eq "dsn: after apply.sh" "" "$(dsn "u@unix($MY_SOCK)/old")"
+
 # ---- a database that is not there: Go's dial errors (§7.1)
 check_eq "down: TCP connection refused" \
 	'{"code":11000,"message":"dial tcp 127.0.0.1:1: connect: connection refused"}' \

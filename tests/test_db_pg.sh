@@ -94,6 +94,17 @@ check_eq "dsn: unknown database" '{"code":11000,"message":"pq: database \"nosuch
 	"$(dsn "postgres://postgres@127.0.0.1:$PG_PORT/nosuch?sslmode=disable")"
 check_contains "dsn: bad key=value" "$(dsn "host")" 'missing \"=\" after \"host\"'
 
+# a database made by cfssl's migration 001 only: the missing column named, apply.sh updates it
+pg_sql postgres -c 'CREATE DATABASE old' >/dev/null
+pg_sql old -f "$SRCDIR/db/postgres/001_CreateCertificates.sql" >/dev/null
+printf '{"driver":"postgres","data_source":"postgres://postgres@127.0.0.1:%s/old?sslmode=disable"}\n' \
+	"$PG_PORT" >old.json
+check_eq "dsn: a schema without migration 002" \
+	'{"code":11000,"message":"pq: column \"issued_at\" does not exist (the certificate database schema is not up to date: apply cfssl-c'"'"'s db/postgres migrations, e.g. with db/apply.sh postgres DATA_SOURCE)"}' \
+	"$(t "$TOOL" old.json probe 2>&1)"
+t bash "$SRCDIR/db/apply.sh" postgres "postgres://postgres@127.0.0.1:$PG_PORT/old?sslmode=disable" >/dev/null
+check_eq "dsn: after apply.sh" "" "$(t "$TOOL" old.json probe 2>&1)"
+
 # ---- a database that is not there: cfssl's dial errors (§7.1)
 check_eq "down: TCP connection refused" \
 	'{"code":11000,"message":"dial tcp 127.0.0.1:1: connect: connection refused"}' \

@@ -48,16 +48,28 @@ static void sign_req_release(struct sign_req *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* @v as compact JSON text, NUL-terminated (new, caller frees). json_dumps would allocate
+ * with Jansson's allocator, which the binaries replace. */
+static char *dump_json(const json_t *v)
+{
+	size_t flags = JSON_COMPACT | JSON_ENCODE_ANY;
+	size_t n = json_dumpb(v, NULL, 0, flags);
+	char *b = cf_xmalloc(n + 1);
+	json_dumpb(v, b, n, flags);
+	b[n] = '\0';
+	return b;
+}
+
 /* math/big's UnmarshalJSON: a JSON integer, any size */
 static int check_serial(const json_t *v, struct cf_error *err)
 {
 	if (!v || json_is_null(v) || json_is_integer(v))
 		return 0;
 	/* Go quotes the value's JSON text with %q */
-	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *text = dump_json(v);
 	struct cf_buf q = CF_BUF_INIT;
 	cf_buf_addc(&q, '"');
-	for (const char *c = text ? text : ""; *c; c++) {
+	for (const char *c = text; *c; c++) {
 		if (*c == '"' || *c == '\\')
 			cf_buf_addc(&q, '\\');
 		cf_buf_addc(&q, *c);
@@ -93,7 +105,7 @@ static int sign_req_decode(const void *data, size_t len, struct sign_req *r, str
 		if (!json_is_object(r->subject))
 			return cf_gojson_type_error(err, r->subject, "jsonSignRequest", "subject",
 						    "signer.Subject");
-		char *text = json_dumps(r->subject, JSON_COMPACT);
+		char *text = dump_json(r->subject);
 		int ret = cf_csrparse_subject_json(text, strlen(text), &r->subj, err);
 		free(text);
 		if (ret < 0) {

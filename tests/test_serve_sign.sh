@@ -135,6 +135,11 @@ check_contains "sign: hostname replaces the SANs" \
 post "$OURS" sign "{\"certificate_request\":$csr_json,\"hosts\":[]}" >/dev/null
 jq -r .result.certificate reply.body >n.pem
 check_eq "sign: hosts [] removes every SAN" "" "$(openssl x509 -in n.pem -noout -ext subjectAltName 2>/dev/null)"
+# a subject override (the binary's zeroing JSON allocator must not meet libc's free)
+post "$OURS" sign "{\"certificate_request\":$csr_json,\"subject\":{\"CN\":\"over.example\",\"names\":[{\"O\":\"Org\"}]}}" >/dev/null
+jq -r .result.certificate reply.body >o.pem
+check_contains "sign subject: replaces the CSR's" "$(openssl x509 -in o.pem -noout -subject)" "O = Org, CN = over.example"
+same sign "{\"certificate_request\":$csr_json,\"subject\":{\"CN\":5}}" "sign subject type error"
 m=$(mark)
 post "$OURS" sign "{\"certificate_request\":$csr_json,\"bundle\":true}" >/dev/null
 check_eq "sign bundle without a bundler: 5300 message" \
@@ -272,6 +277,9 @@ post "$PROXY" sign "{\"certificate_request\":$csr_json}" >/dev/null
 check_eq "proxy sign: 200" 200 "$(cat reply.status)"
 jq -r .result.certificate reply.body >p.pem
 check "proxy sign: verifies" openssl verify -no-CApath -no-CAstore -CAfile ca.pem p.pem
+post "$PROXY" sign "{\"certificate_request\":$csr_json,\"subject\":{\"CN\":\"proxied.example\"}}" >/dev/null
+jq -r .result.certificate reply.body >ps.pem
+check_contains "proxy sign: the subject forwarded" "$(openssl x509 -in ps.pem -noout -subject)" "CN = proxied.example"
 check_eq "proxy info: the upstream's CA" "$(cat ca.pem)" "$(post "$PROXY" info '{}' >/dev/null; jq -r .result.certificate reply.body)"
 post "$PROXY" newcert '{"request":{"CN":"p.example","hosts":["p.example"]}}' >/dev/null
 jq -r .result.certificate reply.body >pn.pem

@@ -593,6 +593,58 @@ static void test_newcert(void)
 		     "/newcert, as /sign, leaves auth_key profiles to /authsign)\n");
 }
 
+/* A policy whose profiles are all remote: no CA, every request forwarded (here to a closed
+ * port: the remote client's 7400 shows where it went). */
+static void test_all_remote(void)
+{
+	char confp[256];
+	snprintf(confp, sizeof confp, "%s/remote.json", dir);
+	FILE *f = fopen(confp, "w");
+	fputs("{\"signing\":{\"default\":{\"remote\":\"r\"}},\"remotes\":{\"r\":"
+	      "\"http://127.0.0.1:1\"}}",
+	      f);
+	fclose(f);
+	struct cf_config *conf = NULL;
+	struct cf_error e = {0};
+	CHECK(cf_config_load(confp, &conf, &e) == 0, "remote policy: %s", e.msg);
+	unlink(confp);
+	if (!conf)
+		return;
+	const struct cf_config *saved = api.config;
+	const struct cf_ca *ca = api.ca;
+	api.config = conf;
+	api.ca = NULL;
+	logs();
+	char *body = sign_body(",\"profile\":\"nosuch\"");
+	struct reply r = call(cf_api_sign, body);
+	free(body);
+	CHECK(r.status == 400 && strstr(r.body, "{\"code\":7400,\"message\":\"failed POST to "
+						"http://127.0.0.1:1/api/v1/cfssl/sign: "),
+	      "all-remote sign: %s", r.body);
+	const char *l = logs();
+	CHECK(starts(l, "[INFO] signature request received\n[WARNING] failed to sign request: "
+			"{\"code\":7400,"),
+	      "all-remote sign log: %s", l);
+	reply_free(&r);
+	r = call(cf_api_info, "{}");
+	CHECK(r.status == 400 &&
+		      strstr(r.body, "failed POST to http://127.0.0.1:1/api/v1/cfssl/info"),
+	      "all-remote info: %s", r.body);
+	reply_free(&r);
+	r = call(cf_api_newcert, "{\"request\":{\"CN\":\"r.example\"}}");
+	CHECK(r.status == 400 &&
+		      strstr(r.body, "failed POST to http://127.0.0.1:1/api/v1/cfssl/sign"),
+	      "all-remote newcert: %s", r.body);
+	l = logs();
+	CHECK(strstr(l, "[INFO] encoded CSR\n[WARNING] failed to sign request: {\"code\":7400,") &&
+		      !strstr(l, "signed certificate"),
+	      "all-remote newcert log: %s", l);
+	reply_free(&r);
+	api.config = saved;
+	api.ca = ca;
+	cf_config_free(conf);
+}
+
 /* With -ca-bundle and -int-bundle: the chain in "bundle", members sorted, "wrote response". */
 static void test_bundle(const char *ca_path)
 {
@@ -773,6 +825,7 @@ int main(void)
 	test_newcert();
 	test_db();
 	test_bundle(cap);
+	test_all_remote();
 
 	cf_csr_request_release(&careq);
 	cf_csr_request_release(&lreq);

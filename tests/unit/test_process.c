@@ -1,7 +1,8 @@
 /* Unit tests for common/process.c: after cf_process_harden the process is non-dumpable and its
  * core file size limit is 0, soft and hard (issue 11 item 16). cf_process_restrict (in a child)
  * leaves only the allowed files open-able, refuses exec, and refuses a process with threads;
- * cf_process_restrict_keyproc kills a key process that opens a file (issue 12). */
+ * without Landlock (as seccomp fakes it) one [WARNING] line and the rest; and
+ * cf_process_restrict_keyproc kills a key process that makes a call it does not need (issue 12). */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -16,8 +17,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <seccomp.h>
+
 #include "check.h"
 #include "error.h"
+#include "log.h"
 #include "process.h"
 
 static char dir[] = "/tmp/cfssl-c-test-process-XXXXXX";
@@ -103,6 +107,40 @@ static int keyproc(void)
 	return 3;
 }
 
+/* A kernel without Landlock, as seccomp makes it look: one warning, the rest still applies. */
+static int no_landlock(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(landlock_create_ruleset), 0) <
+		    0 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_load(ctx) < 0)
+		return 20;
+	seccomp_release(ctx);
+	char *log = NULL;
+	size_t len = 0;
+	FILE *sink = open_memstream(&log, &len);
+	cf_log_init(sink, 0);
+	struct cf_error err = {0};
+	int r = cf_process_restrict(NULL, &err);
+	cf_log_init(NULL, 0);
+	fclose(sink);
+	int lines = 0;
+	for (size_t i = 0; i < len; i++)
+		lines += log[i] == '\n';
+	int ret = r < 0                                                   ? 21
+		  : !strstr(log, "[WARNING] this kernel has no Landlock") ? 22
+		  : lines != 1                                            ? 23
+									  : 0;
+	if (!ret) {
+		char *const argv[] = {"true", NULL};
+		execv("/bin/true", argv);
+		ret = errno == EPERM ? 0 : 24;
+	}
+	free(log);
+	return ret;
+}
+
 int main(void)
 {
 	struct rlimit rl;
@@ -138,6 +176,8 @@ int main(void)
 	CHECK(st == 0, "confined: only the allowed files open, exec refused (step %d)", st);
 	st = in_child(threaded);
 	CHECK(st == 0, "a process with two threads is refused (%d)", st);
+	st = in_child(no_landlock);
+	CHECK(st == 0, "without Landlock: one [WARNING] line, exec still refused (step %d)", st);
 	st = in_child(keyproc);
 	CHECK(st == 128 + SIGSYS, "the key process dies on a system call it does not need (%d)",
 	      st);

@@ -370,6 +370,114 @@ static void test_key_eq(void)
 	check(!cf_gojson_key_eq("\xc5\xbf", "k"), "LONG S !~ k", NULL);
 }
 
+/* cf_gojson_decode_struct / cf_gojson_unmarshal: json.Unmarshal into a struct */
+static void test_struct(void)
+{
+	struct cf_error err = {0};
+	const char *name = NULL, *other = "untouched";
+	size_t name_len = 0;
+	long long ts = 0;
+	int flag = 0, hosts_set = 0, bytes_set = 0;
+	const json_t *hosts = NULL, *raw = NULL;
+	struct cf_buf bytes = CF_BUF_INIT;
+	json_t *tree = NULL;
+	const struct cf_gojson_field f[] = {
+		{"name", CF_GOJSON_STRING, &name, &name_len, NULL},
+		{"Name", CF_GOJSON_STRING, &other, NULL, NULL},
+		{"ts", CF_GOJSON_INT64, &ts, NULL, NULL},
+		{"flag", CF_GOJSON_BOOL, &flag, NULL, NULL},
+		{"hosts", CF_GOJSON_STRINGS, &hosts, NULL, &hosts_set},
+		{"raw", CF_GOJSON_RAW, &raw, NULL, NULL},
+		{"bytes", CF_GOJSON_BYTES, &bytes, NULL, &bytes_set},
+	};
+	size_t nf = sizeof f / sizeof f[0];
+	/* exact names first, then case-insensitive ones; the last spelling wins; unknown members
+	 * are ignored; null leaves strings alone and empties slices */
+	const char *doc = "{\"NAME\":\"a\",\"name\":\"b\",\"Name\":\"c\",\"TS\":12,\"flag\":true,"
+			  "\"hosts\":[\"x\",null],\"raw\":{\"k\":1},\"bytes\":\"AQID\","
+			  "\"nosuch\":[1],\"FLAG\":null,\"hosts\":null}";
+	int rc = cf_gojson_unmarshal(doc, strlen(doc), &tree, "pkg.T", f, nf, &err);
+	check(rc == 0, "struct: decodes", err.msg);
+	check(name && !strcmp(name, "b") && name_len == 1, "struct: exact name wins", name);
+	check(other && !strcmp(other, "c"), "struct: exact name of the other field", other);
+	{
+		char d[64];
+		snprintf(d, sizeof d, "ts %lld flag %d", ts, flag);
+		check(ts == 12 && flag == 1, "struct: int64 and bool (null keeps the bool)", d);
+	}
+	check(hosts == NULL && hosts_set == 0, "struct: null empties a slice", NULL);
+	check(json_is_object(raw), "struct: raw value", NULL);
+	check(bytes_set && bytes.len == 3 && bytes.data[2] == 3, "struct: base64 bytes", NULL);
+	json_decref(tree);
+	cf_buf_release(&bytes);
+	/* []byte from an array of numbers, as Go */
+	rc = cf_gojson_unmarshal("{\"bytes\":[1,255]}", strlen("{\"bytes\":[1,255]}"), &tree,
+				 "pkg.T", f, nf, &err);
+	check(rc == 0 && bytes.len == 2 && bytes.data[1] == 255, "struct: bytes from an array",
+	      err.msg);
+	json_decref(tree);
+	cf_buf_release(&bytes);
+	rc = cf_gojson_unmarshal("{\"bytes\":[256]}", strlen("{\"bytes\":[256]}"), &tree, "pkg.T",
+				 f, nf, &err);
+	expect_err(rc, &err,
+		   "json: cannot unmarshal number 256 into Go struct field T.bytes of type uint8",
+		   "struct: byte out of range");
+	json_decref(tree);
+	rc = cf_gojson_unmarshal("{\"bytes\":\"A\"}", strlen("{\"bytes\":\"A\"}"), &tree, "pkg.T",
+				 f, nf, &err);
+	expect_err(rc, &err, "illegal base64 data at input byte 0", "struct: bad base64");
+	json_decref(tree);
+	rc = cf_gojson_unmarshal("{\"ts\":1.5}", strlen("{\"ts\":1.5}"), &tree, "pkg.T", f, nf,
+				 &err);
+	expect_err(rc, &err,
+		   "json: cannot unmarshal number 1.5 into Go struct field T.ts of type int64",
+		   "struct: int64 type error");
+	json_decref(tree);
+	rc = cf_gojson_unmarshal("{\"hosts\":[\"a\",1]}", strlen("{\"hosts\":[\"a\",1]}"), &tree,
+				 "pkg.T", f, nf, &err);
+	expect_err(rc, &err,
+		   "json: cannot unmarshal number into Go struct field T.hosts of type string",
+		   "struct: slice element type error");
+	json_decref(tree);
+	/* the first type error in document order */
+	rc = cf_gojson_unmarshal("{\"flag\":1,\"ts\":\"x\"}", strlen("{\"flag\":1,\"ts\":\"x\"}"),
+				 &tree, "pkg.T", f, nf, &err);
+	expect_err(rc, &err,
+		   "json: cannot unmarshal number into Go struct field T.flag of type bool",
+		   "struct: first type error");
+	json_decref(tree);
+	rc = cf_gojson_unmarshal("[1]", strlen("[1]"), &tree, "pkg.T", f, nf, &err);
+	expect_err(rc, &err, "json: cannot unmarshal array into Go value of type pkg.T",
+		   "struct: not an object");
+	json_decref(tree);
+	/* syntax errors, trailing data included, before type errors */
+	rc = cf_gojson_unmarshal("{\"ts\":\"x\"} x", strlen("{\"ts\":\"x\"} x"), &tree, "pkg.T", f,
+				 nf, &err);
+	expect_err(rc, &err, "invalid character 'x' after top-level value",
+		   "struct: trailing data");
+	check(tree == NULL, "struct: no tree after a syntax error", NULL);
+
+	/* nested decoders' errors in Go's context */
+	cf_error_set(
+		&err, CF_ERR_PLAIN,
+		"json: cannot unmarshal number into Go struct field Name.names.C of type string");
+	cf_gojson_nest_error(&err, "genSignRequest", "request");
+	check(!strcmp(err.msg, "json: cannot unmarshal number into Go struct field "
+			       "Name.request.names.C of type string"),
+	      "nest: struct field", err.msg);
+	memset(&err, 0, sizeof err);
+	cf_error_set(&err, CF_ERR_PLAIN,
+		     "json: cannot unmarshal array into Go value of type csr.CertificateRequest");
+	cf_gojson_nest_error(&err, "genSignRequest", "request");
+	check(!strcmp(err.msg, "json: cannot unmarshal array into Go struct field "
+			       "genSignRequest.request of type csr.CertificateRequest"),
+	      "nest: value", err.msg);
+	memset(&err, 0, sizeof err);
+	cf_error_set(&err, CF_ERR_PLAIN, "invalid character");
+	cf_gojson_nest_error(&err, "genSignRequest", "request");
+	check(!strcmp(err.msg, "invalid character"), "nest: other errors untouched", err.msg);
+}
+
 int main(void)
 {
 	test_syntax();
@@ -378,6 +486,7 @@ int main(void)
 	test_types();
 	test_quote();
 	test_key_eq();
+	test_struct();
 	printf("test_gojson: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

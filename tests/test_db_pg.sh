@@ -113,10 +113,18 @@ check_eq "down: no socket" \
 	"{\"code\":11000,\"message\":\"dial unix $WORK/none/.s.PGSQL.5432: connect: no such file or directory\"}" \
 	"$(dsn "host=$WORK/none dbname=certdb sslmode=disable")"
 
-# ---- threads on one handle: a pool of connections, no row lost
-check "threads: 4 x 10 inserts and reads on one handle" "$TOOL" db-url.json threads 4 10
-n=$(pg_sql certdb -c "SELECT count(DISTINCT serial_number) FROM certificates")
-check_eq "threads: 40 rows" 40 "$n"
+# ---- two processes of 4 threads each on one database: pools side by side, no row lost
+"$TOOL" db-url.json threads 4 10 1 >threads1.out 2>&1 &
+P1=$!
+"$TOOL" db-url.json threads 4 10 2 >threads2.out 2>&1 &
+P2=$!
+wait "$P1"
+r1=$?
+wait "$P2"
+check_eq "concurrency: no error in either process" "0 0 0 errors 0 errors" \
+	"$r1 $? $(cat threads1.out) $(cat threads2.out)"
+n=$(pg_sql certdb -c "SELECT count(DISTINCT serial_number) FROM certificates WHERE authority_key_identifier = 'abcdef'")
+check_eq "concurrency: 80 rows, one per insert" 80 "$n"
 
 # ---- the server restarts under a running client: errors while it is down, then recovery
 "$TOOL" db-url.json loop 30 >loop.out 2>&1 &

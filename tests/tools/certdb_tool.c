@@ -6,7 +6,8 @@
  *   certdb_tool CONF probe               one query; prints the error as cfssl renders it
  *   certdb_tool CONF list                unexpired rows: "serial aki status reason label"
  *   certdb_tool CONF revoke SERIAL AKI REASON
- *   certdb_tool CONF threads N M         N threads on one handle insert M rows each
+ *   certdb_tool CONF threads N M [P]     N threads on one handle insert M rows each (serials
+ *                                        start with the digits P, so that processes differ)
  *   certdb_tool CONF loop SECONDS        one query a second; prints "ok" or the error each time,
  *                                        and stops at the first "ok" after an error
  */
@@ -181,6 +182,7 @@ static int list(void)
 
 struct job {
 	int id, m, errors;
+	const char *prefix;
 	char err[CF_ERROR_MSG_MAX];
 };
 
@@ -189,7 +191,7 @@ static void *worker(void *p)
 	struct job *j = p;
 	for (int i = 0; i < j->m; i++) {
 		char serial[64];
-		snprintf(serial, sizeof serial, "%d%06d", j->id + 1, i);
+		snprintf(serial, sizeof serial, "%s%d%06d", j->prefix, j->id + 1, i);
 		struct cf_certdb_cert c = {
 			.serial = serial,
 			.aki = "abcdef",
@@ -218,14 +220,14 @@ static void *worker(void *p)
 	return NULL;
 }
 
-static int threads(int n, int m)
+static int threads(int n, int m, const char *prefix)
 {
 	pthread_t t[32];
 	struct job jobs[32];
 	if (n > 32)
 		n = 32;
 	for (int i = 0; i < n; i++) {
-		jobs[i] = (struct job){.id = i, .m = m};
+		jobs[i] = (struct job){.id = i, .m = m, .prefix = prefix};
 		pthread_create(&t[i], NULL, worker, &jobs[i]);
 	}
 	int errors = 0;
@@ -288,8 +290,8 @@ int main(int argc, char **argv)
 		ret = list();
 	} else if (!strcmp(cmd, "revoke") && argc == 6) {
 		ret = cf_certdb_revoke(db, argv[3], argv[4], atoi(argv[5]), &e) < 0 ? fail(&e) : 0;
-	} else if (!strcmp(cmd, "threads") && argc == 5) {
-		ret = threads(atoi(argv[3]), atoi(argv[4]));
+	} else if (!strcmp(cmd, "threads") && (argc == 5 || argc == 6)) {
+		ret = threads(atoi(argv[3]), atoi(argv[4]), argc == 6 ? argv[5] : "");
 	} else if (!strcmp(cmd, "loop") && argc == 4) {
 		ret = loop(atoi(argv[3]));
 	}

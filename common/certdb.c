@@ -669,6 +669,13 @@ int cf_certdb_get_ocsp(struct cf_certdb *db, const char *serial, const char *aki
 	return query_ocsps(db, CF_SQL_SELECT_OCSP, p, out, n, err);
 }
 
+int cf_certdb_get_ocsp_by_serial(struct cf_certdb *db, const char *serial,
+				 struct cf_certdb_ocsp **out, size_t *n, struct cf_error *err)
+{
+	struct cf_dbval p[1] = {text(serial)};
+	return query_ocsps(db, CF_SQL_SELECT_OCSP_BY_SERIAL, p, out, n, err);
+}
+
 int cf_certdb_get_unexpired_ocsp(struct cf_certdb *db, struct cf_certdb_ocsp **out, size_t *n,
 				 struct cf_error *err)
 {

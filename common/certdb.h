@@ -161,6 +161,7 @@ enum cf_certdb_stmt_id {
 	CF_SQL_UPDATE_OCSP,             /* body, expiry, serial, aki */
 	CF_SQL_SELECT_UNEXPIRED_OCSP,   /* */
 	CF_SQL_SELECT_OCSP,             /* serial, aki */
+	CF_SQL_SELECT_OCSP_BY_SERIAL,   /* serial (ocspserve, deviation 24) */
 	CF_SQL_COUNT
 };
 
@@ -252,6 +253,10 @@ int cf_certdb_upsert_ocsp(struct cf_certdb *db, const struct cf_certdb_ocsp *o,
 			  struct cf_error *err);
 int cf_certdb_get_ocsp(struct cf_certdb *db, const char *serial, const char *aki,
 		       struct cf_certdb_ocsp **out, size_t *n, struct cf_error *err);
+/* The OCSP rows of @serial under any AKI: ocspserve's lookup for a CertID whose key hash
+ * is not SHA-1 (deviation 24). */
+int cf_certdb_get_ocsp_by_serial(struct cf_certdb *db, const char *serial,
+				 struct cf_certdb_ocsp **out, size_t *n, struct cf_error *err);
 int cf_certdb_get_unexpired_ocsp(struct cf_certdb *db, struct cf_certdb_ocsp **out, size_t *n,
 				 struct cf_error *err);
 

@@ -2,7 +2,7 @@
  * The texts are cfssl's (certdb/sql/database_accessor.go) with its named
  * parameters turned into `?` in the order given beside each statement;
  * drivers rebind `?` as their database needs. The two *_BY_AKI statements
- * are cfssl-c's (deviation 22). */
+ * are cfssl-c's (deviation 22), and so is SELECT_OCSP_BY_SERIAL (deviation 24). */
 #include "certdb.h"
 
 #define CERT_COLUMNS                                                                  \
@@ -54,4 +54,5 @@ const struct cf_certdb_stmt cf_certdb_stmts[CF_SQL_COUNT] = {
 				4, 0, NULL},
 	OCSP_QUERY(CF_SQL_SELECT_UNEXPIRED_OCSP, "CURRENT_TIMESTAMP < expiry", 0),
 	OCSP_QUERY(CF_SQL_SELECT_OCSP, "(serial_number = ? AND authority_key_identifier = ?)", 2),
+	OCSP_QUERY(CF_SQL_SELECT_OCSP_BY_SERIAL, "serial_number = ?", 1),
 };

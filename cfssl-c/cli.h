@@ -120,6 +120,7 @@ int cmd_genkey(struct cfssl_ctx *ctx);
 int cmd_info(struct cfssl_ctx *ctx);
 int cmd_ocspdump(struct cfssl_ctx *ctx);
 int cmd_ocsprefresh(struct cfssl_ctx *ctx);
+int cmd_ocspserve(struct cfssl_ctx *ctx);
 int cmd_ocspsign(struct cfssl_ctx *ctx);
 int cmd_print_defaults(struct cfssl_ctx *ctx);
 int cmd_revoke(struct cfssl_ctx *ctx);

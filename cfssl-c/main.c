@@ -38,6 +38,7 @@ static const struct {
 	{"info", cmd_info, 1},
 	{"ocspdump", cmd_ocspdump, 0},
 	{"ocsprefresh", cmd_ocsprefresh, 1},
+	{"ocspserve", cmd_ocspserve, 1},
 	{"ocspsign", cmd_ocspsign, 1},
 	{"print-defaults", cmd_print_defaults, 0},
 	{"revoke", cmd_revoke, 1},

@@ -24,4 +24,16 @@ check_contains "the installed cfssljson runs" "$out" "-bare"
 out=$("$bindir/cfssl-certinfo" -h 2>&1)
 check_contains "the installed cfssl-certinfo runs as cfssl-certinfo" "$out" \
 	"cfssl-certinfo -- output certinfo about the given cert"
+if [ -f "$BUILDDIR/doc/cfssl-c.1" ]; then
+	mandir=$(find "$dest" -type f -name cfssl-c.1 -printf '%h\n' | head -n1)
+	check "cfssl-c(1) installed in man1" test "${mandir##*/}" = man1
+	for p in cfssljson-c.1 gen-kube-ca.sh.1 ../man5/cfssl-c-config.5 ../man5/cfssl-c-csr.5 \
+		../man5/cfssl-c-db.5; do
+		check "$p installed" test -s "$mandir/$p"
+	done
+	check_eq "cfssl(1) is a link to cfssl-c(1)" "cfssl-c.1" "$(readlink "$mandir/cfssl.1")"
+	check_eq "cfssljson(1) is a link to cfssljson-c(1)" "cfssljson-c.1" "$(readlink "$mandir/cfssljson.1")"
+	check_eq "cfssl-certinfo(1) is a link to cfssl-c(1)" "cfssl-c.1" \
+		"$(readlink "$mandir/cfssl-certinfo.1")"
+fi
 finish

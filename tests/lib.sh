@@ -316,6 +316,8 @@ db_user_dir()
 		id "$2" >/dev/null 2>&1 || skip_all "no $2 system user (install the server package)"
 		chmod o+x "$WORK"
 		chown "$2:" "$1"
+		as_db_user "$2" test -w "$1" ||
+			skip_all "the $2 user cannot reach $1 (a TMPDIR that only root can enter?)"
 	fi
 }
 

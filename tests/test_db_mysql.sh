@@ -155,4 +155,15 @@ txt() { echo "$1"; }
 . "$SRCDIR/tests/db_cli_flows.sh"
 db_cli_flows
 
+# ---- Debian's cfssl 1.2 revokes a row cfssl-c wrote; cfssl-c's CRL lists it
+if [ -x "$GO_CFSSL" ]; then
+	run "$GO_CFSSL" revoke -db-config "$DB_CONF" -serial "$(serial_of ip.pem)" -aki "$(aki_of ip.pem)" \
+		-reason superseded
+	check_eq "go 1.2: revokes a row cfssl-c wrote" 0 "$RC"
+	run cfssl crl -db-config "$DB_CONF" -ca ca.pem -ca-key ca-key.pem
+	check_contains "go 1.2: cfssl-c's CRL lists it" \
+		"$(base64 -d "$OUT" | openssl crl -inform DER -noout -text 2>&1)" \
+		"Serial Number: $(openssl x509 -noout -serial -in ip.pem | cut -d= -f2)"
+fi
+
 finish

@@ -1,7 +1,7 @@
 # The CLI flows on a certificate database server (sourced by test_db_pg.sh and test_db_mysql.sh
 # after their server is up, in a folder with the inputs): recording by sign and gencert, revoke,
 # crl checked by openssl, ocsprefresh, ocspdump, certinfo -serial, cfssl master writing the same
-# rows (when installed), and a database that is down.
+# rows (when installed), ocspserve queried by openssl ocsp, and a database that is down.
 #
 # The sourcing test defines:
 #   DRIVER       postgres | mysql
@@ -153,6 +153,34 @@ db_cli_flows()
 		check_eq "cli: cfssl master's ocspdump equals cfssl-c's" "$(cat "$OUT")" \
 			"$(t "$MASTER" ocspdump -db-config "$DB_CONF" 2>/dev/null)"
 	fi
+
+	# ---- ocspserve from the database, queried by openssl ocsp
+	local port pid i
+	for _ in 1 2 3; do
+		port=$(free_port)
+		cfssl ocspserve -db-config "$DB_CONF" -address 127.0.0.1 -port "$port" >ocspserve.log 2>&1 &
+		pid=$!
+		lib_track_pid "$pid"
+		for i in $(seq 1 50); do
+			kill -0 "$pid" 2>/dev/null || break
+			(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break 2
+			sleep 0.1
+		done
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	for c in leaf:ca ip:ca leaf2:ca2; do
+		t openssl ocsp -issuer "${c#*:}.pem" -cert "${c%%:*}.pem" -url "http://127.0.0.1:$port" \
+			-CAfile ca.pem -no_nonce >"ocsp-${c%%:*}.txt" 2>&1
+	done
+	check_contains "cli: ocspserve: revoked" "$(cat ocsp-leaf.txt)" "leaf.pem: revoked"
+	check_contains "cli: ocspserve: with its reason" "$(cat ocsp-leaf.txt)" "Reason: keyCompromise"
+	check_contains "cli: ocspserve: the response verifies" "$(cat ocsp-leaf.txt)" "Response verify OK"
+	check_contains "cli: ocspserve: good" "$(cat ocsp-ip.txt)" "ip.pem: good"
+	check_contains "cli: ocspserve: no response stored: unauthorized" "$(cat ocsp-leaf2.txt)" \
+		"Responder Error: unauthorized (6)"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
 
 	# ---- certinfo -serial -aki
 	run cfssl certinfo -db-config "$DB_CONF" -serial "$S1" -aki "$AU"

@@ -57,10 +57,10 @@ static const struct {
  * with cfssl's usage header and the flags that program registers, in its usage order, and a
  * link in meson.build. */
 static const struct program {
-	const char *name;     /* argv[0]'s base name */
-	const char *command;  /* the row of commands[] it runs */
-	const char *usage;    /* printed after a tab, then one line per flag */
-	const char *flags[8]; /* the only flags it accepts, NULL-terminated */
+	const char *name;      /* argv[0]'s base name */
+	const char *command;   /* the row of commands[] it runs */
+	const char *usage;     /* printed after a tab, then one line per flag */
+	const char *flags[12]; /* the only flags it accepts, NULL-terminated */
 } programs[] = {
 	{"cfssl-certinfo",
 	 "certinfo",
@@ -77,6 +77,38 @@ static const struct program {
 	 "\tFlags:\n"
 	 "\t",
 	 {"aki", "cert", "db-config", "domain", "serial", NULL}},
+	{"cfssl-bundle",
+	 "bundle",
+	 "cfssl-bundle -- create a certificate bundle that contains the client cert\n"
+	 "\n"
+	 "\tUsage of bundle:\n"
+	 "\t\t- Bundle local certificate files\n"
+	 "        \tbundle -cert file [-ca-bundle file] [-int-bundle file] [-int-dir dir] "
+	 "[-metadata "
+	 "file] [-key keyfile] [-flavor optimal|ubiquitous|force] [-password password]\n"
+	 "\t\t- Bundle certificate from remote server.\n"
+	 "        \tbundle -domain domain_name [-ip ip_address] [-ca-bundle file] [-int-bundle "
+	 "file] "
+	 "[-int-dir dir] [-metadata file]\n"
+	 "\n"
+	 "\tFlags:\n"
+	 "\t",
+	 {"cert", "key", "ca-bundle", "int-bundle", "flavor", "int-dir", "metadata", "domain", "ip",
+	  "password", NULL}},
+	{"cfssl-newkey",
+	 "genkey",
+	 "cfssl-newkey -- generate a new key and CSR\n"
+	 "\n"
+	 "\tUsage of genkey:\n"
+	 "        \tnewkey CSRJSON\n"
+	 "\n"
+	 "\tArguments:\n"
+	 "        \tCSRJSON:    JSON file containing the request, use '-' for reading JSON from "
+	 "stdin\n"
+	 "\n"
+	 "\tFlags:\n"
+	 "\t",
+	 {"initca", "config", NULL}},
 };
 
 #define NPROGRAMS ((int)(sizeof programs / sizeof programs[0]))
@@ -161,6 +193,19 @@ static int run_command(int ci, const char *name, struct cf_flag_value *flags, in
 	return status;
 }
 
+/* -config: the file or cfssl's message; -1 after printing it. */
+static int load_config(const char *path, struct cf_config **config)
+{
+	struct cf_error err = {0};
+	if (cf_config_load(path, config, &err) == 0)
+		return 0;
+	char msg[CF_ERROR_MSG_MAX + 64];
+	cf_error_render(&err, msg, sizeof msg);
+	/* cfssl prints this one without a newline */
+	fprintf(stderr, "Failed to load config file: %s", msg);
+	return -1;
+}
+
 static int find_command(const char *name)
 {
 	for (int i = 0; i < NCOMMANDS; i++)
@@ -180,8 +225,8 @@ static void program_usage(const struct program *p, const struct cf_flag_def *def
 }
 
 /* One of programs[]: its flags only (the others keep their defaults and cannot be named),
- * no -config; Go's flag package prints the usage on -h (exit 0) or after a flag error (2).
- * Unlike cfssl's, a failure is exit 1, as `cfssl COMMAND` exits. */
+ * -config only where the program has it; Go's flag package prints the usage on -h (exit 0) or after
+ * a flag error (2). Unlike cfssl's, a failure is exit 1, as `cfssl COMMAND` exits. */
 static int run_program(const struct program *p, int argc, char **argv)
 {
 	struct cf_flag_def defs[F_COUNT];
@@ -209,7 +254,10 @@ static int run_program(const struct program *p, int argc, char **argv)
 	cf_log_init(stderr, flags[F_LOGLEVEL].i);
 	if (commands[ci].crypto && cf_crypto_init(&err) < 0)
 		return print_error(&err);
-	return run_command(ci, p->command, flags, npos, pos, NULL, &err);
+	struct cf_config *config = NULL;
+	if (*flags[F_CONFIG].str && load_config(flags[F_CONFIG].str, &config) < 0)
+		return 1;
+	return run_command(ci, p->command, flags, npos, pos, config, &err);
 }
 
 int main(int argc, char **argv)
@@ -284,15 +332,8 @@ int main(int argc, char **argv)
 		return print_error(&err);
 
 	struct cf_config *config = NULL;
-	if (*flags[F_CONFIG].str) {
-		if (cf_config_load(flags[F_CONFIG].str, &config, &err) < 0) {
-			char msg[CF_ERROR_MSG_MAX + 64];
-			cf_error_render(&err, msg, sizeof msg);
-			/* cfssl prints this one without a newline */
-			fprintf(stderr, "Failed to load config file: %s", msg);
-			return 1;
-		}
-	}
+	if (*flags[F_CONFIG].str && load_config(flags[F_CONFIG].str, &config) < 0)
+		return 1;
 
 	return run_command(ci, arg, flags, npos, pos, config, &err);
 }

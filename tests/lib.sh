@@ -322,7 +322,8 @@ db_user_dir()
 }
 
 # start_postgres: a private PostgreSQL cluster (Debian's postgresql binaries) in $WORK/pg, made with
-# initdb on the first call (trust authentication, superuser postgres), with a database "certdb" and
+# initdb on the first call (superuser postgres: trusted on the socket, password $PG_PASSWORD on
+# TCP), with a database "certdb" and
 # the schema applied (pg_schema). A later call (after stop_postgres) restarts the same
 # cluster on the same port. Sets PG_PID, PG_PORT, PG_SOCKDIR (the unix socket's folder), PG_URL
 # (postgres://... on 127.0.0.1) and PG_KV (key=value form on the socket). Skips the test (77) when
@@ -333,6 +334,7 @@ PG_SOCKDIR=
 PG_URL=
 PG_KV=
 PG_BINDIR=
+PG_PASSWORD=cfssl-test
 start_postgres()
 {
 	local dir=$WORK/pg i try
@@ -346,7 +348,7 @@ start_postgres()
 		db_user_dir "$dir" postgres || return 1
 		db_as postgres
 		if ! timeout -k 5 "$CMD_TIMEOUT" "${DB_AS[@]}" env -u PGDATA "$PG_BINDIR/initdb" -D "$dir/data" -U postgres \
-			--auth=trust -N -E UTF8 --locale=C >"$WORK/pg-initdb.log" 2>&1; then
+			--auth-local=trust --auth-host=scram-sha-256 -N -E UTF8 --locale=C >"$WORK/pg-initdb.log" 2>&1; then
 			echo "initdb failed:"
 			sed 's/^/     | /' "$WORK/pg-initdb.log"
 			return 1
@@ -377,9 +379,10 @@ start_postgres()
 		tail -n 15 "$WORK/pg.log" | sed 's/^/     | /'
 		return 1
 	fi
-	PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/certdb?sslmode=disable"
+	PG_URL="postgres://postgres:$PG_PASSWORD@127.0.0.1:$PG_PORT/certdb?sslmode=disable"
 	PG_KV="host=$dir port=$PG_PORT user=postgres dbname=certdb sslmode=disable"
 	if ! pg_sql postgres -c 'SELECT 1 FROM pg_database WHERE datname = $$certdb$$' | grep -q 1; then
+		pg_sql postgres -c "ALTER ROLE postgres PASSWORD '$PG_PASSWORD'" >/dev/null || return 1
 		pg_sql postgres -c 'CREATE DATABASE certdb' >/dev/null || return 1
 		pg_schema || return 1
 	fi

@@ -81,28 +81,36 @@ dsn()
 	printf '{"driver":"postgres","data_source":"%s"}\n' "$1" >dsn.json
 	t "$TOOL" dsn.json probe 2>&1
 }
-check_eq "dsn: postgresql:// URL, password, options in the query" "" \
-	"$(dsn "postgresql://postgres:pw@127.0.0.1:$PG_PORT/certdb?sslmode=disable&application_name=x")"
+pg_sql certdb -c "CREATE ROLE \"we@ird\" LOGIN PASSWORD 'p@ss:w rd''q\\'; GRANT ALL ON certificates,
+	ocsp_responses TO \"we@ird\"" >/dev/null
+check_eq "dsn: postgresql:// URL, escaped user and password, settings in the query" "" \
+	"$(dsn "postgresql://we%40ird:p%40ss:w%20rd%27q%5C@127.0.0.1:$PG_PORT/certdb?sslmode=disable&application_name=x")"
+check_eq "dsn: key=value with a quoted password" "" \
+	"$(dsn "user=we@ird password='p@ss:w rd\\\\'q\\\\\\\\' host=127.0.0.1 port=$PG_PORT dbname=certdb sslmode=disable")"
+check_eq "dsn: a wrong password" \
+	'{"code":11000,"message":"pq: password authentication failed for user \"we@ird\""}' \
+	"$(dsn "postgres://we%40ird:nope@127.0.0.1:$PG_PORT/certdb?sslmode=disable")"
 check_eq "dsn: quoted key=value, a server setting (search_path) as lib/pq sends it" "" \
 	"$(dsn "host='$PG_SOCKDIR' port=$PG_PORT user = postgres dbname=certdb sslmode=disable search_path=public")"
 out=$(dsn "host='$PG_SOCKDIR' port=$PG_PORT user=postgres dbname=certdb sslmode=disable search_path=nosuch")
 check_contains "dsn: the run-time setting reaches the server" "$out" "no such table: certificates"
 check_contains "dsn: missing table named with how to apply the schema" "$out" "db/apply.sh postgres"
 check_contains "dsn: lib/pq's default sslmode is require" \
-	"$(dsn "postgres://postgres@127.0.0.1:$PG_PORT/certdb")" '{"code":11000,"message":"pq: '
+	"$(dsn "postgres://postgres:$PG_PASSWORD@127.0.0.1:$PG_PORT/certdb")" '{"code":11000,"message":"pq: '
 check_eq "dsn: unknown database" '{"code":11000,"message":"pq: database \"nosuch\" does not exist"}' \
-	"$(dsn "postgres://postgres@127.0.0.1:$PG_PORT/nosuch?sslmode=disable")"
+	"$(dsn "postgres://postgres:$PG_PASSWORD@127.0.0.1:$PG_PORT/nosuch?sslmode=disable")"
 check_contains "dsn: bad key=value" "$(dsn "host")" 'missing \"=\" after \"host\"'
 
 # a database made by cfssl's migration 001 only: the missing column named, apply.sh updates it
 pg_sql postgres -c 'CREATE DATABASE old' >/dev/null
 pg_sql old -f "$SRCDIR/db/postgres/001_CreateCertificates.sql" >/dev/null
-printf '{"driver":"postgres","data_source":"postgres://postgres@127.0.0.1:%s/old?sslmode=disable"}\n' \
-	"$PG_PORT" >old.json
+printf '{"driver":"postgres","data_source":"postgres://postgres:%s@127.0.0.1:%s/old?sslmode=disable"}\n' \
+	"$PG_PASSWORD" "$PG_PORT" >old.json
 check_eq "dsn: a schema without migration 002" \
 	'{"code":11000,"message":"pq: column \"issued_at\" does not exist (the certificate database schema is not up to date: apply cfssl-c'"'"'s db/postgres migrations, e.g. with db/apply.sh postgres DATA_SOURCE)"}' \
 	"$(t "$TOOL" old.json probe 2>&1)"
-t bash "$SRCDIR/db/apply.sh" postgres "postgres://postgres@127.0.0.1:$PG_PORT/old?sslmode=disable" >/dev/null
+t bash "$SRCDIR/db/apply.sh" postgres "postgres://postgres:$PG_PASSWORD@127.0.0.1:$PG_PORT/old?sslmode=disable" \
+	>/dev/null
 check_eq "dsn: after apply.sh" "" "$(t "$TOOL" old.json probe 2>&1)"
 
 # ---- a database that is not there: cfssl's dial errors (§7.1)

@@ -10,7 +10,7 @@ command -v meson >/dev/null 2>&1 || skip_all "meson not installed"
 
 dest=$WORK/dest
 check "meson install --destdir" t meson install -C "$BUILDDIR" --no-rebuild --destdir "$dest" --quiet
-bindir=$(find "$dest" -type f -name cfssl-c -printf '%h\n' | head -n1)
+bindir=$(find "$dest" -type f -path '*/bin/cfssl-c' -printf '%h\n' | head -n1)
 check "cfssl-c installed" test -x "$bindir/cfssl-c"
 check "cfssljson-c installed" test -x "$bindir/cfssljson-c"
 check_eq "cfssl is a link to cfssl-c" "cfssl-c" "$(readlink "$bindir/cfssl")"
@@ -24,6 +24,18 @@ check_contains "the installed cfssljson runs" "$out" "-bare"
 out=$("$bindir/cfssl-certinfo" -h 2>&1)
 check_contains "the installed cfssl-certinfo runs as cfssl-certinfo" "$out" \
 	"cfssl-certinfo -- output certinfo about the given cert"
+# Completion: bash-completion loads a file by the command's name, fish too.
+share=$(dirname "$bindir")/share
+bashdir=$(find "$dest" -type d -path '*/bash-completion/completions' | head -n1)
+check "bash completion installed" grep -q 'complete -F _cfssl_c' "$bashdir/cfssl-c"
+for n in cfssl cfssljson cfssljson-c cfssl-certinfo; do
+	check_eq "bash completion for $n is a link" "cfssl-c" "$(readlink "$bashdir/$n")"
+	check_eq "fish completion for $n is a link" "cfssl-c.fish" \
+		"$(readlink "$share/fish/vendor_completions.d/$n.fish")"
+done
+check "zsh completion installed" test -s "$share/zsh/site-functions/_cfssl-c"
+check "fish completion installed" test -s "$share/fish/vendor_completions.d/cfssl-c.fish"
+
 if [ -f "$BUILDDIR/doc/cfssl-c.1" ]; then
 	mandir=$(find "$dest" -type f -name cfssl-c.1 -printf '%h\n' | head -n1)
 	check "cfssl-c(1) installed in man1" test "${mandir##*/}" = man1

@@ -23,7 +23,7 @@ commands()
 
 flags_of()
 {
-	"$@" 2>&1 | sed -n 's/^  -\([a-z][a-z-]*\)[= ].*/\1/p'
+	"$@" 2>&1 | sed -n 's/^[[:space:]]*-\([a-z][a-z-]*\)=.*/\1/p'
 }
 
 # Prints one line per command or flag of the binary that @1 (a cfssl-c.1.scd) does not

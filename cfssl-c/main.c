@@ -113,6 +113,16 @@ static const struct program {
 
 #define NPROGRAMS ((int)(sizeof programs / sizeof programs[0]))
 
+/* cfssl's programs that are not one of its commands (cli.h): a name and its main. */
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} own_programs[] = {
+	{"mkbundle", prog_mkbundle},
+};
+
+#define NOWN ((int)(sizeof own_programs / sizeof own_programs[0]))
+
 /* Jansson may hold private keys (cfssljson input, JSON we decode): wipe on free. */
 static void *zalloc(size_t n)
 {
@@ -278,6 +288,9 @@ int main(int argc, char **argv)
 		for (int i = 0; i < NPROGRAMS; i++)
 			if (!strcmp(programs[i].name, prog))
 				return run_program(&programs[i], argc, argv);
+		for (int i = 0; i < NOWN; i++)
+			if (!strcmp(own_programs[i].name, prog))
+				return own_programs[i].fn(argc, argv);
 	}
 	if (argc < 2) {
 		fputs("No command is given.\n", stderr);

@@ -312,3 +312,53 @@ void cf_flags_usage_line(struct cf_buf *b, const struct cf_flag_def *def)
 	else
 		cf_buf_printf(b, "  -%s=%s: %s\n", def->name, d, def->help);
 }
+
+static int go_zero_default(const struct cf_flag_def *def)
+{
+	const char *d = def->def ? def->def : "";
+	switch (def->type) {
+	case CF_FLAG_STRING: return *d == '\0';
+	case CF_FLAG_BOOL: return !*d || !strcmp(d, "false");
+	case CF_FLAG_INT: return !*d || !strcmp(d, "0");
+	case CF_FLAG_DURATION: return !*d || !strcmp(d, "0s");
+	}
+	return 0;
+}
+
+void cf_flags_go_defaults(struct cf_buf *b, const struct cf_flag_def *defs, int n)
+{
+	static const char *const type_names[] = {
+		[CF_FLAG_STRING] = "string",
+		[CF_FLAG_BOOL] = "",
+		[CF_FLAG_INT] = "int",
+		[CF_FLAG_DURATION] = "duration",
+	};
+	const struct cf_flag_def *sorted[64];
+	int m = 0;
+	for (int i = 0; i < n && m < 64; i++) {
+		if (!defs[i].name || !*defs[i].name)
+			continue;
+		int j = m++;
+		while (j > 0 && strcmp(sorted[j - 1]->name, defs[i].name) > 0) {
+			sorted[j] = sorted[j - 1];
+			j--;
+		}
+		sorted[j] = &defs[i];
+	}
+	for (int i = 0; i < m; i++) {
+		const struct cf_flag_def *d = sorted[i];
+		const char *type = type_names[d->type];
+		size_t start = b->len;
+		cf_buf_printf(b, "  -%s%s%s", d->name, *type ? " " : "", type);
+		cf_buf_printf(b, b->len - start <= 4 ? "\t" : "\n    \t");
+		for (const char *h = d->help; *h; h++)
+			cf_buf_printf(b, *h == '\n' ? "\n    \t" : "%c", *h);
+		if (!go_zero_default(d)) {
+			if (d->type == CF_FLAG_STRING)
+				cf_buf_printf(b, " (default \"%s\")", d->def);
+			else
+				cf_buf_printf(b, " (default %s)", d->def);
+		}
+		cf_buf_printf(b, "\n");
+	}
+}

@@ -51,6 +51,10 @@ int cf_flags_find(const struct cf_flag_def *defs, int n, const char *name);
  * the default quoted ("") when empty. */
 void cf_flags_usage_line(struct cf_buf *b, const struct cf_flag_def *def);
 
+/* Appends Go's flag.PrintDefaults for @defs[0..n) (at most 64; unnamed rows skipped): sorted by
+ * name, "  -name type\n    \thelp (default value)\n", as Go programs print after "Usage of X:". */
+void cf_flags_go_defaults(struct cf_buf *b, const struct cf_flag_def *defs, int n);
+
 /* Go's strconv.ParseBool and strconv.ParseInt(s, 0, 64). Return 0 / -1. */
 int cf_parse_bool(const char *s, int *out);
 int cf_parse_int(const char *s, long long *out);

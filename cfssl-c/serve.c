@@ -5,16 +5,17 @@
  * (the same), the endpoint table (common/api.c), then the listener. What differs:
  * - the CA key is read and kept by a key process of its own (cf_ca_load_isolated): this
  *   process, which parses HTTP, never holds it;
- * - -db-config is read and checked as cfssl does, then start-up is refused: the
- *   certificate database is not supported yet, and a server that issued certificates
- *   without recording them would be worse than none;
+ * - -db-config is read and checked as cfssl does (its errors abort start-up; the database
+ *   is not contacted until the first request needs it, §1.2);
  * - -metadata is read and must be a JSON list; it is not used otherwise (as in bundle);
  * - TLS as deviation 18 (common/httpd.h); SIGTERM and SIGINT finish the requests in flight
  *   and exit 0, SIGHUP is ignored;
  * - once every file is read and the socket bound, before the worker threads start, the
  *   process is confined (cf_process_restrict): it can read only the system files a TLS
  *   client and the resolver need and the remote TLS files libcurl reads per connection,
- *   write only into -int-dir, and never exec. */
+ *   write only into -int-dir and, for an SQLite database, the folder of its file (SQLite
+ *   creates its journal there), and never exec. */
+#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,9 @@ struct serve {
 	char scan_err[CF_ERROR_MSG_MAX + 64];
 	gnutls_x509_crt_t ocsp_issuer, ocsp_responder;
 	struct cf_key ocsp_key;
+	struct cf_certdb *db;
+	/* the folder an SQLite database lives in (writable at run time), or "" */
+	char db_dir[PATH_MAX];
 };
 
 /* ubiquity.LoadPlatforms: the file must read and be a JSON list (or null). */
@@ -170,12 +174,47 @@ static void join_host_port(char *out, size_t n, const char *host, long long port
 		snprintf(out, n, "%s:%lld", host, port);
 }
 
+/* The folder of an SQLite data_source (a path, or a "file:" URI), absolute, into @out ("" for
+ * an in-memory database or a folder that does not exist: SQLite will then fail per request as
+ * it would unconfined). */
+static void sqlite_dir(const char *source, char *out, size_t n)
+{
+	*out = 0;
+	char *path = cf_xstrdup(source);
+	if (!strncmp(path, "file:", 5)) {
+		memmove(path, path + 5, strlen(path + 5) + 1);
+		/* file://host/path: an empty or "localhost" authority */
+		if (!strncmp(path, "//", 2)) {
+			char *slash = strchr(path + 2, '/');
+			if (slash)
+				memmove(path, slash, strlen(slash) + 1);
+		}
+	}
+	char *q = strchr(path, '?');
+	if (q)
+		*q = 0;
+	if (*path && strcmp(path, ":memory:") != 0) {
+		char *slash = strrchr(path, '/');
+		const char *dir = ".";
+		if (slash == path)
+			dir = "/";
+		else if (slash) {
+			*slash = 0;
+			dir = path;
+		}
+		char abs[PATH_MAX];
+		if (realpath(dir, abs))
+			snprintf(out, n, "%s", abs);
+	}
+	free(path);
+}
+
 /* common/httpd's ready hook (@arg is &serve.api): what the workers may still open. */
 static int confine(void *arg, struct cf_error *err)
 {
 	struct serve *s = (struct serve *)((char *)arg - offsetof(struct serve, api));
-	const char *readable[4] = {NULL}, *writable[2] = {NULL};
-	size_t n = 0;
+	const char *readable[4] = {NULL}, *writable[3] = {NULL};
+	size_t n = 0, w = 0;
 	if (s->remote_opts.ca_file)
 		readable[n++] = s->remote_opts.ca_file;
 	if (s->remote_opts.cert_file)
@@ -183,7 +222,9 @@ static int confine(void *arg, struct cf_error *err)
 	if (s->remote_opts.key_file)
 		readable[n++] = s->remote_opts.key_file;
 	if (s->api.bundler && s->bundler.stash_dir && *s->bundler.stash_dir)
-		writable[0] = s->bundler.stash_dir;
+		writable[w++] = s->bundler.stash_dir;
+	if (*s->db_dir)
+		writable[w++] = s->db_dir;
 	struct cf_restrict r = {readable, writable};
 	return cf_process_restrict(&r, err);
 }
@@ -202,6 +243,7 @@ static void serve_release(struct serve *s)
 	if (s->kp)
 		cf_keyproc_stop(s->kp);
 	cf_config_free(s->defconf);
+	cf_certdb_close(s->db);
 }
 
 int cmd_serve(struct cfssl_ctx *ctx)
@@ -214,20 +256,28 @@ int cmd_serve(struct cfssl_ctx *ctx)
 				    "usage by flag -h");
 	if (*f[F_METADATA].str && load_metadata(f[F_METADATA].str, err) < 0)
 		return -1;
+	struct cf_certdb *db = NULL;
+	char db_dir[PATH_MAX] = "";
 	if (*f[F_DB_CONFIG].str) {
+		/* dbconf.DBFromConfig: read and opened, not contacted (§1.2) */
 		struct cf_dbconf conf;
 		if (cf_dbconf_load(f[F_DB_CONFIG].str, &conf, err) < 0)
 			return -1;
+		db = cf_certdb_open(&conf, err);
+		if (db && !strcmp(conf.driver, "sqlite3"))
+			sqlite_dir(conf.data_source, db_dir, sizeof db_dir);
 		cf_dbconf_release(&conf);
-		return cf_error_set(err, CF_ERR_PLAIN,
-				    "the certificate database (-db-config) is not supported by "
-				    "cfssl-c serve yet; refusing to start rather than issue "
-				    "certificates that are not recorded");
+		if (!db)
+			return -1;
 	}
 
 	int ret = -1;
 	struct serve *s = cf_xcalloc(1, sizeof *s);
 	struct cf_httpd *srv = NULL;
+	s->db = db;
+	s->api.db = db;
+	s->api.db_config = db ? f[F_DB_CONFIG].str : NULL;
+	memcpy(s->db_dir, db_dir, sizeof db_dir);
 	s->api.config = ctx->config;
 	if (!s->api.config)
 		s->api.config = s->defconf = cf_config_default();

@@ -92,11 +92,17 @@ static const char *cond_db(const struct cf_api *api)
 	return api->db_config ? NULL : no_db;
 }
 
+/* cfssl reads -ca and -ca-key again; cfssl-c signs CRLs with the local signer's CA, whose key
+ * only its key process holds. */
 static const char *cond_crl(const struct cf_api *api)
 {
 	if (!have_signer(api))
 		return bad_signer;
-	return cond_db(api);
+	if (!api->db_config)
+		return no_db;
+	if (!api->ca || !api->ca->cert_der.len)
+		return "no local CA (-ca, -ca-key) to sign CRLs with";
+	return NULL;
 }
 
 static const char *cond_ocsp(const struct cf_api *api)

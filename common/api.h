@@ -50,7 +50,7 @@ struct cf_api {
 	gnutls_x509_crt_t ocsp_issuer, ocsp_responder;
 	const struct cf_key *ocsp_key;
 	int64_t ocsp_interval; /* seconds */
-	const char *db_config; /* -db-config path, or NULL (the database comes with #13) */
+	const char *db_config; /* -db-config path, or NULL */
 	/* The open certificate database of -db-config, or NULL: sign, authsign and newcert
 	 * record what the local signer issues there (§7.4) */
 	struct cf_certdb *db;

@@ -1,7 +1,6 @@
 /* The endpoints of the certificate database: crl, revoke, certadd (cfssl-serve.md §3.11, §3.13,
- * §3.14). The database itself comes with issue 13: certadd makes all of cfssl's request checks
- * and then fails as cfssl does without a database; crl and revoke, which cfssl serves only
- * with -db-config, answer that the database is not supported yet. */
+ * §3.14), on the operations of ops_db.c. crl lists the server CA's certificates only
+ * (deviation 22); revoke and certadd store a serial and AKI in one spelling (deviation 23). */
 #include "api.h"
 
 #include <stdint.h>
@@ -12,28 +11,93 @@
 
 #include "base64.h"
 #include "bigint.h"
+#include "certdb.h"
 #include "duration.h"
 #include "gojson.h"
+#include "log.h"
+#include "ocsp.h"
+#include "ops.h"
 #include "pem.h"
 
-#define NO_DB "the certificate database (-db-config) is not supported by cfssl-c yet"
+#define SECOND_NS 1000000000LL
+
+/* certdb's error without a database (certadd is served without -db-config, as cfssl) */
+#define NO_DB_OBJECT "unknown db object, please check SetDB method"
 
 int cf_api_crl(const struct cf_api *api, const struct cf_httpd_request *req,
 	       struct cf_httpd_reply *rep, struct cf_error *err)
 {
-	(void)api;
-	(void)req;
-	(void)rep;
-	return cf_error_set(err, CF_ERR_PLAIN, NO_DB);
+	/* api.c serves crl only with a database and the local CA */
+	long long expiry = 0;
+	const char *q = cf_httpd_query_arg(req, "expiry");
+	if (q && *q) {
+		cf_info("requested expiry time of %s", q);
+		int64_t ns;
+		if (cf_duration_parse(q, &ns, err) < 0)
+			return -1;
+		/* whole seconds (cf_op_crl's 0 is one week: under a second is 1 s in the past) */
+		expiry = ns / SECOND_NS;
+		if (expiry == 0)
+			expiry = -1;
+	}
+	gnutls_x509_crt_t issuer;
+	if (gnutls_x509_crt_init(&issuer) < 0)
+		return cf_error_set(err, CF_ERR_PLAIN, "out of memory");
+	gnutls_datum_t d = {api->ca->cert_der.data, (unsigned)api->ca->cert_der.len};
+	if (gnutls_x509_crt_import(issuer, &d, GNUTLS_X509_FMT_DER) < 0) {
+		gnutls_x509_crt_deinit(issuer);
+		return cf_error_set(err, CF_ERR_PLAIN, "the CA certificate does not parse");
+	}
+	struct cf_buf der = CF_BUF_INIT, out = CF_BUF_INIT;
+	int ret = cf_op_crl(api->db, issuer, &api->ca->key, expiry, &der, err);
+	gnutls_x509_crt_deinit(issuer);
+	if (ret == 0) {
+		/* a JSON string of the base64 DER */
+		cf_buf_addc(&out, '"');
+		cf_base64_encode(&out, der.data, der.len);
+		cf_buf_addc(&out, '"');
+		cf_httpd_reply_success(rep, (const char *)out.data, out.len, NULL, 0);
+	}
+	cf_buf_release(&der);
+	cf_buf_release(&out);
+	return ret;
 }
 
 int cf_api_revoke(const struct cf_api *api, const struct cf_httpd_request *req,
 		  struct cf_httpd_reply *rep, struct cf_error *err)
 {
-	(void)api;
-	(void)req;
-	(void)rep;
-	return cf_error_set(err, CF_ERR_PLAIN, NO_DB);
+	const char *serial = "", *aki = "", *reason = "";
+	const struct cf_gojson_field fields[] = {
+		{"serial", CF_GOJSON_STRING, &serial, NULL, NULL},
+		{"authority_key_id", CF_GOJSON_STRING, &aki, NULL, NULL},
+		{"reason", CF_GOJSON_STRING, &reason, NULL, NULL},
+	};
+	json_t *doc = NULL;
+	struct cf_error e = {0};
+	int ret = -1, code;
+	if (cf_gojson_unmarshal((const char *)req->body, req->body_len, &doc,
+				"revoke.jsonRevokeRequest", fields,
+				sizeof fields / sizeof fields[0], &e) < 0) {
+		cf_error_set(err, 400, "Unable to parse revocation request");
+		goto out;
+	}
+	if (!*serial) {
+		cf_error_set(err, 400, "serial number is required but not provided");
+		goto out;
+	}
+	if (cf_ocsp_reason_code(reason, &code, &e) < 0) {
+		cf_error_set(err, 400, "Invalid reason code");
+		goto out;
+	}
+	/* deviation 23: serial and AKI in the one spelling the signer stores */
+	if (cf_op_revoke(api->db, serial, aki, code, err) < 0)
+		goto out;
+	cf_httpd_reply_success(rep, "{}", 2, NULL, 0);
+	ret = 0;
+out:
+	if (doc)
+		json_decref(doc);
+	return ret;
 }
 
 /* --- certadd --- */
@@ -108,7 +172,8 @@ static int time_is_zero(const struct gotime *t)
 }
 
 struct add_request {
-	const char *serial, *aki, *status, *pem;
+	const char *serial, *aki, *status, *pem, *label, *cn;
+	const json_t *metadata, *sans; /* NULL: absent */
 	size_t pem_len;
 	long long reason;
 	struct gotime expiry, revoked_at, issued_at, not_before;
@@ -126,13 +191,11 @@ static int get_time(const json_t *v, struct gotime *t)
 /* json.Unmarshal into certadd's AddRequest; any failure is one error for cfssl. */
 static int decode_add(const struct cf_httpd_request *req, json_t **doc, struct add_request *r)
 {
-	const char *label = NULL, *cn = NULL;
-	const json_t *expiry = NULL, *revoked_at = NULL, *issued_at = NULL, *not_before = NULL,
-		     *raw = NULL;
+	const json_t *expiry = NULL, *revoked_at = NULL, *issued_at = NULL, *not_before = NULL;
 	const struct cf_gojson_field fields[] = {
 		{"serial_number", CF_GOJSON_STRING, &r->serial, NULL, NULL},
 		{"authority_key_identifier", CF_GOJSON_STRING, &r->aki, NULL, NULL},
-		{"ca_label", CF_GOJSON_STRING, &label, NULL, NULL},
+		{"ca_label", CF_GOJSON_STRING, &r->label, NULL, NULL},
 		{"status", CF_GOJSON_STRING, &r->status, NULL, NULL},
 		{"reason", CF_GOJSON_INT64, &r->reason, NULL, NULL},
 		{"expiry", CF_GOJSON_RAW, &expiry, NULL, NULL},
@@ -141,9 +204,9 @@ static int decode_add(const struct cf_httpd_request *req, json_t **doc, struct a
 		{"issued_at", CF_GOJSON_RAW, &issued_at, NULL, NULL},
 		{"not_before", CF_GOJSON_RAW, &not_before, NULL, NULL},
 		/* types.JSONText: any value */
-		{"metadata", CF_GOJSON_RAW, &raw, NULL, NULL},
-		{"sans", CF_GOJSON_RAW, &raw, NULL, NULL},
-		{"common_name", CF_GOJSON_STRING, &cn, NULL, NULL},
+		{"metadata", CF_GOJSON_RAW, &r->metadata, NULL, NULL},
+		{"sans", CF_GOJSON_RAW, &r->sans, NULL, NULL},
+		{"common_name", CF_GOJSON_STRING, &r->cn, NULL, NULL},
 	};
 	struct cf_error e = {0};
 	if (cf_gojson_unmarshal((const char *)req->body, req->body_len, doc, "certadd.AddRequest",
@@ -190,10 +253,10 @@ static int check_cert(const struct add_request *r, struct cf_error *err)
 		goto out;
 	}
 	size_t n = strlen(r->aki);
-	for (size_t i = 0; i < n; i++)
-		if (cf_hexval((unsigned char)r->aki[i]) < 0)
-			n = (size_t)-1;
-	if (n == (size_t)-1 || n % 2) {
+	int bad = n % 2 != 0;
+	for (size_t i = 0; i < n && !bad; i++)
+		bad = cf_hexval((unsigned char)r->aki[i]) < 0;
+	if (bad) {
 		cf_error_set(err, 400, "Unable to decode authority key identifier");
 		goto out;
 	}
@@ -225,11 +288,66 @@ out:
 	return ret;
 }
 
+static struct cf_dbtime dbtime(const struct gotime *t)
+{
+	struct cf_dbtime d = {CF_DBTIME_ZERO_SEC, 0};
+	if (t->set) {
+		d.sec = t->secs;
+		d.nsec = (int32_t)t->nsec;
+	}
+	return d;
+}
+
+/* types.JSONText as sqlx stores it: the value given, "{}" when absent. New. */
+static char *json_text(const json_t *v)
+{
+	if (!v)
+		return cf_xstrdup("{}");
+	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	return s ? s : cf_xstrdup("{}");
+}
+
+/* The INSERT of the caller's record (§3.14): its values, with the serial and AKI spelled as
+ * the certificate has them (deviation 23; the checks made sure they are the same numbers). */
+static int add_record(const struct cf_api *api, const struct add_request *r, struct cf_error *err)
+{
+	if (!api->db)
+		return cf_error_set(err, CF_ERR_CERTSTORE, NO_DB_OBJECT);
+	struct cf_certdb_cert fromcert;
+	if (cf_certdb_cert_from_pem((const unsigned char *)r->pem, r->pem_len, NULL, &fromcert,
+				    err) < 0)
+		return -1;
+	char *metadata = json_text(r->metadata), *sans = json_text(r->sans);
+	struct cf_certdb_cert c = {
+		.serial = fromcert.serial,
+		.aki = fromcert.aki,
+		.ca_label = (char *)(r->label ? r->label : ""),
+		.status = (char *)r->status,
+		.reason = r->reason,
+		.expiry = dbtime(&r->expiry),
+		.revoked_at = dbtime(&r->revoked_at),
+		.pem = (char *)r->pem,
+		.has_issued_at = r->issued_at.set,
+		.issued_at = dbtime(&r->issued_at),
+		.has_not_before = r->not_before.set,
+		.not_before = dbtime(&r->not_before),
+		.metadata = metadata,
+		.sans = sans,
+		.common_name = (char *)(r->cn && *r->cn ? r->cn : NULL),
+	};
+	if (strcmp(fromcert.serial, r->serial) || strcmp(fromcert.aki, r->aki))
+		cf_debug("certadd: serial %s, AKI %s stored as %s, %s (deviation 23)", r->serial,
+			 r->aki, fromcert.serial, fromcert.aki);
+	int ret = cf_op_certadd(api->db, &c, err);
+	free(metadata);
+	free(sans);
+	cf_certdb_cert_release(&fromcert);
+	return ret;
+}
+
 int cf_api_certadd(const struct cf_api *api, const struct cf_httpd_request *req,
 		   struct cf_httpd_reply *rep, struct cf_error *err)
 {
-	(void)api;
-	(void)rep;
 	struct add_request r = {.serial = "", .aki = "", .status = "", .pem = ""};
 	json_t *doc = NULL;
 	int ret = -1;
@@ -272,8 +390,11 @@ int cf_api_certadd(const struct cf_api *api, const struct cf_httpd_request *req,
 	}
 	if (check_cert(&r, err) < 0)
 		goto out;
-	/* Issue 13 inserts the record here (and returns {} or an OCSP response). */
-	cf_error_set(err, 11000, "unknown db object, please check SetDB method");
+	/* serve builds certadd without an OCSP signer: {} and no OCSP row (§3.14) */
+	if (add_record(api, &r, err) < 0)
+		goto out;
+	cf_httpd_reply_success(rep, "{}", 2, NULL, 0);
+	ret = 0;
 out:
 	if (doc)
 		json_decref(doc);

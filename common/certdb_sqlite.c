@@ -13,8 +13,22 @@ struct conn {
 	sqlite3_stmt *stmts[CF_SQL_COUNT];
 };
 
+/* The connection is of no further use: its file was removed or replaced under it (SQLite then
+ * answers "attempt to write a readonly database" for ever), or it cannot be read. A new one
+ * opens the file that is there now. */
+static int conn_broken(struct conn *c)
+{
+	int x = sqlite3_extended_errcode(c->db);
+	return x == SQLITE_READONLY_DBMOVED || (x & 0xff) == SQLITE_IOERR ||
+	       (x & 0xff) == SQLITE_CANTOPEN || (x & 0xff) == SQLITE_NOTADB;
+}
+
 static int db_error(struct conn *c, struct cf_error *err)
 {
+	if (conn_broken(c)) {
+		cf_error_set(err, CF_ERR_CERTSTORE, "%s", sqlite3_errmsg(c->db));
+		return CF_CERTDB_BROKEN;
+	}
 	const char *msg = sqlite3_errmsg(c->db);
 	static const char prefix[] = "no such table: ";
 	if (!strncmp(msg, prefix, sizeof prefix - 1))

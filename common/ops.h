@@ -152,12 +152,16 @@ int cf_op_gencrl(const struct cf_gencrl_request *r, struct cf_buf *der, struct c
  * Each call takes an open database (cf_certdb_open_file); the database is
  * thread-safe, so serve's handlers share one. */
 struct cf_certdb;
+struct cf_certdb_cert;
 
 /* record: inserts the row cfssl's signer writes for a certificate it has just
  * issued (@pem as returned to the caller; @label the request's label or NULL),
  * §7.3. On failure the caller must not hand out the certificate (cfssl). */
 int cf_op_record(struct cf_certdb *db, const unsigned char *pem, size_t len, const char *label,
 		 struct cf_error *err);
+
+/* certadd: inserts the record @c a client supplied (serve's /certadd), as given. */
+int cf_op_certadd(struct cf_certdb *db, const struct cf_certdb_cert *c, struct cf_error *err);
 
 /* revoke: marks (@serial, @aki) revoked with @reason (already a code: the CLI
  * and the endpoint word reason errors differently). Both are normalised

@@ -36,6 +36,11 @@ int cf_op_record(struct cf_certdb *db, const unsigned char *pem, size_t len, con
 	return ret;
 }
 
+int cf_op_certadd(struct cf_certdb *db, const struct cf_certdb_cert *c, struct cf_error *err)
+{
+	return cf_certdb_insert_cert(db, c, err);
+}
+
 int cf_op_revoke(struct cf_certdb *db, const char *serial, const char *aki, int reason,
 		 struct cf_error *err)
 {

@@ -325,9 +325,8 @@ run_fail "-metadata unreadable" \
 	-port 1 -metadata nonexist.json
 run_fail "-db-config unreadable" '{"code":5200,"message":"could not read configuration file"}' \
 	-port 1 -db-config nonexist.json
-echo '{"driver":"postgres","data_source":"dbname=x"}' >db.json
-run_fail "-db-config: no certificate database yet" \
-	"the certificate database (-db-config) is not supported by cfssl-c serve yet; refusing to start rather than issue certificates that are not recorded" \
+echo '{"driver":"nosuch","data_source":"x"}' >db.json
+run_fail "-db-config: unknown driver" 'sql: unknown driver "nosuch" (forgotten import?)' \
 	-port 1 -db-config db.json
 run_fail "-tls-cert unreadable" "open nonexist.pem: no such file or directory" \
 	-port "$(pick_port)" -tls-cert nonexist.pem -tls-key ca-key.pem

@@ -179,6 +179,31 @@ db_cli_flows()
 	check_contains "cli: ocspserve: good" "$(cat ocsp-ip.txt)" "ip.pem: good"
 	check_contains "cli: ocspserve: no response stored: unauthorized" "$(cat ocsp-leaf2.txt)" \
 		"Responder Error: unauthorized (6)"
+	# a SHA-256 CertID matches the stored (SHA-1 CertID) response too (deviation 24)
+	t openssl ocsp -sha256 -issuer ca.pem -cert leaf.pem -no_nonce -reqout req256.der 2>/dev/null
+	t curl -s -o resp256.der --data-binary @req256.der "http://127.0.0.1:$port/"
+	check_contains "cli: ocspserve: a SHA-256 CertID gets the stored response" \
+		"$(openssl ocsp -respin resp256.der -resp_text -noverify 2>&1)" "Cert Status: revoked"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	# a database that is down: 500 and internalError for each request, the server stays up
+	port=$(free_port)
+	cfssl ocspserve -db-config "$DOWN_CONF" -port "$port" >ocspserve-down.log 2>&1 &
+	pid=$!
+	lib_track_pid "$pid"
+	for i in $(seq 1 50); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+		sleep 0.1
+	done
+	t openssl ocsp -issuer ca.pem -cert leaf.pem -no_nonce -reqout req1.der 2>/dev/null
+	for i in 1 2; do
+		t curl -s -o down.der -w '%{http_code}' --data-binary @req1.der \
+			"http://127.0.0.1:$port/" >down.code
+		check_eq "cli down: ocspserve: request $i: 500 internalError" "500 30030a0102" \
+			"$(cat down.code) $(xxd -p down.der)"
+	done
+	check_contains "cli down: ocspserve: cfssl's ERROR line" "$(cat ocspserve-down.log)" \
+		'[ERROR] Error obtaining OCSP response: {"code":11000,"message":"dial tcp 127.0.0.1:1: connect: connection refused"}'
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 

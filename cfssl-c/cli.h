@@ -132,6 +132,7 @@ int cmd_version(struct cfssl_ctx *ctx);
 /* cfssl's programs that are not one of its commands, run under their own names with their own
  * flags (Go's default usage), from main(argc, argv). Return the exit status. */
 int prog_mkbundle(int argc, char **argv);
+int prog_multirootca(int argc, char **argv);
 
 /* Appends the usage text of @cmd as cfssl prints it on -h or after a flag
  * error: the command's fixed header (Appendix A), then one generated line per

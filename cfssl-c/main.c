@@ -119,6 +119,7 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 } own_programs[] = {
 	{"mkbundle", prog_mkbundle},
+	{"multirootca", prog_multirootca},
 };
 
 #define NOWN ((int)(sizeof own_programs / sizeof own_programs[0]))

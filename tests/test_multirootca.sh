@@ -1,0 +1,240 @@
+#!/bin/bash
+# multirootca (cfssl-serve.md §10): two roots from an INI roots file, Debian's cfssl 1.2 as
+# the client (gencert with an auth_remote profile and -label), the label choosing the CA, -l
+# the default, a root whose nets refuse 127.0.0.1, an unknown label, a wrong token, info by
+# label, /metrics, Go's mux (404) and the 405s; the same requests to Debian's multirootca give
+# the same replies. Also: the usage, start-up errors, one key process per root, nothing
+# dumped on stdout, 127.0.0.1 as the default address (deviation).
+
+# shellcheck source=tests/lib.sh
+. "$(dirname -- "$0")/lib.sh"
+
+require_programs curl jq openssl
+cd "$WORK" || exit 1
+ln -s "$CFSSL_BIN" bin/multirootca
+GO=/usr/bin/cfssl
+[ -x "$GO" ] || skip_all "Debian's cfssl (golang-cfssl) is not installed"
+DEB_MR=/usr/bin/multirootca
+[ -x "$DEB_MR" ] || DEB_MR=
+CURL=(curl -sS --max-time 20)
+KEY=0123456789ABCDEF0123456789ABCDEF
+
+# ---- usage and start-up errors
+multirootca -h >h.out 2>h.err
+check_eq "-h: exit 0" 0 "$?"
+check_eq "-h: Go's usage, -a defaulting to 127.0.0.1:8888" 'Usage of multirootca:
+  -a string
+    	listening address (default "127.0.0.1:8888")
+  -l string
+    	specify a default label
+  -loglevel int
+    	Log level (0 = DEBUG, 5 = FATAL) (default 1)
+  -roots string
+    	configuration file specifying root keys
+  -tls-cert string
+    	server certificate
+  -tls-key string
+    	server private key' "$(cat h.err)"
+multirootca >/dev/null 2>nr.err
+check_eq "no -roots: exit 1" 1 "$?"
+check_eq "no -roots: cfssl's fatal line" "[FATAL] no root file specified" "$(strip_ts <nr.err)"
+printf '[ok]\nthis is not a line\n' >bad.ini
+multirootca -roots bad.ini 2>bad.err
+check_eq "a line that is no INI: exit 1" 1 "$?"
+check_eq "a line that is no INI: cfssl's error" "[FATAL] invalid config file" "$(strip_ts <bad.err)"
+printf '[x]\ncertificate = a.pem\n' >nokey.ini
+multirootca -roots nokey.ini 2>nokey.err
+check_eq "a root without private: cfssl's error" \
+	"[FATAL] config: root is missing private key spec" "$(strip_ts <nokey.err)"
+multirootca -roots missing.ini 2>miss.err
+check_eq "a missing roots file: Go's error" \
+	"[FATAL] open missing.ini: no such file or directory" "$(strip_ts <miss.err)"
+
+# ---- two roots
+for n in one two; do
+	printf '{"CN":"Root %s","key":{"algo":"ecdsa","size":256}}\n' "$n" >"$n.json"
+	t cfssl gencert -initca "$n.json" 2>/dev/null | t cfssljson -bare "$n"
+done
+cat >ca-config.json <<JSON
+{"signing": {"default": {"expiry": "1h", "usages": ["signing", "server auth"], "auth_key": "k"},
+  "profiles": {"server": {"expiry": "2h", "usages": ["server auth"], "auth_key": "k"},
+   "open": {"expiry": "1h", "usages": ["server auth"]}}},
+ "auth_keys": {"k": {"type": "standard", "key": "$KEY"}}}
+JSON
+cat >roots.ini <<INI
+# two roots; "two" only for 10/8 and 192.168/16
+[ one ]
+private = file://one-key.pem
+certificate = one.pem
+config = ca-config.json
+nets = 127.0.0.0/8, ::1/128
+
+[two]
+private = "file://$WORK/two-key.pem"
+certificate = 'two.pem'
+config = ca-config.json
+nets = 10.0.0.0/8,192.168.0.0/16
+INI
+printf '[three]\nprivate = file://one-key.pem\ncertificate = one.pem\nconfig = ca-config.json\nnets = 10.0.0.0/33\n' >badnet.ini
+multirootca -roots badnet.ini 2>badnet.err
+check_eq "a bad CIDR in nets: Go's error" "[FATAL] invalid CIDR address: 10.0.0.0/33" \
+	"$(strip_ts <badnet.err | grep -v 'loaded signer')"
+
+# start_mr NAME BIN ARGS...: a multirootca on a free port; sets PORT_<NAME> and PID_<NAME>.
+start_mr()
+{
+	local name=$1 bin=$2 port pid
+	shift 2
+	for _ in 1 2 3 4 5; do
+		port=$(free_port)
+		"$bin" -roots roots.ini -a "127.0.0.1:$port" "$@" >"$name.out" 2>"$name.err" &
+		pid=$!
+		lib_track_pid "$pid"
+		for _ in $(seq 1 50); do
+			kill -0 "$pid" 2>/dev/null || break
+			if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+				eval "PORT_$name=$port PID_$name=$pid"
+				return 0
+			fi
+			sleep 0.1
+		done
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	echo "multirootca $name did not start"
+	cat "$name.err"
+	exit 1
+}
+start_mr c multirootca -l one
+check_contains "start: both roots loaded" "$(cat c.err)" "[INFO] loaded signer one"
+check_contains "start: both roots loaded" "$(cat c.err)" "[INFO] loaded signer two"
+# shellcheck disable=SC2154
+check_eq "start: one key process per root" 2 "$(pgrep -c -P "$PID_c")"
+
+client_config()
+{
+	cat >"$1" <<JSON
+{"signing": {"default": {"remote": "ca"},
+  "profiles": {"server": {"auth_remote": {"remote": "ca", "auth_key": "k"}}}},
+ "auth_keys": {"k": {"type": "standard", "key": "$3"}},
+ "remotes": {"ca": "http://127.0.0.1:$2"}}
+JSON
+}
+printf '{"CN":"leaf.example","hosts":["leaf.example"],"key":{"algo":"ecdsa","size":256}}\n' >leaf.json
+
+# sign_as WHICH LABEL [KEY]: Debian's gencert through multirootca WHICH; the certificate in
+# WHICH-LABEL.pem, the client's last stderr line in WHICH-LABEL.err; returns its exit status.
+sign_as()
+{
+	local which=$1 label=$2 key=${3:-$KEY} port
+	port=$(eval echo "\$PORT_$which")
+	client_config "client-$which.json" "$port" "$key"
+	"$GO" gencert -config "client-$which.json" -profile server -label "$label" leaf.json \
+		>"$which-$label.json" 2>"$which-$label.log"
+	local rc=$?
+	jq -r '.cert // empty' "$which-$label.json" >"$which-$label.pem" 2>/dev/null
+	tail -n1 "$which-$label.log" >"$which-$label.err"
+	return $rc
+}
+
+sign_as c one
+check_eq "label one: Debian's client gets a certificate" 0 "$?"
+check "label one: signed by root one" openssl verify -no-CApath -no-CAstore -CAfile one.pem c-one.pem
+check_contains "label one: the server profile's 2h expiry" \
+	"$(openssl x509 -in c-one.pem -noout -ext extendedKeyUsage 2>&1)" "TLS Web Server Authentication"
+sign_as c ""
+check_eq "no label: the default label (-l one)" 0 "$?"
+check "no label: signed by root one" openssl verify -no-CApath -no-CAstore -CAfile one.pem c-.pem
+sign_as c two
+check_eq "label two from 127.0.0.1 (not in its nets): refused" 1 "$?"
+check_contains "label two from 127.0.0.1: 403's envelope, code 1" "$(cat c-two.err)" \
+	'\"code\":1,\"message\":\"not authorised\"'
+sign_as c three
+check_eq "an unknown label: refused" 1 "$?"
+check_contains "an unknown label: bad request" "$(cat c-three.err)" '\"message\":\"bad request\"'
+sign_as c one ffffffffffffffffffffffffffffffff
+check_eq "a wrong auth key: refused" 1 "$?"
+check_contains "a wrong auth key: invalid token" "$(cat c-one.err)" '\"message\":\"invalid token\"'
+check_contains "log: the refusal" "$(cat c.err)" \
+	"[ERROR] [HTTP 403] 1 - not authorised (because IP is not whitelisted)"
+check_contains "log: each signature" "$(cat c.err)" "[INFO] signature: requester=127.0.0.1:"
+check_eq "nothing dumped on stdout (cfssl prints refused requests raw)" "" "$(cat c.out)"
+
+# one ARGS...: a request's body (its newline dropped) and status on one line
+one()
+{
+	local b
+	b=$("${CURL[@]}" -w ' %{http_code}' "$@")
+	echo "${b//$'\n'/}"
+}
+
+# requests WHICH: the same raw requests, status and body of each into WHICH.replies
+requests()
+{
+	local port
+	port=$(eval echo "\$PORT_$1")
+	local u=http://127.0.0.1:$port
+	{
+		one -X GET "$u/api/v1/cfssl/authsign"
+		one -d 'x' "$u/api/v1/cfssl/authsign"
+		one -d '{}' "$u/api/v1/cfssl/authsign"
+		one -d '{"request":"e30="}' "$u/api/v1/cfssl/authsign"
+		one -d '{"label":"two"}' "$u/api/v1/cfssl/info"
+		one -d '{}' "$u/api/v1/cfssl/info"
+		one -d '{"label":"nope"}' "$u/api/v1/cfssl/info"
+		one -X GET "$u/api/v1/cfssl/info"
+		one -d '{}' "$u/api/v1/cfssl/sign"
+	} >"$1.replies"
+}
+requests c
+check_contains "GET authsign: 405, code 1" "$(sed -n 1p c.replies)" \
+	'{"code":1,"message":"only POST is permitted"}],"messages":[]} 405'
+check_contains "authsign, no request inside: 400 with Go's error" "$(sed -n 3p c.replies)" \
+	'"message":"unexpected end of JSON input"}],"messages":[]} 400'
+check_contains "authsign, unauthenticated request for the default label: 400 invalid token" \
+	"$(sed -n 4p c.replies)" '"message":"invalid token"'
+check_eq "info label two: root two's certificate" "$(cat two.pem)" \
+	"$(sed -n 5p c.replies | sed 's/ [0-9]*$//' | jq -r .result.certificate)"
+check_eq "info without label: the default root's" "$(cat one.pem)" \
+	"$(sed -n 6p c.replies | sed 's/ [0-9]*$//' | jq -r .result.certificate)"
+check_contains "info, unknown label: 400 bad label" "$(sed -n 7p c.replies)" \
+	'{"code":400,"message":"bad label"}],"messages":[]} 400'
+check_contains "GET info: 405" "$(sed -n 8p c.replies)" 'Method is not allowed:\"GET\"'
+check_eq "serve's /sign is not served" "404 page not found 404" "$(sed -n 9p c.replies)"
+
+# shellcheck disable=SC2154
+"${CURL[@]}" -D metrics.h "http://127.0.0.1:$PORT_c/metrics" >metrics.txt
+check_contains "/metrics: Prometheus text" "$(cat metrics.h)" "text/plain; version=0.0.4"
+check_contains "/metrics: signatures by root" "$(cat metrics.txt)" \
+	'requests_total{operation="sign",signer="one"} 4'
+check_contains "/metrics: refusals counted" "$(cat metrics.txt)" \
+	'bad_inputs_total{operation="sign"} 7'
+check_contains "/metrics: the family's type" "$(cat metrics.txt)" "# TYPE requests_total counter"
+check_not_contains "/metrics: no signer two" "$(cat metrics.txt)" 'signer="two"'
+
+# ---- side by side with Debian's multirootca on the same roots
+if [ -n "$DEB_MR" ]; then
+	start_mr d "$DEB_MR" -l one
+	for l in one two three; do
+		sign_as d "$l"
+		sign_as c "$l"
+		check_eq "Debian's multirootca, label '$l': the same client result" \
+			"$(sed 's/^[0-9/: ]*\[/[/' "d-$l.err")" \
+			"$(sed 's/^[0-9/: ]*\[/[/' "c-$l.err")"
+	done
+	check "Debian's multirootca, label one: signed by root one too" \
+		openssl verify -no-CApath -no-CAstore -CAfile one.pem d-one.pem
+	requests d
+	requests c
+	check_eq "Debian's multirootca: the same statuses and bodies (8 requests)" \
+		"$(head -n8 d.replies)" "$(head -n8 c.replies)"
+	check_contains "Debian's multirootca dumps the refused requests on stdout" \
+		"$(cat d.out)" "POST /api/v1/cfssl/authsign HTTP/1.1"
+fi
+
+# ---- stop
+kill -TERM "$PID_c"
+wait "$PID_c"
+check_eq "SIGTERM: exit 0" 0 "$?"
+check_eq "SIGTERM: the key processes are gone" 0 "$(pgrep -c -P "$PID_c")"
+finish

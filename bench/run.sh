@@ -19,6 +19,9 @@
 #      kubernetes, service-account, kube-proxy and the kubelets of 3 nodes), as the guide runs them
 #   6. clusters of 3/10/30/100 nodes (CA + 6 + one kubelet per node; 100 nodes = 107 certificates)
 #   7. peak RSS of gencert and cfssljson (/usr/bin/time -v)
+#   8. serve (bench/serve.sh): requests/s, p50 and p99 of /sign (ECDSA and RSA-2048 CA) and
+#      /newcert (ECDSA key) at concurrency 1 and 4 under Debian's hey, and the server's peak RSS,
+#      against cfssl 1.2's serve (and cfssl master's); BENCH_NO_SERVE=1 skips it
 # prints a table with medians and ratios (cfssl / cfssl-c) and checks the performance targets.
 #
 # Writes bench/results.md (Markdown table), bench/scaling.dat and bench/scaling.svg (gnuplot).
@@ -79,7 +82,7 @@ note()
 
 # ---- tools
 
-need="hyperfine valgrind callgrind_annotate gnuplot meson ninja"
+need="hyperfine valgrind callgrind_annotate gnuplot meson ninja hey"
 missing=
 for p in $need; do command -v "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 [ -x /usr/bin/time ] || missing="$missing /usr/bin/time"
@@ -94,10 +97,10 @@ if [ -n "$missing" ]; then
 		export DEBIAN_FRONTEND=noninteractive
 		apt-get update >/dev/null || die "apt-get update failed"
 		apt-get install -y hyperfine valgrind golang-cfssl gnuplot-nox time gnutls-bin openssl \
-			libunistring-dev >/dev/null || die "apt-get install failed"
+			libunistring-dev hey >/dev/null || die "apt-get install failed"
 	else
 		die "missing:$missing (run as root to install them, or install hyperfine valgrind" \
-			"golang-cfssl gnuplot-nox time gnutls-bin openssl libunistring-dev)"
+			"golang-cfssl gnuplot-nox time gnutls-bin openssl libunistring-dev hey)"
 	fi
 fi
 for p in hyperfine valgrind gnuplot certtool openssl; do
@@ -818,6 +821,20 @@ for t in $refs; do
 	target "gencert: ≥2x less peak memory (vs $name; smaller of ECDSA leaf, RSA CA)" "$rss_min" 2
 done
 
+# ---- 8. serve: long-running servers under hey (bench/serve.sh)
+
+serve_ok=
+if [ -z "${BENCH_NO_SERVE:-}" ]; then
+	note "8/8 serve"
+	mkdir "$W/serve"
+	if CFSSL_GO=$GC CFSSL_MASTER=$GM BENCH_QUICK=$quick "$here/serve.sh" "$CC" "$W/serve"; then
+		serve_ok=1
+		while IFS= read -r t; do targets+=("$t"); done <"$W/serve/serve.targets"
+	else
+		targets+=("MISS${US}serve benchmark failed (bench/serve.sh)$US-")
+	fi
+fi
+
 # ---- cfssljson-c without GnuTLS: no GnuTLS code in the release binary (GnuTLS's constructor
 # would initialise it), and no libgnutls in the shared-library build
 
@@ -851,6 +868,16 @@ for r in "${rows[@]}"; do
 		printf '%-48s %-20s %-20s %-28s %s\n' "$a" "$b" "$c" "$d" "$e"
 	fi
 done
+if [ -n "$serve_ok" ]; then
+	echo
+	if [ -n "$has_m" ]; then
+		printf '%-40s %-14s %-14s %-14s %-8s %s\n' "SERVE (hey, 127.0.0.1)" cfssl-c "cfssl 1.2" \
+			"cfssl master" "1.2 / c" "master / c"
+	else
+		printf '%-40s %-14s %-14s %s\n' "SERVE (hey, 127.0.0.1)" cfssl-c "cfssl 1.2" "cfssl / cfssl-c"
+	fi
+	cat "$W/serve/serve.txt"
+fi
 echo
 echo "targets:"
 misses=0
@@ -924,6 +951,22 @@ fi
 		echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
 		awk '!/^#/ { printf "| %d | %d | %.2f s | %.2f s | %.0f ms | %.0f ms | %.2f | %.2f |\n",
 			$1, $2, $3, $4, $5, $6, $7, $10 }' "$here/scaling.dat"
+	fi
+	if [ -n "$serve_ok" ]; then
+		echo
+		echo "Serve (\`bench/serve.sh\`): each server runs with the CA key and a default profile on"
+		echo "127.0.0.1 and Debian's \`hey\` sends the requests from the same 2 cores; cfssl-c's peak RSS"
+		echo "is its HTTP process plus its key process. Ratios: above 1 means cfssl-c is better (more"
+		echo "requests/s, lower latency, less memory)."
+		echo
+		if [ -n "$has_m" ]; then
+			echo "| serve | cfssl-c | cfssl 1.2 | cfssl master | cfssl-c vs 1.2 | cfssl-c vs master |"
+			echo "|---|---:|---:|---:|---:|---:|"
+		else
+			echo "| serve | cfssl-c | cfssl 1.2 | cfssl-c vs cfssl |"
+			echo "|---|---:|---:|---:|"
+		fi
+		cat "$W/serve/serve.md"
 	fi
 	echo
 	echo "Targets:"

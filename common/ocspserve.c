@@ -315,7 +315,13 @@ static int issuer_name_matches(struct cf_certdb *db, const struct cf_certdb_ocsp
 	size_t n = 0;
 	struct cf_error e = {0};
 	int match = 0;
-	if (cf_certdb_get_cert(db, row->serial, row->aki, &c, &n, &e) < 0 || n == 0)
+	if (cf_certdb_get_cert(db, row->serial, row->aki, &c, &n, &e) < 0)
+		goto out;
+	/* Debian's cfssl 1.2 records certificates with an empty AKI, and its ocsprefresh keys
+	 * their responses by the CA's */
+	if (n == 0 && *row->aki && cf_certdb_get_cert(db, row->serial, "", &c, &n, &e) < 0)
+		goto out;
+	if (n == 0)
 		goto out;
 	gnutls_x509_crt_t crt;
 	if (gnutls_x509_crt_init(&crt) < 0)

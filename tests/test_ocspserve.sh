@@ -11,6 +11,7 @@
 
 require_programs sqlite3 openssl curl
 MASTER=${MASTER_CFSSL:-/opt/cfssl-master/bin/cfssl}
+DEB=${DEB_CFSSL:-/usr/bin/cfssl}
 
 IN=$WORK/inputs
 mkdir -p "$IN"
@@ -192,6 +193,25 @@ http sha256c --data-binary @req256c.der "$URL/"
 check_eq "SHA-256 CertID of an unknown serial: unauthorized" "3003 0a01 06" \
 	"$(xxd -p sha256c.body | sed 's/^\(....\)\(....\)/\1 \2 /')"
 
+# rows of Debian's cfssl 1.2 (an empty AKI in certificates, the CA's in ocsp_responses)
+if [ -x "$DEB" ]; then
+	t cfssl genkey leaf.json 2>/dev/null | t cfssljson -bare deb
+	t "$DEB" sign -ca ca.pem -ca-key ca-key.pem -db-config db.json deb.csr 2>/dev/null |
+		t cfssljson -bare deb
+	t "$DEB" ocsprefresh -db-config db.json -ca ca.pem -responder ca.pem -responder-key ca-key.pem \
+		2>/dev/null
+	ocsp deb deb.pem ca.pem "$URL"
+	check_contains "cfssl 1.2's row: good" "$(cat deb.txt)" "deb.pem: good"
+	t openssl ocsp -sha256 -issuer ca.pem -cert deb.pem -no_nonce -reqout reqdeb.der 2>/dev/null
+	http deb256 --data-binary @reqdeb.der "$URL/"
+	check_contains "cfssl 1.2's row: a SHA-256 CertID gets its response" \
+		"$(openssl ocsp -respin deb256.body -resp_text -noverify 2>&1)" "Cert Status: good"
+	# its ocsprefresh signed every response anew
+	sqlite3 certs.db "SELECT hex(body) FROM ocsp_responses WHERE serial_number = '$SERIAL1'" |
+		xxd -r -p >stored1.der
+	ETAG=\"$(sha256sum stored1.der | cut -c1-64 | tr 'a-f' 'A-F')\"
+fi
+
 # malformed requests and other methods
 http junk --data-binary 'not an OCSP request' "$URL/"
 check_eq "POST junk: 400" 400 "$(cat junk.code)"
@@ -249,7 +269,7 @@ flog=$(strip_ts <file.log)
 check_contains "-responses: bad base64 logged" "$flog" \
 	"[ERROR] Base64 decode error illegal base64 data at input byte 4 on: garbage"
 check_contains "-responses: undecodable response logged" "$flog" "[ERROR] OCSP decode error "
-check_contains "-responses: the count" "$flog" "[INFO] Read 2 OCSP responses
+check_contains "-responses: the count" "$flog" "[INFO] Read $(sqlite3 certs.db 'SELECT count(*) FROM ocsp_responses') OCSP responses
 [INFO] Registering OCSP responder handler
 [INFO] Now listening on 127.0.0.1:$PORT"
 ocsp fgood leaf1.pem ca.pem "$URL"

@@ -33,7 +33,9 @@ for f in /usr/bin/cfssl-c /usr/bin/cfssljson-c /usr/bin/gen-kube-ca.sh \
 	/usr/share/cfssl-c/db/sqlite3/001_CreateCertificates.sql \
 	/usr/share/cfssl-c/db/postgres/002_AddMetadataToCertificates.sql \
 	/usr/share/cfssl-c/db/mysql/002_AddMetadataToCertificates.sql \
-	/usr/share/doc/cfssl-c/copyright; do
+	/usr/share/doc/cfssl-c/copyright /lib/systemd/system/cfssl-c-serve.service \
+	/lib/systemd/system/cfssl-c-ocspserve.service /etc/default/cfssl-c-serve \
+	/etc/default/cfssl-c-ocspserve; do
 	check_contains "the package has $f" "$contents" "$f"$'\n'
 done
 check_contains "bash completion for cfssl" "$contents" \
@@ -52,6 +54,9 @@ check "postinst is valid sh" sh -n "$WORK/control/postinst"
 check_contains "postinst makes cfssl an alternative" "$(cat "$WORK/control/postinst")" \
 	"update-alternatives --install /usr/bin/cfssl cfssl /usr/bin/cfssl-c"
 check_contains "prerm removes it" "$(cat "$WORK/control/prerm")" "update-alternatives --remove cfssl"
+
+check_contains "the units' settings are conffiles" "$(cat "$WORK/control/conffiles")" \
+	"/etc/default/cfssl-c-serve"
 
 dpkg-deb -x "$deb" "$WORK/root"
 out=$("$WORK/root/usr/bin/cfssl-c" version 2>&1)

@@ -36,6 +36,12 @@ done
 check "zsh completion installed" test -s "$share/zsh/site-functions/_cfssl-c"
 check "fish completion installed" test -s "$share/fish/vendor_completions.d/cfssl-c.fish"
 
+if pkg-config --exists systemd 2>/dev/null; then
+	unit=$(find "$dest" -name cfssl-c-serve.service | head -n1)
+	check "the serve unit installed in a systemd/system folder" test "${unit%/*}" != "${unit%/systemd/system/*}"
+	check "the ocspserve unit installed" test -s "${unit%/*}/cfssl-c-ocspserve.service"
+fi
+
 if [ -f "$BUILDDIR/doc/cfssl-c.1" ]; then
 	mandir=$(find "$dest" -type f -name cfssl-c.1 -printf '%h\n' | head -n1)
 	check "cfssl-c(1) installed in man1" test "${mandir##*/}" = man1

@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,27 +70,69 @@ static int read_all(int fd, void *p, size_t n)
 	return 0;
 }
 
-static int send_msg(int fd, const uint32_t h[4], const void *payload, uint32_t len)
+/* One message in one system call when the socket takes it whole (it does: the socket buffer is
+ * larger than any signature or hash), the rest written after. The caller's side sends with
+ * MSG_NOSIGNAL (its peer may be gone); the key process, confined to writev and with SIGPIPE
+ * ignored, writes. */
+static int send_msg_(int fd, const uint32_t h[4], const void *payload, uint32_t len, int caller)
 {
 	uint32_t hdr[5] = {h[0], h[1], h[2], h[3], len};
-	if (write_all(fd, hdr, sizeof hdr) < 0)
+	struct iovec iov[2] = {{hdr, sizeof hdr}, {(void *)payload, len}};
+	ssize_t w;
+	do {
+		if (caller) {
+			struct msghdr m = {.msg_iov = iov, .msg_iovlen = len ? 2 : 1};
+			w = sendmsg(fd, &m, MSG_NOSIGNAL);
+		} else {
+			w = writev(fd, iov, len ? 2 : 1);
+		}
+	} while (w < 0 && errno == EINTR);
+	if (w < 0)
 		return -1;
-	return len ? write_all(fd, payload, len) : 0;
+	size_t done = (size_t)w;
+	if (done < sizeof hdr)
+		return write_all(fd, (unsigned char *)hdr + done, sizeof hdr - done) < 0 ||
+				       (len && write_all(fd, payload, len) < 0)
+			       ? -1
+			       : 0;
+	done -= sizeof hdr;
+	return done < len ? write_all(fd, (const unsigned char *)payload + done, len - done) : 0;
 }
 
-/* Reads one message; *@payload is new (NULL when empty). */
+static int send_msg(int fd, const uint32_t h[4], const void *payload, uint32_t len)
+{
+	return send_msg_(fd, h, payload, len, 0);
+}
+
+/* Reads one message; *@payload is new (NULL when empty). The protocol is lockstep (one
+ * message in flight each way), so the first read takes the header and, mostly, the whole
+ * payload: more than one message is never waiting. */
 static int recv_msg(int fd, uint32_t h[4], unsigned char **payload, uint32_t *len)
 {
-	uint32_t hdr[5];
+	union {
+		uint32_t hdr[5];
+		unsigned char b[5 * sizeof(uint32_t) + 1024];
+	} u;
+	size_t got = 0;
 	*payload = NULL;
-	if (read_all(fd, hdr, sizeof hdr) < 0 || hdr[4] > MAX_PAYLOAD)
+	while (got < sizeof u.hdr) {
+		ssize_t r = read(fd, u.b + got, sizeof u.b - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	if (u.hdr[4] > MAX_PAYLOAD || got - sizeof u.hdr > u.hdr[4])
 		return -1;
-	memcpy(h, hdr, 4 * sizeof *h);
-	*len = hdr[4];
+	memcpy(h, u.hdr, 4 * sizeof *h);
+	*len = u.hdr[4];
 	if (!*len)
 		return 0;
+	size_t have = got - sizeof u.hdr;
 	*payload = cf_xmalloc(*len);
-	if (read_all(fd, *payload, *len) < 0) {
+	memcpy(*payload, u.b + sizeof u.hdr, have);
+	if (have < *len && read_all(fd, *payload + have, *len - have) < 0) {
 		free(*payload);
 		*payload = NULL;
 		return -1;
@@ -187,7 +230,8 @@ static int ask(struct cf_keyproc *kp, uint32_t op, gnutls_sign_algorithm_t algo,
 	unsigned char *out = NULL;
 	int r = GNUTLS_E_PK_SIGN_FAILED;
 	pthread_mutex_lock(&kp->lock);
-	if (send_msg(kp->fd, h, in->data, in->size) == 0 && recv_msg(kp->fd, rh, &out, &len) == 0)
+	if (send_msg_(kp->fd, h, in->data, in->size, 1) == 0 &&
+	    recv_msg(kp->fd, rh, &out, &len) == 0)
 		r = (int32_t)rh[0];
 	pthread_mutex_unlock(&kp->lock);
 	if (r < 0 || !len) {

@@ -4,6 +4,7 @@
  * - -a defaults to 127.0.0.1:8888, not :8888 (every interface): a signing server is not
  *   offered to the network unless asked (-a :8888 does as cfssl);
  * - a refused request is logged, not dumped raw (headers, tokens and body) to stdout;
+ * - a root's dbconfig is opened at start-up but contacted only when a certificate is recorded;
  * - each root's key is kept by a key process of its own (cf_ca_load_isolated), and once
  *   everything is read and the socket bound the process is confined as serve's
  *   (cf_process_restrict): it opens no file and never execs;
@@ -32,12 +33,20 @@ static const struct cf_flag_def mr_flags[MR_COUNT] = {
 	[MR_TLS_KEY] = {"tls-key", CF_FLAG_STRING, "", "server private key"},
 };
 
-/* common/httpd's ready hook: everything is read; the workers open no file. */
+/* common/httpd's ready hook: everything is read; the workers open no file but the SQLite
+ * databases' (their folders, for the journals). */
 static int confine(void *arg, struct cf_error *err)
 {
-	(void)arg;
-	struct cf_restrict r = {NULL, NULL};
-	return cf_process_restrict(&r, err);
+	const struct cf_multiroot *mr = arg;
+	const char **dirs = cf_xcalloc(mr->nroots + 1, sizeof *dirs);
+	size_t n = 0;
+	for (size_t i = 0; i < mr->nroots; i++)
+		if (mr->roots[i].db_dir)
+			dirs[n++] = mr->roots[i].db_dir;
+	struct cf_restrict r = {NULL, dirs};
+	int ret = cf_process_restrict(&r, err);
+	free(dirs);
+	return ret;
 }
 
 static int fatal(const struct cf_error *err)

@@ -174,41 +174,6 @@ static void join_host_port(char *out, size_t n, const char *host, long long port
 		snprintf(out, n, "%s:%lld", host, port);
 }
 
-/* The folder of an SQLite data_source (a path, or a "file:" URI), absolute, into @out ("" for
- * an in-memory database or a folder that does not exist: SQLite will then fail per request as
- * it would unconfined). */
-static void sqlite_dir(const char *source, char *out, size_t n)
-{
-	*out = 0;
-	char *path = cf_xstrdup(source);
-	if (!strncmp(path, "file:", 5)) {
-		memmove(path, path + 5, strlen(path + 5) + 1);
-		/* file://host/path: an empty or "localhost" authority */
-		if (!strncmp(path, "//", 2)) {
-			char *slash = strchr(path + 2, '/');
-			if (slash)
-				memmove(path, slash, strlen(slash) + 1);
-		}
-	}
-	char *q = strchr(path, '?');
-	if (q)
-		*q = 0;
-	if (*path && strcmp(path, ":memory:") != 0) {
-		char *slash = strrchr(path, '/');
-		const char *dir = ".";
-		if (slash == path)
-			dir = "/";
-		else if (slash) {
-			*slash = 0;
-			dir = path;
-		}
-		char abs[PATH_MAX];
-		if (realpath(dir, abs))
-			snprintf(out, n, "%s", abs);
-	}
-	free(path);
-}
-
 /* common/httpd's ready hook (@arg is &serve.api): what the workers may still open. */
 static int confine(void *arg, struct cf_error *err)
 {
@@ -265,7 +230,7 @@ int cmd_serve(struct cfssl_ctx *ctx)
 			return -1;
 		db = cf_certdb_open(&conf, err);
 		if (db && !strcmp(conf.driver, "sqlite3"))
-			sqlite_dir(conf.data_source, db_dir, sizeof db_dir);
+			cf_dbconf_sqlite_dir(conf.data_source, db_dir, sizeof db_dir);
 		cf_dbconf_release(&conf);
 		if (!db)
 			return -1;

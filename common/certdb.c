@@ -3,7 +3,9 @@
 #include "certdb.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -80,6 +82,41 @@ void cf_dbconf_release(struct cf_dbconf *conf)
 	if (conf->data_source)
 		cf_wipe_free(conf->data_source, strlen(conf->data_source));
 	memset(conf, 0, sizeof *conf);
+}
+
+/* The folder of an SQLite data_source (a path, or a "file:" URI), absolute, into @out ("" for
+ * an in-memory database or a folder that does not exist: SQLite will then fail per request as
+ * it would unconfined). */
+void cf_dbconf_sqlite_dir(const char *source, char *out, size_t n)
+{
+	*out = 0;
+	char *path = cf_xstrdup(source);
+	if (!strncmp(path, "file:", 5)) {
+		memmove(path, path + 5, strlen(path + 5) + 1);
+		/* file://host/path: an empty or "localhost" authority */
+		if (!strncmp(path, "//", 2)) {
+			char *slash = strchr(path + 2, '/');
+			if (slash)
+				memmove(path, slash, strlen(slash) + 1);
+		}
+	}
+	char *q = strchr(path, '?');
+	if (q)
+		*q = 0;
+	if (*path && strcmp(path, ":memory:") != 0) {
+		char *slash = strrchr(path, '/');
+		const char *dir = ".";
+		if (slash == path)
+			dir = "/";
+		else if (slash) {
+			*slash = 0;
+			dir = path;
+		}
+		char abs[PATH_MAX];
+		if (realpath(dir, abs))
+			snprintf(out, n, "%s", abs);
+	}
+	free(path);
 }
 
 /* ---- times ---- */

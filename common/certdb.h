@@ -55,6 +55,10 @@ struct cf_dbconf {
  * member; also a top-level null, where cfssl crashes). */
 int cf_dbconf_load(const char *path, struct cf_dbconf *conf, struct cf_error *err);
 void cf_dbconf_release(struct cf_dbconf *conf);
+/* The folder of an SQLite data_source (a path, or a "file:" URI), absolute, into @out ("" for
+ * an in-memory database or a folder that does not exist): what a confined server must keep
+ * writable (SQLite creates its journal there). */
+void cf_dbconf_sqlite_dir(const char *source, char *out, size_t n);
 
 /* ---- values ---- */
 

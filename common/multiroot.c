@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -337,17 +338,26 @@ static int load_root(struct cf_mroot *r, const struct cf_ini_section *s, struct 
 		}
 	}
 	if (db && *db) {
+		/* dbconf.DBFromConfig: read and opened, not contacted */
 		struct cf_dbconf dc;
-		int ret = cf_dbconf_load(db, &dc, err);
-		if (ret == 0) {
-			cf_dbconf_release(&dc);
-			ret = cf_error_set(err, CF_ERR_PLAIN,
-					   "the certificate database (dbconfig) is not supported "
-					   "by cfssl-c multirootca yet; refusing to start rather "
-					   "than issue certificates that are not recorded");
+		if (cf_dbconf_load(db, &dc, err) < 0) {
+			free(key);
+			return -1;
 		}
-		free(key);
-		return ret;
+		r->db = cf_certdb_open(&dc, err);
+		if (r->db && !strcmp(dc.driver, "sqlite3")) {
+			char dir[PATH_MAX];
+			cf_dbconf_sqlite_dir(dc.data_source, dir, sizeof dir);
+			if (*dir)
+				r->db_dir = cf_xstrdup(dir);
+		}
+		cf_dbconf_release(&dc);
+		if (!r->db) {
+			free(key);
+			return -1;
+		}
+		r->api.db = r->db;
+		r->api.db_config = cf_xstrdup(db);
 	}
 	cf_config_begin_signing(r->config);
 	int ret = cf_ca_load_isolated(cert, key, &r->ca, &r->kp, err);
@@ -392,6 +402,9 @@ void cf_multiroot_release(struct cf_multiroot *mr)
 		if (r->kp)
 			cf_keyproc_stop(r->kp);
 		cf_config_free(r->config);
+		cf_certdb_close(r->db);
+		free((char *)r->api.db_config);
+		free(r->db_dir);
 		free(r->nets);
 		free(r->label);
 	}

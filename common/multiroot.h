@@ -38,6 +38,8 @@ struct cf_mroot {
 	struct cf_ca ca;
 	int have_ca;
 	struct cf_keyproc *kp;
+	struct cf_certdb *db;      /* dbconfig's database (api.db), or NULL */
+	char *db_dir;              /* an SQLite database's folder (writable at run time), or NULL */
 	struct cf_mroot_net *nets; /* the allow-list; NULL: every client */
 	size_t nnets;
 	atomic_ullong requests, errored; /* requests_total, requests_errored_total */
@@ -68,11 +70,11 @@ int cf_mroot_parse_cidr(const char *s, struct cf_mroot_net *net, struct cf_error
 /* Whether the host of @remote ("1.2.3.4:5", "[::1]:5") is in one of @root's nets. */
 int cf_mroot_permitted(const struct cf_mroot *root, const char *remote);
 
-/* Reads the roots file and loads every root: its CA with the key in a key process of its own
- * (cf_ca_load_isolated; call before any thread starts), its policy, its nets; logs "loaded
- * signer LABEL". A dbconfig is read and checked, then refused (as serve's -db-config: the
- * certificate database is not supported by the server yet). cfssl's errors, prefixed by
- * nothing. On failure everything loaded is released. */
+/* Reads the roots file and loads every root: its policy, its nets, its dbconfig (opened, not
+ * contacted, as serve's -db-config: what the root issues is recorded there with its label),
+ * its CA with the key in a key process of its own (cf_ca_load_isolated; call before any
+ * thread starts); logs "loaded signer LABEL". cfssl's errors. On failure everything loaded is
+ * released. */
 int cf_multiroot_load(const char *path, struct cf_multiroot *mr, struct cf_error *err);
 void cf_multiroot_release(struct cf_multiroot *mr);
 

@@ -232,6 +232,26 @@ if [ -n "$DEB_MR" ]; then
 		"$(cat d.out)" "POST /api/v1/cfssl/authsign HTTP/1.1"
 fi
 
+# ---- a root with a dbconfig: what it issues is recorded with its label
+if command -v sqlite3 >/dev/null; then
+	t bash "$SRCDIR/db/apply.sh" sqlite3 certs.db >/dev/null
+	printf '{"driver":"sqlite3","data_source":"%s/certs.db"}\n' "$WORK" >db.json
+	sed -i 's/^config = ca-config.json$/config = ca-config.json\ndbconfig = db.json/' roots.ini
+	start_mr s multirootca
+	sign_as s one
+	check_eq "dbconfig: signed" 0 "$?"
+	serial=$(openssl x509 -in s-one.pem -noout -serial | sed 's/^serial=//')
+	check_eq "dbconfig: the certificate recorded under its root's label" "one" \
+		"$(sqlite3 -batch certs.db "SELECT ca_label FROM certificates")"
+	check_contains "dbconfig: the certificate's serial" \
+		"$(sqlite3 -batch certs.db "SELECT serial_number FROM certificates")" \
+		"$(echo "ibase=16; $serial" | BC_LINE_LENGTH=0 bc)"
+	printf '{"driver":"nosuch","data_source":"x"}\n' >db.json
+	multirootca -roots roots.ini -a 127.0.0.1:0 >/dev/null 2>dbbad.err
+	check_eq "dbconfig with an unknown driver: exit 1" 1 "$?"
+	check_contains "dbconfig with an unknown driver: refused at start" "$(cat dbbad.err)" "[FATAL]"
+fi
+
 # ---- stop
 kill -TERM "$PID_c"
 wait "$PID_c"

@@ -24,20 +24,6 @@ static int critical(const char *prefix, const struct cf_error *err)
 	return -1;
 }
 
-/* os.ReadFile: a plain path, where "-" is a file name and not stdin. */
-static int read_plain(const char *path, struct cf_buf *out, struct cf_error *err)
-{
-	if (strcmp(path, "-") != 0)
-		return cf_read_file(path, out, err);
-	struct cf_error e = {0};
-	if (cf_read_file("./-", out, &e) == 0)
-		return 0;
-	const char *m = e.msg, *at = strstr(m, "./-");
-	if (!at)
-		return cf_error_set(err, e.code, "%s", m);
-	return cf_error_set(err, e.code, "%.*s-%s", (int)(at - m), m, at + 3);
-}
-
 static int64_t floor_div(int64_t a, int64_t b)
 {
 	int64_t q = a / b;
@@ -57,7 +43,7 @@ int cmd_ocspsign(struct cfssl_ctx *ctx)
 		.status = f[F_STATUS].str,
 	};
 
-	if (read_plain(f[F_CERT].str, &certdata, err) < 0) {
+	if (cf_read_file_plain(f[F_CERT].str, &certdata, err) < 0) {
 		critical("Unable to read certificate: ", err);
 		goto out;
 	}

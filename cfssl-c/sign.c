@@ -13,21 +13,6 @@
 #include "ops.h"
 #include "signer.h"
 
-/* Go's os.ReadFile: "-" is a file name here, not stdin. */
-static int read_subject_file(const char *path, struct cf_buf *out, struct cf_error *err)
-{
-	if (strcmp(path, "-") != 0)
-		return cf_read_file(path, out, err);
-	struct cf_error e = {0};
-	if (cf_read_file("./-", out, &e) == 0)
-		return 0;
-	/* "open ./-: ..." → "open -: ..." */
-	char *p = strstr(e.msg, "./-");
-	if (p)
-		memmove(p, p + 2, strlen(p + 2) + 1);
-	return cf_error_set(err, e.code, "%s", e.msg);
-}
-
 int cmd_sign(struct cfssl_ctx *ctx)
 {
 	struct cf_error *err = ctx->err;
@@ -60,7 +45,7 @@ int cmd_sign(struct cfssl_ctx *ctx)
 	struct cf_certdb *db = NULL;
 
 	if (subject_file) {
-		if (read_subject_file(subject_file, &data, err) < 0 ||
+		if (cf_read_file_plain(subject_file, &data, err) < 0 ||
 		    cf_csrparse_subject_json((const char *)data.data, data.len, &subject, err) < 0)
 			goto out;
 		/* a remote gets the subject as cfssl's client re-marshals it */

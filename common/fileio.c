@@ -187,6 +187,20 @@ int cf_read_file(const char *path, struct cf_buf *out, struct cf_error *err)
 	return ret;
 }
 
+int cf_read_file_plain(const char *path, struct cf_buf *out, struct cf_error *err)
+{
+	if (strcmp(path, "-") != 0)
+		return cf_read_file(path, out, err);
+	struct cf_error e = {0};
+	if (cf_read_file("./-", out, &e) == 0)
+		return 0;
+	/* "open ./-: ..." -> "open -: ..." */
+	const char *m = e.msg, *at = strstr(m, "./-");
+	if (!at)
+		return cf_error_set(err, e.code, "%s", m);
+	return cf_error_set(err, e.code, "%.*s-%s", (int)(at - m), m, at + 3);
+}
+
 /* A fresh, unpredictable temporary name next to the target. */
 static void temp_name(struct cf_buf *t, const char *dir, size_t dirlen, const char *base)
 {

@@ -13,6 +13,10 @@
  * "read x: is a directory". */
 int cf_read_file(const char *path, struct cf_buf *out, struct cf_error *err);
 
+/* The same as Go's os.ReadFile, where "-" is a file name and not stdin (the
+ * error names "-"). */
+int cf_read_file_plain(const char *path, struct cf_buf *out, struct cf_error *err);
+
 /* Writes @len bytes to @path atomically: a temporary file in the same
  * folder, created O_EXCL|O_NOFOLLOW with @mode from the first byte (the
  * umask still applies, as with Go's os.WriteFile), written fully, fsync'd,

@@ -453,20 +453,6 @@ out:
 
 /* ---- the signer's files ---- */
 
-/* os.ReadFile: a plain path, where "-" is a file name and not stdin. */
-static int read_plain(const char *path, struct cf_buf *out, struct cf_error *err)
-{
-	if (strcmp(path, "-") != 0)
-		return cf_read_file(path, out, err);
-	struct cf_error e = {0};
-	if (cf_read_file("./-", out, &e) == 0)
-		return 0;
-	const char *m = e.msg, *at = strstr(m, "./-");
-	if (!at)
-		return cf_error_set(err, e.code, "%s", m);
-	return cf_error_set(err, e.code, "%.*s-%s", (int)(at - m), m, at + 3);
-}
-
 static int load_key(const struct cf_buf *data, struct cf_key *key, struct cf_error *err)
 {
 	gnutls_x509_privkey_t x = NULL;
@@ -484,8 +470,8 @@ int cf_ocsp_signer_load(const char *ca_spec, const char *responder_file, const c
 	gnutls_x509_crt_t ca = NULL, resp = NULL;
 	int ret = -1;
 	if (cf_read_prefixed(ca_spec, &cadata, err) < 0 ||
-	    read_plain(responder_file, &rdata, err) < 0 ||
-	    (read_plain(key_file, &kdata, &kerr) < 0 &&
+	    cf_read_file_plain(responder_file, &rdata, err) < 0 ||
+	    (cf_read_file_plain(key_file, &kdata, &kerr) < 0 &&
 	     cf_error_set(err, CF_ERR_CERT_READ, "%s", kerr.msg) < 0) ||
 	    cf_parse_cert_pem(cadata.data, cadata.len, &ca, err) < 0 ||
 	    cf_parse_cert_pem(rdata.data, rdata.len, &resp, err) < 0 ||

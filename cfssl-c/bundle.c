@@ -10,8 +10,8 @@
  * - -metadata (root store presence per platform) is ignored, as if the file
  *   were absent (cfssl ignores a file it cannot load, too); the status then
  *   carries cfssl's "No platform metadata present" message;
- * - -domain/-ip (bundling a remote server's chain) and PKCS #12 input
- *   (-password) fail with "not supported by cfssl-c yet";
+ * - -domain HOST:PORT dials that port (cfssl always dials port 443);
+ * - PKCS #12 input (-password) fails with "not supported by cfssl-c yet";
  * - an empty -key file makes cfssl panic; cfssl-c reports 2002.
  * With -ca-bundle empty the system store is used, as Go's x509 does. */
 #include <errno.h>
@@ -84,9 +84,8 @@ int cmd_bundle(struct cfssl_ctx *ctx)
 	if (*ctx->flags[F_CERT].str)
 		ret = bundle_local(ctx, &b, flavor);
 	else if (*ctx->flags[F_DOMAIN].str)
-		ret = cf_error_set(ctx->err, CF_ERR_PLAIN,
-				   "bundling a remote server's certificate (-domain) is not "
-				   "supported by cfssl-c yet");
+		ret = cf_op_bundle_remote(&b, ctx->flags[F_DOMAIN].str, ctx->flags[F_IP].str,
+					  flavor, (int64_t)time(NULL), ctx->out, ctx->err);
 	else
 		ret = cf_error_set(ctx->err, CF_ERR_PLAIN,
 				   "Must specify bundle target through -cert or -domain");

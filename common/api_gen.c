@@ -187,10 +187,16 @@ int cf_api_bundle(const struct cf_api *api, const struct cf_httpd_request *req,
 	const char *flavor = member(blob, "flavor", NULL);
 	cf_info("request for flavor %s", *flavor ? flavor : "ubiquitous");
 	if (matched == 1) {
-		cf_error_set(err, CF_ERR_PLAIN,
-			     "bundling a remote server's certificate (domain) is not supported by "
-			     "cfssl-c yet");
-		log_error(CF_LOG_WARNING, "couldn't bundle from remote: ", err);
+		if (cf_op_bundle_remote(api->bundler, member(blob, "domain", NULL),
+					member(blob, "ip", NULL),
+					cf_bundle_flavor_parse(*flavor ? flavor : "ubiquitous"),
+					(int64_t)time(NULL), &out, err) < 0) {
+			log_error(CF_LOG_WARNING, "couldn't bundle from remote: ", err);
+			goto out;
+		}
+		cf_info("wrote response");
+		reply_result(rep, &out);
+		ret = 0;
 		goto out;
 	}
 	struct cf_bundle_request br = {

@@ -1480,8 +1480,10 @@ static int is_ip_literal(const char *h)
 	return inet_pton(AF_INET, h, buf) == 1 || inet_pton(AF_INET6, h, buf) == 1;
 }
 
-static int tls_leaf(int fd, const char *host, long long deadline, struct cf_buf *der,
-		    struct cf_error *err)
+/* The handshake on @fd; appends the leaf's DER to @der, or with @all every
+ * certificate the server sent, as PEM. */
+static int tls_peers(int fd, const char *host, long long deadline, int all, struct cf_buf *der,
+		     struct cf_error *err)
 {
 	gnutls_session_t s = NULL;
 	gnutls_certificate_credentials_t cred = NULL;
@@ -1525,7 +1527,10 @@ static int tls_leaf(int fd, const char *host, long long deadline, struct cf_buf 
 		cf_error_set(err, CF_ERR_PLAIN, "received no server certificates");
 		goto out;
 	}
-	cf_buf_add(der, peers[0].data, peers[0].size);
+	if (!all)
+		cf_buf_add(der, peers[0].data, peers[0].size);
+	for (unsigned i = 0; all && i < n; i++)
+		cf_pem_encode(der, "CERTIFICATE", peers[i].data, peers[i].size);
 	gnutls_bye(s, GNUTLS_SHUT_WR);
 	ret = 0;
 out:
@@ -1536,7 +1541,8 @@ out:
 	return ret;
 }
 
-int cf_certinfo_fetch(const char *domain, int timeout_ms, struct cf_buf *der, struct cf_error *err)
+static int fetch(const char *domain, const char *sni, int timeout_ms, int all, struct cf_buf *der,
+		 struct cf_error *err)
 {
 	/* net.SplitHostPort, falling back to the whole text and port 443. */
 	char *host, *port;
@@ -1606,11 +1612,22 @@ int cf_certinfo_fetch(const char *domain, int timeout_ms, struct cf_buf *der, st
 		}
 		goto out;
 	}
-	ret = tls_leaf(fd, host, deadline, der, err);
+	ret = tls_peers(fd, sni ? sni : host, deadline, all, der, err);
 	close(fd);
 out:
 	if (res)
 		freeaddrinfo(res);
 	free(copy);
 	return ret;
+}
+
+int cf_certinfo_fetch(const char *domain, int timeout_ms, struct cf_buf *der, struct cf_error *err)
+{
+	return fetch(domain, NULL, timeout_ms, 0, der, err);
+}
+
+int cf_certinfo_fetch_chain(const char *addr, const char *sni, int timeout_ms, struct cf_buf *pem,
+			    struct cf_error *err)
+{
+	return fetch(addr, sni, timeout_ms, 1, pem, err);
 }

@@ -36,6 +36,12 @@ int cf_certinfo_csr_pem(const unsigned char *data, size_t len, struct cf_buf *ou
  * worded like Go's ("dial tcp 127.0.0.1:1: connect: connection refused"). */
 int cf_certinfo_fetch(const char *domain, int timeout_ms, struct cf_buf *der, struct cf_error *err);
 
+/* As cf_certinfo_fetch, but connects to @addr ("host:port") with @sni as the
+ * server name (SNI unless an IP literal; NULL: @addr's host) and appends every
+ * certificate the server sent, in its order, as PEM blocks to @pem. */
+int cf_certinfo_fetch_chain(const char *addr, const char *sni, int timeout_ms, struct cf_buf *pem,
+			    struct cf_error *err);
+
 /* Appends an IP address as Go's net.IP.String() writes it: 4 bytes and
  * IPv4-mapped IPv6 addresses dotted, other 16-byte addresses in RFC 5952
  * form (longest run of two or more zero groups compressed, first one on a

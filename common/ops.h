@@ -116,6 +116,17 @@ struct cf_bundle_request {
 int cf_op_bundle(const struct cf_bundler *b, const struct cf_bundle_request *r, struct cf_buf *json,
 		 struct cf_error *err);
 
+/* bundle -domain: the chain a TLS server at @domain ("host", or "host:port" as a deviation: cfssl
+ * always dials port 443) sends, fetched without verification (dialling @ip instead when
+ * non-empty; 5 s), then bundled as cf_op_bundle does. As cfssl (Go's VerifyHostname on an
+ * unverified connection), a chain that does not verify by itself against the roots for the
+ * host name (expired, unknown root, incomplete, wrong host) fails with 1200 "tls: handshake did
+ * not verify certificate chain" (the reason logged at DEBUG). Dial and handshake errors: 6000
+ * with Go's text. */
+int cf_op_bundle_remote(const struct cf_bundler *b, const char *domain, const char *ip,
+			enum cf_bundle_flavor flavor, int64_t now, struct cf_buf *json,
+			struct cf_error *err);
+
 /* ocspsign: an OCSP response (cfssl ocspsign, /ocspsign). */
 struct cf_ocsp_signer {
 	gnutls_x509_crt_t issuer, responder; /* borrowed */

@@ -262,8 +262,10 @@ neg "-key is empty (cfssl panics)" '{"code":2002,"message":"Failed to decode pri
 	-cert leaf.pem -key empty.pem -ca-bundle root.pem -int-bundle int.pem
 neg "no target" "Must specify bundle target through -cert or -domain" -ca-bundle root.pem
 neg "-ip alone is no target" "Must specify bundle target through -cert or -domain" -ip 127.0.0.1
-neg "-domain" "bundling a remote server's certificate (-domain) is not supported by cfssl-c yet" \
-	-domain example.com -ca-bundle root.pem
+# -domain itself: test_bundle_domain.sh; a refused connection here
+dport=$(free_port)
+neg "-domain, refused" "{\"code\":6000,\"message\":\"dial tcp 127.0.0.1:$dport: connect: connection refused\"}" \
+	-domain "127.0.0.1:$dport" -ca-bundle root.pem
 if [ -s leaf.p12 ]; then
 	neg "PKCS #12 input" "PKCS #12 input (-password) is not supported by cfssl-c yet" \
 		-cert leaf.p12 -password secret -ca-bundle root.pem

@@ -232,6 +232,22 @@ if [ -n "$DEB_MR" ]; then
 		"$(cat d.out)" "POST /api/v1/cfssl/authsign HTTP/1.1"
 fi
 
+# ---- TLS (-tls-cert/-tls-key): Debian's client over https with -tls-remote-ca
+printf '{"CN":"127.0.0.1","hosts":["127.0.0.1"],"key":{"algo":"ecdsa","size":256}}\n' >srv.json
+t cfssl gencert -ca one.pem -ca-key one-key.pem srv.json 2>/dev/null | t cfssljson -bare srv
+start_mr tls multirootca -l one -tls-cert srv.pem -tls-key srv-key.pem
+check_contains "TLS: cfssl's start-up line" "$(cat tls.err)" "[INFO] Now listening on https:// 127.0.0.1:"
+# shellcheck disable=SC2154
+check_eq "TLS: info over https" "$(cat one.pem)" \
+	"$("${CURL[@]}" --cacert one.pem -d '{}' "https://127.0.0.1:$PORT_tls/api/v1/cfssl/info" |
+		jq -r .result.certificate)"
+client_config tls.json "$PORT_tls" "$KEY"
+sed -i 's#"http://#"https://#' tls.json
+"$GO" gencert -tls-remote-ca one.pem -config tls.json -profile server -label one leaf.json \
+	2>/dev/null | jq -r .cert >tls-leaf.pem
+check "TLS: Debian's client signs over https" \
+	openssl verify -no-CApath -no-CAstore -CAfile one.pem tls-leaf.pem
+
 # ---- a root with a dbconfig: what it issues is recorded with its label
 if command -v sqlite3 >/dev/null; then
 	t bash "$SRCDIR/db/apply.sh" sqlite3 certs.db >/dev/null

@@ -14,11 +14,13 @@
  *   process is confined (cf_process_restrict): it can read only the system files a TLS
  *   client and the resolver need and the remote TLS files libcurl reads per connection,
  *   write only into -int-dir and, for an SQLite database, the folder of its file (SQLite
- *   creates its journal there), and never exec. */
+ *   creates its journal there), read libpq's password, service and certificate files
+ *   for a PostgreSQL database, and never exec. */
 #include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -55,6 +57,8 @@ struct serve {
 	struct cf_certdb *db;
 	/* the folder an SQLite database lives in (writable at run time), or "" */
 	char db_dir[PATH_MAX];
+	/* the files libpq reads when it connects (readable at run time), those that exist */
+	char *pg_files[4];
 };
 
 /* ubiquity.LoadPlatforms: the file must read and be a JSON list (or null). */
@@ -174,11 +178,41 @@ static void join_host_port(char *out, size_t n, const char *host, long long port
 		snprintf(out, n, "%s:%lld", host, port);
 }
 
+/* The files libpq opens on each connection, as it finds them: the password file (PGPASSFILE,
+ * ~/.pgpass), the service files (PGSERVICEFILE, ~/.pg_service.conf, PGSYSCONFDIR's or Debian's
+ * pg_service.conf) and ~/.postgresql (client certificate, key, root.crt, root.crl). A
+ * unix socket needs nothing: Landlock does not govern connect(2). Only those that exist. */
+static void pg_files(char *out[4])
+{
+	const char *home = getenv("HOME"), *v;
+	char path[PATH_MAX];
+	size_t n = 0;
+	const char *sysconf = getenv("PGSYSCONFDIR");
+	for (int i = 0; i < 4; i++) {
+		*path = 0;
+		if (i == 0 && (v = getenv("PGPASSFILE")) && *v)
+			snprintf(path, sizeof path, "%s", v);
+		else if (i == 0 && home)
+			snprintf(path, sizeof path, "%s/.pgpass", home);
+		else if (i == 1 && (v = getenv("PGSERVICEFILE")) && *v)
+			snprintf(path, sizeof path, "%s", v);
+		else if (i == 1 && home)
+			snprintf(path, sizeof path, "%s/.pg_service.conf", home);
+		else if (i == 2)
+			snprintf(path, sizeof path, "%s/pg_service.conf",
+				 sysconf && *sysconf ? sysconf : "/etc/postgresql-common");
+		else if (i == 3 && home)
+			snprintf(path, sizeof path, "%s/.postgresql", home);
+		if (*path && access(path, F_OK) == 0)
+			out[n++] = cf_xstrdup(path);
+	}
+}
+
 /* common/httpd's ready hook (@arg is &serve.api): what the workers may still open. */
 static int confine(void *arg, struct cf_error *err)
 {
 	struct serve *s = (struct serve *)((char *)arg - offsetof(struct serve, api));
-	const char *readable[4] = {NULL}, *writable[3] = {NULL};
+	const char *readable[8] = {NULL}, *writable[3] = {NULL};
 	size_t n = 0, w = 0;
 	if (s->remote_opts.ca_file)
 		readable[n++] = s->remote_opts.ca_file;
@@ -186,6 +220,8 @@ static int confine(void *arg, struct cf_error *err)
 		readable[n++] = s->remote_opts.cert_file;
 	if (s->remote_opts.key_file)
 		readable[n++] = s->remote_opts.key_file;
+	for (size_t i = 0; i < 4 && s->pg_files[i]; i++)
+		readable[n++] = s->pg_files[i];
 	if (s->api.bundler && s->bundler.stash_dir && *s->bundler.stash_dir)
 		writable[w++] = s->bundler.stash_dir;
 	if (*s->db_dir)
@@ -209,6 +245,8 @@ static void serve_release(struct serve *s)
 		cf_keyproc_stop(s->kp);
 	cf_config_free(s->defconf);
 	cf_certdb_close(s->db);
+	for (size_t i = 0; i < 4; i++)
+		free(s->pg_files[i]);
 }
 
 int cmd_serve(struct cfssl_ctx *ctx)
@@ -223,6 +261,7 @@ int cmd_serve(struct cfssl_ctx *ctx)
 		return -1;
 	struct cf_certdb *db = NULL;
 	char db_dir[PATH_MAX] = "";
+	int pg = 0;
 	if (*f[F_DB_CONFIG].str) {
 		/* dbconf.DBFromConfig: read and opened, not contacted (§1.2) */
 		struct cf_dbconf conf;
@@ -231,6 +270,7 @@ int cmd_serve(struct cfssl_ctx *ctx)
 		db = cf_certdb_open(&conf, err);
 		if (db && !strcmp(conf.driver, "sqlite3"))
 			cf_dbconf_sqlite_dir(conf.data_source, db_dir, sizeof db_dir);
+		pg = db && !strcmp(conf.driver, "postgres");
 		cf_dbconf_release(&conf);
 		if (!db)
 			return -1;
@@ -243,6 +283,8 @@ int cmd_serve(struct cfssl_ctx *ctx)
 	s->api.db = db;
 	s->api.db_config = db ? f[F_DB_CONFIG].str : NULL;
 	memcpy(s->db_dir, db_dir, sizeof db_dir);
+	if (pg)
+		pg_files(s->pg_files);
 	s->api.config = ctx->config;
 	if (!s->api.config)
 		s->api.config = s->defconf = cf_config_default();

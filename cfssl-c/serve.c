@@ -230,6 +230,14 @@ static int confine(void *arg, struct cf_error *err)
 	return cf_process_restrict(&r, err);
 }
 
+/* SSL_CERT_FILE or SSL_CERT_DIR (NULL: unset) within the places the confined server may
+ * still read (process.c's system paths), or unset */
+static int system_store_path(const char *p)
+{
+	return !p || !*p || !strncmp(p, "/etc/ssl/", 9) || !strcmp(p, "/etc/ssl/certs") ||
+	       !strncmp(p, "/etc/pki/", 9);
+}
+
 static void serve_release(struct serve *s)
 {
 	cf_remote_free(s->remote);
@@ -326,6 +334,10 @@ int cmd_serve(struct cfssl_ctx *ctx)
 	const char *cab = f[F_CA_BUNDLE].str, *intb = f[F_INT_BUNDLE].str;
 	struct cf_error berr = {0};
 	s->bundler.stash_dir = f[F_INT_DIR].str;
+	/* the system store on the first /bundle; the default paths stay readable after the
+	 * process is confined, the ones SSL_CERT_FILE/SSL_CERT_DIR name may not */
+	s->bundler.lazy_system = system_store_path(getenv("SSL_CERT_FILE")) &&
+				 system_store_path(getenv("SSL_CERT_DIR"));
 	if (cf_bundler_load(cab, intb, f[F_INT_DIR].str, &s->bundler, &berr) == 0) {
 		s->api.bundler = &s->bundler;
 	} else {

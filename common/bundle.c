@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -421,6 +422,9 @@ void cf_bundler_release(struct cf_bundler *b)
 		return;
 	cf_bundle_pool_release(&b->roots);
 	cf_bundle_pool_release(&b->ints);
+	if (b->lazy_system == 2)
+		pthread_mutex_destroy(&b->system_lock);
+	b->lazy_system = 0;
 }
 
 static void pool_view(const struct cf_bundle_pool *shared, struct cf_bundle_pool *view)
@@ -444,6 +448,19 @@ void cf_bundler_view(const struct cf_bundler *shared, struct cf_bundler *view)
 	static const struct cf_bundler none = {0};
 	if (!shared)
 		shared = &none;
+	if (atomic_load_explicit(&shared->system_pending, memory_order_acquire)) {
+		/* the one write to @shared: the deferred system store, once, before any view
+		 * copies the roots (every view passes here first) */
+		struct cf_bundler *w = (struct cf_bundler *)shared;
+		pthread_mutex_lock(&w->system_lock);
+		if (atomic_load_explicit(&w->system_pending, memory_order_relaxed)) {
+			cf_bundle_load_system_roots(&w->roots);
+			atomic_store_explicit(&w->system_pending, 0, memory_order_release);
+		}
+		pthread_mutex_unlock(&w->system_lock);
+	}
+	view->lazy_system = 0;
+	atomic_init(&view->system_pending, 0);
 	pool_view(&shared->roots, &view->roots);
 	pool_view(&shared->ints, &view->ints);
 	view->stash_dir = shared->stash_dir;
@@ -1823,8 +1840,13 @@ int cf_bundler_load(const char *ca, const char *in, const char *int_dir, struct 
 	for (size_t i = 0; i < tmp.n; i++)
 		cf_bundle_pool_add_der(&b->ints, tmp.v[i]->der, tmp.v[i]->len, 1);
 	cf_bundle_pool_release(&tmp);
-	if (!*ca)
+	if (!*ca && b->lazy_system) {
+		pthread_mutex_init(&b->system_lock, NULL);
+		b->lazy_system = 2;
+		atomic_store_explicit(&b->system_pending, 1, memory_order_release);
+	} else if (!*ca) {
 		cf_bundle_load_system_roots(&b->roots);
+	}
 	ret = 0;
 out:
 	cf_buf_release(&cab);

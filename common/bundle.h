@@ -12,6 +12,7 @@
 #ifndef CF_BUNDLE_H
 #define CF_BUNDLE_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -101,6 +102,12 @@ struct cf_bundler {
 	 * "<CN without dots and spaces>_<ski hex>_<serial hex>.crt" (PEM, 0644,
 	 * logged "stashed new intermediate <name>"). */
 	const char *stash_dir;
+	/* Set by the caller before cf_bundler_load (serve): without -ca-bundle, the system
+	 * store (about 140 roots, 4 MiB of heap) is read on the first cf_bundler_view, under
+	 * system_lock, instead of at load: a server that never bundles never holds it. */
+	int lazy_system;
+	_Atomic int system_pending;
+	pthread_mutex_t system_lock;
 };
 
 void cf_bundler_release(struct cf_bundler *b);

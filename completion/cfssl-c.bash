@@ -1,4 +1,5 @@
-# bash completion for cfssl-c, cfssl, cfssl-certinfo, cfssljson-c and cfssljson.
+# bash completion for cfssl-c, cfssljson-c and the names of cfssl's programs (cfssl, cfssljson,
+# cfssl-bundle, cfssl-certinfo, cfssl-newkey, mkbundle, multirootca).
 #
 # Commands and the flags of each command come from the program's own usage text
 # (`cfssl-c -h`, `cfssl-c COMMAND -h`), so they follow the installed version. Profile names
@@ -67,7 +68,7 @@ _cfssl_c_file_flag()
 	ca | ca-key | cert | csr | key | config | db-config | tls-cert | tls-key | mutual-tls-ca | \
 		tls-remote-ca | mutual-tls-client-cert | mutual-tls-client-key | intermediates | \
 		ca-bundle | int-bundle | metadata | responder | responder-key | csv | responses | \
-		pgp-private | f)
+		pgp-private | f | roots)
 		return 0 ;;
 	esac
 	return 1
@@ -146,6 +147,10 @@ _cfssl_c()
 	local cmd="" first=2
 	case ${prog##*/} in
 	cfssl-certinfo) cmd=certinfo first=1 ;;
+	cfssl-bundle) cmd=bundle first=1 ;;
+	cfssl-newkey) cmd=genkey first=1 ;;
+	mkbundle) cmd=mkbundle first=1 ;;
+	multirootca) cmd=multirootca first=1 ;;
 	cfssljson | cfssljson-c)
 		cmd=-json first=1 ;;
 	*)
@@ -170,10 +175,10 @@ _cfssl_c()
 
 	if [[ $cur == -* ]]; then
 		local flags
-		if [ "$cmd" = -json ]; then
-			flags=$("$prog" -h 2>&1 | sed -n 's/^  -\([a-z]*\).*/-\1/p')
-		elif [ "$cmd" = certinfo ] && [ "$first" -eq 1 ]; then
-			flags=$("$prog" -h 2>&1 | sed -n 's/^[[:space:]]*-\([a-z][a-z-]*\)=.*/-\1/p')
+		if [ "$first" -eq 1 ]; then
+			# a program: cfssl's flag lines (-name=default: text) or Go's (-name [type])
+			flags=$("$prog" -h 2>&1 |
+				sed -n 's/^[[:space:]]*-\([a-z][a-z-]*\)\([= ].*\)\{0,1\}$/-\1/p')
 		else
 			flags=$(_cfssl_c_usage "$prog" "$cmd")
 		fi
@@ -184,11 +189,12 @@ _cfssl_c()
 	# Positional arguments.
 	case $cmd in
 	print-defaults) mapfile -t COMPREPLY < <(compgen -W "list config csr" -- "$cur") ;;
-	version | serve | ocspserve | ocspdump | ocsprefresh | crl | revoke | info) ;;
+	version | serve | ocspserve | ocspdump | ocsprefresh | crl | revoke | info | multirootca) ;;
 	*)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
 	esac
 }
 
-complete -F _cfssl_c cfssl-c cfssl cfssl-certinfo cfssljson-c cfssljson
+complete -F _cfssl_c cfssl-c cfssl cfssljson-c cfssljson cfssl-bundle cfssl-certinfo cfssl-newkey \
+	mkbundle multirootca

@@ -1,7 +1,7 @@
-# fish completion for cfssl-c and its other names (cfssl, cfssl-certinfo, cfssljson-c,
-# cfssljson). Commands and each command's flags come from the program's usage text
-# (`cfssl-c -h`, `cfssl-c COMMAND -h`); profile names from the -config file on the line; flags
-# that take a file complete file names.
+# fish completion for cfssl-c, cfssljson-c and the names of cfssl's programs (cfssl, cfssljson,
+# cfssl-bundle, cfssl-certinfo, cfssl-newkey, mkbundle, multirootca). Commands and each
+# command's flags come from the program's usage text (`cfssl-c -h`, `cfssl-c COMMAND -h`);
+# profile names from the -config file on the line; flags that take a file complete file names.
 
 function __cfssl_c_commands
     set -l prog (commandline -opc)[1]
@@ -14,6 +14,12 @@ function __cfssl_c_cmd
     switch (basename -- $words[1])
         case cfssl-certinfo
             echo certinfo
+        case cfssl-bundle
+            echo bundle
+        case cfssl-newkey
+            echo genkey
+        case mkbundle multirootca
+            basename -- $words[1]
         case cfssljson cfssljson-c
             echo -- -json
         case '*'
@@ -28,7 +34,7 @@ end
 function __cfssl_c_needs_command
     set -l words (commandline -opc)
     switch (basename -- $words[1])
-        case cfssl-certinfo cfssljson cfssljson-c
+        case cfssl-certinfo cfssljson cfssljson-c cfssl-bundle cfssl-newkey mkbundle multirootca
             return 1
     end
     test (count $words) -eq 1
@@ -38,13 +44,12 @@ function __cfssl_c_flags
     set -l prog (commandline -opc)[1]
     set -l cmd (__cfssl_c_cmd)
     switch "$cmd"
-        case -json
-            $prog -h 2>&1 | sed -n 's/^  -\([a-z]*\).*/-\1/p'
         case ''
             return
         case '*'
-            if test (basename -- $prog) = cfssl-certinfo
-                $prog -h 2>&1 | sed -n 's/^[[:space:]]*-\([a-z][a-z-]*\)=.*/-\1/p'
+            if not contains -- (basename -- $prog) cfssl-c cfssl
+                # a program: cfssl's flag lines (-name=default: text) or Go's (-name [type])
+                $prog -h 2>&1 | sed -n 's/^[[:space:]]*-\([a-z][a-z-]*\)\([= ].*\)\{0,1\}$/-\1/p'
             else
                 $prog $cmd -h 2>&1 | sed -n 's/^[[:space:]]*-\([a-z][a-z-]*\)=.*/-\1/p'
             end
@@ -108,9 +113,10 @@ end
 
 set -l __cfssl_c_files ca ca-key cert csr key config db-config tls-cert tls-key mutual-tls-ca \
     tls-remote-ca mutual-tls-client-cert mutual-tls-client-key intermediates ca-bundle \
-    int-bundle metadata responder responder-key csv responses pgp-private f
+    int-bundle metadata responder responder-key csv responses pgp-private f roots
 
-for prog in cfssl-c cfssl cfssl-certinfo cfssljson-c cfssljson
+for prog in cfssl-c cfssl cfssljson-c cfssljson cfssl-bundle cfssl-certinfo cfssl-newkey mkbundle \
+    multirootca
     complete -c $prog -f
     complete -c $prog -n __cfssl_c_needs_command -a '(__cfssl_c_commands)' -d command
     complete -c $prog -n 'not __cfssl_c_needs_command; and not __cfssl_c_prev_flag >/dev/null; and string match -q -- "-*" (commandline -ct)' \
@@ -125,5 +131,5 @@ for prog in cfssl-c cfssl cfssl-certinfo cfssljson-c cfssljson
     complete -c $prog -n '__cfssl_c_prev_is reason' -a 'unspecified keyCompromise cACompromise affiliationChanged superseded cessationOfOperation certificateHold removeFromCRL privilegeWithdrawn aACompromise'
     complete -c $prog -n '__cfssl_c_cmd_is print-defaults; and not __cfssl_c_prev_flag >/dev/null' -a 'list config csr'
     # positional files (CSRJSON, CSR, SUBJECT, gencrl's inputs)
-    complete -c $prog -n 'not __cfssl_c_needs_command; and not __cfssl_c_prev_flag >/dev/null; and __cfssl_c_cmd_is gencert genkey gencsr sign selfsign gencrl bundle certinfo' -F
+    complete -c $prog -n 'not __cfssl_c_needs_command; and not __cfssl_c_prev_flag >/dev/null; and __cfssl_c_cmd_is gencert genkey gencsr sign selfsign gencrl bundle certinfo mkbundle' -F
 end

@@ -12,6 +12,8 @@ comp=$SRCDIR/completion
 ln -s "$CFSSL_BIN" "$WORK/bin/cfssl-c"
 ln -s "$CFSSL_BIN" "$WORK/bin/cfssl-certinfo"
 ln -s "$CFSSLJSON_BIN" "$WORK/bin/cfssljson-c"
+ln -s "$CFSSL_BIN" "$WORK/bin/multirootca"
+ln -s "$CFSSL_BIN" "$WORK/bin/cfssl-bundle"
 cd "$WORK" || exit 1
 
 # The candidates bash offers for a command line (its words; the last one is completed).
@@ -70,6 +72,10 @@ check_eq "bundle flavors" "force optimal ubiquitous " "$(bcomp cfssl-c bundle -f
 check_eq "print-defaults types" "config csr " "$(bcomp cfssl-c print-defaults c)"
 check_eq "cfssl-certinfo's own flags" "-aki -cert -db-config -domain -serial " \
 	"$(bcomp cfssl-certinfo -)"
+check_eq "multirootca's flags (Go's usage format)" "-a -l -loglevel -roots -tls-cert -tls-key " \
+	"$(bcomp multirootca -)"
+check_eq "multirootca -roots takes a file" "ca-config.json " "$(bcomp multirootca -roots ca-)"
+check_eq "cfssl-bundle's flags starting -int" "-int-bundle -int-dir " "$(bcomp cfssl-bundle -int)"
 check_eq "cfssljson-c's flags" "-bare -f -stdout -version " "$(bcomp cfssljson-c -)"
 
 if command -v fish >/dev/null 2>&1; then

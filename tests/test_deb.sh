@@ -18,7 +18,7 @@ mkdir -p "$src"
 git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C "$src" ||
 	{ echo "copying the tree failed"; exit 1; }
 cd "$src" || exit 1
-check "dpkg-buildpackage -us -uc -b" timeout -k 5 900 nice dpkg-buildpackage -us -uc -b
+CMD_TIMEOUT=900 check "dpkg-buildpackage -us -uc -b" nice dpkg-buildpackage -us -uc -b
 deb=$(ls "$WORK"/src/cfssl-c_*_*.deb 2>/dev/null | head -n1)
 check "cfssl-c_*.deb built" test -f "$deb"
 [ -f "$deb" ] || finish
@@ -34,7 +34,8 @@ for f in /usr/bin/cfssl-c /usr/bin/cfssljson-c /usr/bin/gen-kube-ca.sh \
 	/usr/share/cfssl-c/db/postgres/002_AddMetadataToCertificates.sql \
 	/usr/share/cfssl-c/db/mysql/002_AddMetadataToCertificates.sql \
 	/usr/share/doc/cfssl-c/copyright /lib/systemd/system/cfssl-c-serve.service \
-	/lib/systemd/system/cfssl-c-ocspserve.service /etc/default/cfssl-c-serve \
+	/lib/systemd/system/cfssl-c-ocspserve.service /lib/systemd/system/cfssl-c-multirootca.service \
+	/etc/default/cfssl-c-serve /etc/default/cfssl-c-multirootca \
 	/etc/default/cfssl-c-ocspserve; do
 	check_contains "the package has $f" "$contents" "$f"$'\n'
 done
@@ -43,6 +44,7 @@ check_contains "bash completion for cfssl" "$contents" \
 # The cfssl names are alternatives (postinst), never files of the package: golang-cfssl has them.
 check_not_contains "no /usr/bin/cfssl in the package" "$contents" "/usr/bin/cfssl"$'\n'
 check_not_contains "no /usr/bin/cfssljson in the package" "$contents" "/usr/bin/cfssljson"$'\n'
+check_not_contains "no /usr/bin/multirootca in the package" "$contents" "/usr/bin/multirootca"$'\n'
 check_not_contains "no test program in the package" "$contents" "httpd_echo"
 
 depends=$(dpkg-deb -f "$deb" Depends)
@@ -53,6 +55,8 @@ dpkg-deb -e "$deb" "$WORK/control"
 check "postinst is valid sh" sh -n "$WORK/control/postinst"
 check_contains "postinst makes cfssl an alternative" "$(cat "$WORK/control/postinst")" \
 	"update-alternatives --install /usr/bin/cfssl cfssl /usr/bin/cfssl-c"
+check_contains "multirootca is one of its names" "$(cat "$WORK/control/postinst")" \
+	"--slave /usr/bin/multirootca multirootca /usr/bin/cfssl-c"
 check_contains "prerm removes it" "$(cat "$WORK/control/prerm")" "update-alternatives --remove cfssl"
 
 check_contains "the units' settings are conffiles" "$(cat "$WORK/control/conffiles")" \

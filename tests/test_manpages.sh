@@ -59,13 +59,23 @@ sed 's/\*-mutual-tls-cn\*/mutual-tls-cn/g' "$page" >"$WORK/noflag.scd"
 out=$(missing "$WORK/noflag.scd")
 check_contains "a page without -mutual-tls-cn is caught" "$out" "command serve: flag -mutual-tls-cn"
 
-ln -s "$CFSSL_BIN" "$WORK/cfssl-certinfo"
-syn=$(section "$page" "# SYNOPSIS")
+# cfssl's other programs (cfssl-c/main.c: programs[] and own_programs[]), each with its
+# section under PROGRAMS naming every flag its -h prints, in cfssl's or Go's format.
+progs=$(awk '/^} (own_)?programs\[\] = \{/ { on = 1; next } on && /^};/ { on = 0 }
+	on && match($0, /^\t\{"[a-z-]+",/) { print substr($0, RSTART + 3, RLENGTH - 5) }' \
+	"$SRCDIR/cfssl-c/main.c")
+check_contains "the program names are read from main.c" "$progs" "cfssl-certinfo"
+check_contains "multirootca among them" "$progs" "multirootca"
 miss=
-for f in $(flags_of "$WORK/cfssl-certinfo" -h); do
-	[ "$f" = loglevel ] || grep -qF -- "*-$f*" <<<"$syn" || miss+=" -$f"
+for p in $progs; do
+	ln -sf "$CFSSL_BIN" "$WORK/$p"
+	sec=$(section "$page" "## $p")
+	[ -n "$sec" ] || { miss+=" $p"; continue; }
+	for f in $("$WORK/$p" -h 2>&1 | sed -n 's/^[[:space:]]*-\([a-z][a-z-]*\)\([= ].*\)\{0,1\}$/\1/p'); do
+		[ "$f" = loglevel ] || grep -qF -- "*-$f*" <<<"$sec" || miss+=" $p:-$f"
+	done
 done
-check_eq "cfssl-certinfo's flags are in the synopsis" "" "$miss"
+check_eq "every program and its flags are in PROGRAMS" "" "$miss"
 
 jpage=$doc/cfssljson-c.1.scd
 jflags=$("$CFSSLJSON_BIN" -h 2>&1 | sed -n 's/^  -\([a-z]*\).*/\1/p')

@@ -8,7 +8,7 @@
 . "$(dirname -- "$0")/lib.sh"
 
 dir=$SRCDIR/dist/systemd
-for u in cfssl-c-serve cfssl-c-ocspserve; do
+for u in cfssl-c-serve cfssl-c-ocspserve cfssl-c-multirootca; do
 	unit=$(cat "$dir/$u.service")
 	for want in DynamicUser=yes ProtectSystem=strict NoNewPrivileges=yes PrivateTmp=yes \
 		"EnvironmentFile=-/etc/default/$u" "CapabilityBoundingSet="$'\n'; do
@@ -23,11 +23,17 @@ check_contains "serve's -ca-key is the credential" "$(cat "$dir/cfssl-c-serve.se
 for f in address port ca ca-key config; do
 	check_contains "serve has -$f" "$("$CFSSL_BIN" serve -h 2>&1)" "-$f="
 done
+check_contains "multirootca reads its keys as credentials" \
+	"$(cat "$dir/cfssl-c-multirootca.service")" "LoadCredential=keys:/etc/cfssl-c/multiroot-keys"
+ln -s "$CFSSL_BIN" "$WORK/multirootca"
+for f in a roots; do
+	check_contains "multirootca has -$f" "$("$WORK/multirootca" -h 2>&1)" "  -$f "
+done
 check_contains "ocspserve has -responses" "$("$CFSSL_BIN" ocspserve -h 2>&1)" "-responses="
 
 if command -v systemd-analyze >/dev/null 2>&1 &&
 	systemd-analyze security --help 2>&1 | grep -q -- --offline; then
-	for u in cfssl-c-serve cfssl-c-ocspserve; do
+	for u in cfssl-c-serve cfssl-c-ocspserve cfssl-c-multirootca; do
 		out=$(systemd-analyze security --offline=yes "$dir/$u.service" 2>&1)
 		level=$(sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p' <<<"$out")
 		echo "# $u: exposure $level"

@@ -956,8 +956,8 @@ fi
 		echo
 		echo "Serve (\`bench/serve.sh\`): each server runs with the CA key and a default profile on"
 		echo "127.0.0.1 and Debian's \`hey\` sends the requests from the same 2 cores; cfssl-c's peak RSS"
-		echo "is its HTTP process plus its key process. Ratios: above 1 means cfssl-c is better (more"
-		echo "requests/s, lower latency, less memory)."
+		echo "is its HTTP process's peak plus its key process's private pages. Ratios: above 1 means"
+		echo "cfssl-c is better (more requests/s, lower latency, less memory)."
 		echo
 		if [ -n "$has_m" ]; then
 			echo "| serve | cfssl-c | cfssl 1.2 | cfssl master | cfssl-c vs 1.2 | cfssl-c vs master |"

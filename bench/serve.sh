@@ -7,8 +7,8 @@
 # For each server: /sign with an ECDSA P-256 CA, /sign with an RSA-2048 CA and /newcert (an ECDSA
 # P-256 key, ECDSA CA), each at concurrency 1 and 4: requests/s, p50 and p99 latency (hey's);
 # every reply must be 200. The servers alternate row by row; a row's figure is the median over
-# the rounds. Peak RSS: VmHWM of the server's processes (cfssl-c: the HTTP process plus its key
-# process) after all the load of one CA, the larger of the two CAs.
+# the rounds. Peak RSS: VmHWM of the server after all the load of one CA (cfssl-c: its HTTP
+# process's, plus the private pages of its key process), one row per CA.
 #
 # Run by bench/run.sh (which builds the release binary and passes its work directory); standalone
 # it prints the table. OUT-DIR receives serve.md (Markdown rows), serve.txt (the printed table)
@@ -101,12 +101,17 @@ start()
 	die "$b serve did not open its port"
 }
 
-# hwm: the peak RSS (KB) of the server and its children (cfssl-c's key process)
+# hwm: the peak RSS (KB) of the server, plus what its children (cfssl-c's key process) hold
+# of their own: their private pages (smaps_rollup; the libraries they share with the server
+# are counted once), or their peak RSS where smaps_rollup is not readable
 hwm()
 {
-	local total=0 p v
-	for p in $SPID $(pgrep -P "$SPID"); do
-		v=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$p/status" 2>/dev/null)
+	local total p v
+	total=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$SPID/status")
+	for p in $(pgrep -P "$SPID"); do
+		v=$(awk '/^Private_(Clean|Dirty):/ { s += $2; n++ } END { if (n) print s }' \
+			"/proc/$p/smaps_rollup" 2>/dev/null)
+		[ -n "$v" ] || v=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$p/status" 2>/dev/null)
 		total=$((total + ${v:-0}))
 	done
 	echo "$total"

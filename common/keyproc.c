@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,10 +34,20 @@ enum { OP_SIGN_DATA = 1, OP_SIGN_HASH = 2 };
  * response, which the server bounds by its request limit (16 MiB). */
 #define MAX_PAYLOAD (64u << 20)
 
-struct cf_keyproc {
+/* RSA signatures (about 1.2 ms each at 2048 bits) would queue behind one key process: an RSA
+ * key gets one key process per CPU, up to KEYPROC_MAX; ECDSA and Ed25519 (tens of µs) one. */
+#define KEYPROC_MAX 4
+
+struct keyproc_worker {
 	int fd;
 	pid_t pid;
 	pthread_mutex_t lock; /* one request in flight on the socket */
+};
+
+struct cf_keyproc {
+	struct keyproc_worker w[KEYPROC_MAX];
+	int n;
+	_Atomic unsigned next; /* where the next request starts looking for an idle worker */
 	int pk;
 };
 
@@ -226,14 +237,24 @@ static void key_process(int fd, const char *spec)
 static int ask(struct cf_keyproc *kp, uint32_t op, gnutls_sign_algorithm_t algo, unsigned flags,
 	       const gnutls_datum_t *in, gnutls_datum_t *sig)
 {
-	uint32_t h[4] = {op, (uint32_t)algo, flags, 0}, rh[4], len;
+	uint32_t h[4] = {op, (uint32_t)algo, flags, 0}, rh[4], len = 0;
 	unsigned char *out = NULL;
 	int r = GNUTLS_E_PK_SIGN_FAILED;
-	pthread_mutex_lock(&kp->lock);
-	if (send_msg_(kp->fd, h, in->data, in->size, 1) == 0 &&
-	    recv_msg(kp->fd, rh, &out, &len) == 0)
+	/* an idle worker if there is one, else wait for the one this request started at */
+	unsigned start = atomic_fetch_add_explicit(&kp->next, 1, memory_order_relaxed);
+	struct keyproc_worker *w = NULL;
+	for (int i = 0; i < kp->n && !w; i++) {
+		struct keyproc_worker *c = &kp->w[(start + (unsigned)i) % (unsigned)kp->n];
+		if (pthread_mutex_trylock(&c->lock) == 0)
+			w = c;
+	}
+	if (!w) {
+		w = &kp->w[start % (unsigned)kp->n];
+		pthread_mutex_lock(&w->lock);
+	}
+	if (send_msg_(w->fd, h, in->data, in->size, 1) == 0 && recv_msg(w->fd, rh, &out, &len) == 0)
 		r = (int32_t)rh[0];
-	pthread_mutex_unlock(&kp->lock);
+	pthread_mutex_unlock(&w->lock);
 	if (r < 0 || !len) {
 		free(out);
 		return r < 0 ? r : GNUTLS_E_PK_SIGN_FAILED;
@@ -273,14 +294,14 @@ static int ext_info(gnutls_privkey_t key, unsigned flags, void *userdata)
 	return -1;
 }
 
-int cf_keyproc_start(const char *key_spec, struct cf_keyproc **kp, struct cf_key *key,
-		     struct cf_buf *spki, struct cf_error *err)
+/* Forks one key process for @key_spec and reads its hello: 0 and the key's header and SPKI, or
+ * -1 and @err (the worker is then stopped). */
+static int spawn(const char *key_spec, struct keyproc_worker *w, uint32_t h[4], struct cf_buf *spki,
+		 struct cf_error *err)
 {
-	*kp = NULL;
-	memset(key, 0, sizeof *key);
-	if (cf_crypto_init(err) < 0)
-		return -1;
 	int sv[2];
+	w->fd = -1;
+	w->pid = -1;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return cf_error_set(err, CF_ERR_PLAIN, "key process: socketpair: %s",
 				    strerror(errno));
@@ -302,25 +323,58 @@ int cf_keyproc_start(const char *key_spec, struct cf_keyproc **kp, struct cf_key
 		_exit(0);
 	}
 	close(sv[1]);
-	struct cf_keyproc *p = cf_xcalloc(1, sizeof *p);
-	p->fd = sv[0];
-	p->pid = pid;
-	pthread_mutex_init(&p->lock, NULL);
+	w->fd = sv[0];
+	w->pid = pid;
+	pthread_mutex_init(&w->lock, NULL);
 
-	uint32_t h[4], len;
+	uint32_t len;
 	unsigned char *payload;
-	if (recv_msg(p->fd, h, &payload, &len) < 0) {
-		cf_error_set(err, CF_ERR_PLAIN, "key process: ended before it loaded the key");
-		goto fail;
-	}
+	if (recv_msg(w->fd, h, &payload, &len) < 0)
+		return cf_error_set(err, CF_ERR_PLAIN,
+				    "key process: ended before it loaded the key");
 	if (h[0] != 0) {
 		cf_error_set(err, (int)h[1], "%.*s", (int)len, payload ? (char *)payload : "");
 		free(payload);
-		goto fail;
+		return -1;
 	}
-	p->pk = (int)h[1];
 	cf_buf_add(spki, payload, len);
 	free(payload);
+	return 0;
+}
+
+int cf_keyproc_start(const char *key_spec, struct cf_keyproc **kp, struct cf_key *key,
+		     struct cf_buf *spki, struct cf_error *err)
+{
+	*kp = NULL;
+	memset(key, 0, sizeof *key);
+	if (cf_crypto_init(err) < 0)
+		return -1;
+	struct cf_keyproc *p = cf_xcalloc(1, sizeof *p);
+	uint32_t h[4];
+	p->n = 1;
+	if (spawn(key_spec, &p->w[0], h, spki, err) < 0)
+		goto fail;
+	p->pk = (int)h[1];
+	if (p->pk == GNUTLS_PK_RSA || p->pk == GNUTLS_PK_RSA_PSS) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		int want = cpus > KEYPROC_MAX ? KEYPROC_MAX : cpus > 1 ? (int)cpus : 1;
+		while (p->n < want) {
+			uint32_t h2[4];
+			struct cf_buf other = CF_BUF_INIT;
+			int r = spawn(key_spec, &p->w[p->n], h2, &other, err);
+			p->n++;
+			int same = r == 0 && other.len == spki->len &&
+				   !memcmp(other.data, spki->data, other.len);
+			cf_buf_release(&other);
+			if (r < 0)
+				goto fail;
+			if (!same) {
+				cf_error_set(err, CF_ERR_PLAIN,
+					     "key process: the key changed while starting");
+				goto fail;
+			}
+		}
+	}
 
 	gnutls_privkey_t priv;
 	int r = gnutls_privkey_init(&priv);
@@ -346,18 +400,28 @@ fail:
 
 pid_t cf_keyproc_pid(const struct cf_keyproc *kp)
 {
-	return kp->pid;
+	return kp->w[0].pid;
 }
 
 int cf_keyproc_stop(struct cf_keyproc *kp)
 {
 	if (!kp)
 		return 0;
-	close(kp->fd);
-	int status = 0;
-	while (waitpid(kp->pid, &status, 0) < 0 && errno == EINTR)
-		;
-	pthread_mutex_destroy(&kp->lock);
+	int ok = 1;
+	for (int i = 0; i < kp->n; i++) {
+		struct keyproc_worker *w = &kp->w[i];
+		if (w->fd >= 0)
+			close(w->fd);
+		if (w->pid <= 0) {
+			ok = 0;
+			continue;
+		}
+		int status = 0;
+		while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+			;
+		pthread_mutex_destroy(&w->lock);
+		ok &= WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	}
 	free(kp);
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	return ok ? 0 : -1;
 }

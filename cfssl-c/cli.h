@@ -118,6 +118,7 @@ int cmd_gencrl(struct cfssl_ctx *ctx);
 int cmd_gencsr(struct cfssl_ctx *ctx);
 int cmd_genkey(struct cfssl_ctx *ctx);
 int cmd_info(struct cfssl_ctx *ctx);
+int cmd_scan(struct cfssl_ctx *ctx);
 int cmd_ocspdump(struct cfssl_ctx *ctx);
 int cmd_ocsprefresh(struct cfssl_ctx *ctx);
 int cmd_ocspserve(struct cfssl_ctx *ctx);

@@ -42,6 +42,7 @@ static const struct {
 	{"ocspsign", cmd_ocspsign, 1},
 	{"print-defaults", cmd_print_defaults, 0},
 	{"revoke", cmd_revoke, 1},
+	{"scan", cmd_scan, 1},
 	{"selfsign", cmd_selfsign, 1},
 	{"serve", cmd_serve, 1},
 	{"sign", cmd_sign, 1},
@@ -109,6 +110,19 @@ static const struct program {
 	 "\tFlags:\n"
 	 "\t",
 	 {"initca", "config", NULL}},
+	{"cfssl-scan",
+	 "scan",
+	 "cfssl scan -- scan a host for issues\n"
+	 "Usage of scan:\n"
+	 "        cfssl scan [-family regexp] [-scanner regexp] [-timeout duration] [-ip IPAddr] "
+	 "[-num-workers num] [-max-hosts num] [-csv hosts.csv] HOST+\n"
+	 "        cfssl scan -list\n"
+	 "\n"
+	 "Arguments:\n"
+	 "        HOST:    Host(s) to scan (including port)\n"
+	 "Flags:\n",
+	 {"list", "family", "scanner", "timeout", "ip", "ca-bundle", "num-workers", "csv",
+	  "max-hosts", NULL}},
 };
 
 #define NPROGRAMS ((int)(sizeof programs / sizeof programs[0]))

@@ -212,7 +212,7 @@ static void pg_files(char *out[4])
 static int confine(void *arg, struct cf_error *err)
 {
 	struct serve *s = (struct serve *)((char *)arg - offsetof(struct serve, api));
-	const char *readable[8] = {NULL}, *writable[3] = {NULL};
+	const char *readable[9] = {NULL}, *writable[3] = {NULL};
 	size_t n = 0, w = 0;
 	if (s->remote_opts.ca_file)
 		readable[n++] = s->remote_opts.ca_file;
@@ -222,6 +222,9 @@ static int confine(void *arg, struct cf_error *err)
 		readable[n++] = s->remote_opts.key_file;
 	for (size_t i = 0; i < 4 && s->pg_files[i]; i++)
 		readable[n++] = s->pg_files[i];
+	/* scan's TLSDial reads -ca-bundle's roots for each request */
+	if (s->api.scan_ca_bundle && *s->api.scan_ca_bundle && !s->api.scan_err)
+		readable[n++] = s->api.scan_ca_bundle;
 	if (s->api.bundler && s->bundler.stash_dir && *s->bundler.stash_dir)
 		writable[w++] = s->bundler.stash_dir;
 	if (*s->db_dir)
@@ -345,6 +348,7 @@ int cmd_serve(struct cfssl_ctx *ctx)
 		s->api.bundler_err = s->bundler_err;
 	}
 	s->api.sign_bundler = *cab && *intb;
+	s->api.scan_ca_bundle = cab;
 	if (*cab) {
 		check_scan_roots(cab, s->scan_err, sizeof s->scan_err);
 		if (*s->scan_err)

@@ -45,6 +45,8 @@ struct cf_api {
 	const char *bundler_err;
 	/* Why `scan` is not served: -ca-bundle cannot be loaded as its root pool; or NULL. */
 	const char *scan_err;
+	/* -ca-bundle as given ("" or NULL: the system's roots), TLSDial's roots for `scan`. */
+	const char *scan_ca_bundle;
 	/* The OCSP signer for ocspsign (-ca, -responder, -responder-key, -interval), or
 	 * ocsp_responder NULL when it could not be built. */
 	gnutls_x509_crt_t ocsp_issuer, ocsp_responder;

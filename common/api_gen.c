@@ -20,6 +20,7 @@
 #include "ocsp.h"
 #include "ops.h"
 #include "pem.h"
+#include "scan.h"
 
 #define SECOND_NS 1000000000LL
 
@@ -270,11 +271,9 @@ out:
 int cf_api_scan(const struct cf_api *api, const struct cf_httpd_request *req,
 		struct cf_httpd_reply *rep, struct cf_error *err)
 {
-	(void)api;
-	(void)rep;
 	const char *timeout = cf_httpd_query_arg(req, "timeout");
+	int64_t ns = 60 * SECOND_NS; /* cfssl's default: one minute */
 	if (timeout && *timeout) {
-		int64_t ns;
 		if (cf_duration_parse(timeout, &ns, err) < 0)
 			return bad_request(err);
 		if (ns < SECOND_NS || ns > 300 * SECOND_NS)
@@ -285,53 +284,28 @@ int cf_api_scan(const struct cf_api *api, const struct cf_httpd_request *req,
 		cf_warning("no host given");
 		return cf_error_set(err, 400, "no host given");
 	}
-	const char *names[] = {"family", "scanner"};
-	for (int i = 0; i < 2; i++) {
-		const char *pat = cf_httpd_query_arg(req, names[i]);
-		char why[256];
-		struct cf_regex *re = cf_regex_compile_err(pat ? pat : "", why, sizeof why);
-		if (!re)
-			return cf_error_set(err, 400, "%s", why);
-		cf_regex_free(re);
+	const char *family = cf_httpd_query_arg(req, "family");
+	const char *scanner = cf_httpd_query_arg(req, "scanner");
+	const char *ip = cf_httpd_query_arg(req, "ip");
+	struct cf_scan_options o = {
+		.family = family ? family : "",
+		.scanner = scanner ? scanner : "",
+		.ip = ip ? ip : "",
+		.timeout_ns = ns,
+		.ca_bundle = api->scan_ca_bundle ? api->scan_ca_bundle : "",
+	};
+	struct cf_buf out = CF_BUF_INIT;
+	if (cf_scan_run(host, &o, &out, err) < 0) {
+		cf_buf_release(&out);
+		err->code = 400;
+		return -1;
 	}
-	/* The scanners themselves (DNS, TCP/TLS dials, TLS handshake and PKI checks) come with a
-	 * later change; until then the request is refused after cfssl's parameter checks. */
-	return cf_error_set(err, 501, "scanning is not implemented by cfssl-c yet");
+	reply_result(rep, &out);
+	cf_buf_release(&out);
+	return 0;
 }
 
 /* scan.Default's catalogue as Go marshals it (maps: members sorted). */
-static const char scaninfo[] =
-	"{\"Broad\":{\"description\":\"Large scale scans of TLS hosts\",\"scanners\":{"
-	"\"IntermediateCAs\":{\"description\":\"Scans a CIDR IP range for unknown Intermediate "
-	"CAs\"}}},"
-	"\"Connectivity\":{\"description\":\"Scans for basic connectivity with the host through "
-	"DNS and TCP/TLS dials\",\"scanners\":{"
-	"\"CloudFlareStatus\":{\"description\":\"Host is on CloudFlare\"},"
-	"\"DNSLookup\":{\"description\":\"Host can be resolved through DNS\"},"
-	"\"TCPDial\":{\"description\":\"Host accepts TCP connection\"},"
-	"\"TLSDial\":{\"description\":\"Host can perform TLS handshake\"}}},"
-	"\"PKI\":{\"description\":\"Scans for the Public Key Infrastructure\",\"scanners\":{"
-	"\"ChainExpiration\":{\"description\":\"Host's chain hasn't expired and won't expire in "
-	"the next 30 days\"},"
-	"\"ChainValidation\":{\"description\":\"All certificates in host's chain are valid\"},"
-	"\"MultipleCerts\":{\"description\":\"Host serves same certificate chain across all "
-	"IPs\"}}},"
-	"\"TLSHandshake\":{\"description\":\"Scans for host's SSL/TLS version and cipher suite "
-	"negotiation\",\"scanners\":{"
-	"\"CertsByCiphers\":{\"description\":\"Determines host's certificate signature algorithm "
-	"matching client's accepted ciphers\"},"
-	"\"CertsBySigAlgs\":{\"description\":\"Determines host's certificate signature algorithm "
-	"matching client's accepted signature and hash algorithms\"},"
-	"\"CipherSuite\":{\"description\":\"Determines host's cipher suites accepted and "
-	"preferred order\"},"
-	"\"ECCurves\":{\"description\":\"Determines the host's ec curve support for TLS 1.2\"},"
-	"\"SigAlgs\":{\"description\":\"Determines host's accepted signature and hash "
-	"algorithms\"}}},"
-	"\"TLSSession\":{\"description\":\"Scans host's implementation of TLS session resumption "
-	"using session tickets/session IDs\",\"scanners\":{"
-	"\"SessionResume\":{\"description\":\"Host is able to resume sessions across all "
-	"addresses\"}}}}";
-
 int cf_api_scaninfo(const struct cf_api *api, const struct cf_httpd_request *req,
 		    struct cf_httpd_reply *rep, struct cf_error *err)
 {
@@ -339,7 +313,7 @@ int cf_api_scaninfo(const struct cf_api *api, const struct cf_httpd_request *req
 	(void)req;
 	(void)err;
 	cf_info("setting up scaninfo handler");
-	cf_httpd_reply_success(rep, scaninfo, sizeof scaninfo - 1, NULL, 0);
+	cf_httpd_reply_success(rep, cf_scan_catalogue, strlen(cf_scan_catalogue), NULL, 0);
 	return 0;
 }
 

@@ -120,8 +120,10 @@ same GET "scan?host=h&timeout=0s" "" "scan timeout out of range"
 same GET "scan?host=h&timeout=bad" "" "scan bad timeout"
 same GET "scan?host=h&family=(" "" "scan bad family regexp"
 same GET "scan?host=h&scanner=a)" "" "scan bad scanner regexp"
-LAST=$(req "$OURS" GET "scan?host=127.0.0.1:1")
-check_eq "scan: not implemented yet, said clearly" '501 {"success":false,"result":null,"errors":[{"code":501,"message":"scanning is not implemented by cfssl-c yet"}],"messages":[]}' "$LAST"
+# the scanners themselves: test_scan.sh
+same GET "scan?host=127.0.0.1:1&scanner=%5ETCPDial%24" "" "scan: a closed port"
+check_contains "scan: a closed port, TCPDial Bad" "$LAST" \
+	'{"Connectivity":{"TCPDial":{"grade":"Bad","error":"dial tcp 127.0.0.1:1: connect: connection refused"}}}'
 
 # --- newkey (§3.5) ---
 m=$(mark)

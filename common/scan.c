@@ -1,0 +1,893 @@
+/* cfssl's scan package on GnuTLS (see scan.h). */
+#include "scan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "bundle.h"
+#include "cfregex.h"
+#include "gojson.h"
+#include "log.h"
+#include "pem.h"
+
+/* clang-format off */
+const char cf_scan_catalogue[] =
+	"{\"Broad\":{\"description\":\"Large scale scans of TLS hosts\",\"scanners\":{"
+	"\"IntermediateCAs\":{\"description\":\"Scans a CIDR IP range for unknown Intermediate "
+	"CAs\"}}},"
+	"\"Connectivity\":{\"description\":\"Scans for basic connectivity with the host through "
+	"DNS and TCP/TLS dials\",\"scanners\":{"
+	"\"CloudFlareStatus\":{\"description\":\"Host is on CloudFlare\"},"
+	"\"DNSLookup\":{\"description\":\"Host can be resolved through DNS\"},"
+	"\"TCPDial\":{\"description\":\"Host accepts TCP connection\"},"
+	"\"TLSDial\":{\"description\":\"Host can perform TLS handshake\"}}},"
+	"\"PKI\":{\"description\":\"Scans for the Public Key Infrastructure\",\"scanners\":{"
+	"\"ChainExpiration\":{\"description\":\"Host's chain hasn't expired and won't expire in "
+	"the next 30 days\"},"
+	"\"ChainValidation\":{\"description\":\"All certificates in host's chain are valid\"},"
+	"\"MultipleCerts\":{\"description\":\"Host serves same certificate chain across all "
+	"IPs\"}}},"
+	"\"TLSHandshake\":{\"description\":\"Scans for host's SSL/TLS version and cipher suite "
+	"negotiation\",\"scanners\":{"
+	"\"CertsByCiphers\":{\"description\":\"Determines host's certificate signature algorithm "
+	"matching client's accepted ciphers\"},"
+	"\"CertsBySigAlgs\":{\"description\":\"Determines host's certificate signature algorithm "
+	"matching client's accepted signature and hash algorithms\"},"
+	"\"CipherSuite\":{\"description\":\"Determines host's cipher suites accepted and "
+	"preferred order\"},"
+	"\"ECCurves\":{\"description\":\"Determines the host's ec curve support for TLS 1.2\"},"
+	"\"SigAlgs\":{\"description\":\"Determines host's accepted signature and hash "
+	"algorithms\"}}},"
+	"\"TLSSession\":{\"description\":\"Scans host's implementation of TLS session resumption "
+	"using session tickets/session IDs\",\"scanners\":{"
+	"\"SessionResume\":{\"description\":\"Host is able to resume sessions across all "
+	"addresses\"}}}}";
+/* clang-format on */
+
+enum grade { BAD, WARNING, GOOD, SKIPPED };
+static const char *const grade_names[] = {"Bad", "Warning", "Good", "Skipped"};
+
+/* cfssl's Dialer: net.Dialer{Timeout: time.Second}. */
+#define DIAL_MS 1000
+/* cfssl's own TLS stack stops at TLS 1.2. */
+#define PRIORITY "NORMAL:-VERS-TLS1.3"
+
+struct scan_ctx {
+	const char *addr;     /* "host:port" dialled */
+	const char *hostname; /* the name checked and sent as SNI */
+	const char *ca_bundle;
+	int64_t now;
+};
+
+struct result {
+	enum grade grade;
+	struct cf_buf out; /* JSON, or empty: omitted */
+	struct cf_buf err; /* text, or empty: omitted */
+};
+
+/* ---- addresses and dials ---- */
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* net.SplitHostPort; 0 when @s has no port. @host/@port are new. */
+static int split_host_port(const char *s, char **host, char **port)
+{
+	const char *colon = strrchr(s, ':');
+	if (!colon)
+		return 0;
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+		if (!close || close + 1 != colon)
+			return 0;
+		*host = strndup(s + 1, (size_t)(close - s - 1));
+	} else {
+		if (strchr(s, ':') != colon)
+			return 0;
+		*host = strndup(s, (size_t)(colon - s));
+	}
+	*port = strdup(colon + 1);
+	return 1;
+}
+
+/* net.JoinHostPort */
+static void join_host_port(struct cf_buf *b, const char *host, const char *port)
+{
+	cf_buf_printf(b, strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
+}
+
+static void errno_text(int e, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s", strerror(e));
+	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+}
+
+/* net.LookupHost: the addresses of @host as text, appended as a JSON array of strings to
+ * @json (when non-NULL) and as NUL-separated strings to @list. Number of addresses, or -1
+ * with Go's text in @err. */
+static int lookup_host(const char *host, struct cf_buf *list, struct cf_buf *err)
+{
+	struct addrinfo hints = {0}, *res = NULL;
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	int g = getaddrinfo(host, NULL, &hints, &res);
+	if (g != 0) {
+		if (g == EAI_NONAME || g == EAI_NODATA)
+			cf_buf_printf(err, "lookup %s: no such host", host);
+		else
+			cf_buf_printf(err, "lookup %s: %s", host, gai_strerror(g));
+		return -1;
+	}
+	int n = 0;
+	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		char h[INET6_ADDRSTRLEN];
+		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, h, sizeof h, NULL, 0, NI_NUMERICHOST))
+			continue;
+		/* skip duplicates */
+		int dup = 0;
+		for (size_t off = 0; list->data && off < list->len;
+		     off += strlen((char *)list->data + off) + 1)
+			dup |= strcmp((char *)list->data + off, h) == 0;
+		if (dup)
+			continue;
+		cf_buf_add(list, h, strlen(h) + 1);
+		n++;
+	}
+	freeaddrinfo(res);
+	return n;
+}
+
+/* Dialer.Dial("tcp", @addr) with cfssl's 1 s timeout: the fd, or -1 with Go's text. */
+static int dial_tcp(const char *addr, struct cf_buf *err)
+{
+	char *host = NULL, *port = NULL;
+	int fd = -1;
+	if (!split_host_port(addr, &host, &port)) {
+		cf_buf_printf(err, "dial tcp %s: address %s: missing port in address", addr, addr);
+		return -1;
+	}
+	struct addrinfo hints = {0}, *res = NULL;
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	int g = getaddrinfo(host, port, &hints, &res);
+	if (g != 0) {
+		if (g == EAI_NONAME || g == EAI_NODATA)
+			cf_buf_printf(err, "dial tcp: lookup %s: no such host", host);
+		else
+			cf_buf_printf(err, "dial tcp: lookup %s: %s", host, gai_strerror(g));
+		goto out;
+	}
+	long long deadline = now_ms() + DIAL_MS;
+	int first_e = 0;
+	for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
+		int s = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+		if (s < 0)
+			continue;
+		int fl = fcntl(s, F_GETFL);
+		fcntl(s, F_SETFL, fl | O_NONBLOCK);
+		int e = 0;
+		if (connect(s, ai->ai_addr, ai->ai_addrlen) < 0) {
+			e = errno;
+			if (e == EINPROGRESS) {
+				struct pollfd pfd = {s, POLLOUT, 0};
+				long long left = deadline - now_ms();
+				int pr = left > 0 ? poll(&pfd, 1, (int)left) : 0;
+				socklen_t sl = sizeof e;
+				if (pr <= 0)
+					e = ETIMEDOUT;
+				else if (getsockopt(s, SOL_SOCKET, SO_ERROR, &e, &sl) < 0)
+					e = errno;
+			}
+		}
+		if (e) {
+			if (!first_e)
+				first_e = e;
+			close(s);
+			continue;
+		}
+		fcntl(s, F_SETFL, fl);
+		fd = s;
+	}
+	if (fd < 0) {
+		char et[128];
+		if (first_e == ETIMEDOUT) {
+			cf_buf_printf(err, "dial tcp %s: i/o timeout", addr);
+		} else {
+			errno_text(first_e, et, sizeof et);
+			cf_buf_printf(err, "dial tcp %s: connect: %s", addr, et);
+		}
+	}
+out:
+	if (res)
+		freeaddrinfo(res);
+	free(host);
+	free(port);
+	return fd;
+}
+
+static int is_ip(const char *h)
+{
+	unsigned char b[16];
+	return inet_pton(AF_INET, h, b) == 1 || inet_pton(AF_INET6, h, b) == 1;
+}
+
+/* A TLS connection as cfssl's scanners open it: no verification (InsecureSkipVerify). */
+struct tls_conn {
+	int fd;
+	gnutls_session_t s;
+	gnutls_certificate_credentials_t cred;
+};
+
+static void tls_close(struct tls_conn *c)
+{
+	if (c->s) {
+		gnutls_bye(c->s, GNUTLS_SHUT_WR);
+		gnutls_deinit(c->s);
+	}
+	if (c->cred)
+		gnutls_certificate_free_credentials(c->cred);
+	if (c->fd >= 0)
+		close(c->fd);
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+}
+
+/* tls.DialWithDialer to @addr with SNI @sni, resuming @resume when non-NULL. */
+static int tls_dial(const char *addr, const char *sni, const gnutls_datum_t *resume,
+		    struct tls_conn *c, struct cf_buf *err)
+{
+	memset(c, 0, sizeof *c);
+	c->fd = dial_tcp(addr, err);
+	if (c->fd < 0)
+		return -1;
+	struct timeval tv = {DIAL_MS / 1000 * 5, 0};
+	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	int r;
+	if ((r = gnutls_certificate_allocate_credentials(&c->cred)) < 0 ||
+	    (r = gnutls_init(&c->s, GNUTLS_CLIENT)) < 0 ||
+	    (r = gnutls_priority_set_direct(c->s, PRIORITY, NULL)) < 0 ||
+	    (r = gnutls_credentials_set(c->s, GNUTLS_CRD_CERTIFICATE, c->cred)) < 0 ||
+	    (*sni && !is_ip(sni) &&
+	     (r = gnutls_server_name_set(c->s, GNUTLS_NAME_DNS, sni, strlen(sni))) < 0) ||
+	    (resume && (r = gnutls_session_set_data(c->s, resume->data, resume->size)) < 0)) {
+		cf_buf_printf(err, "tls: %s", gnutls_strerror(r));
+		tls_close(c);
+		return -1;
+	}
+	gnutls_transport_set_int(c->s, c->fd);
+	gnutls_handshake_set_timeout(c->s, 5000);
+	do {
+		r = gnutls_handshake(c->s);
+	} while (r < 0 && !gnutls_error_is_fatal(r));
+	if (r < 0) {
+		if (r == GNUTLS_E_PREMATURE_TERMINATION)
+			cf_buf_printf(err, "EOF");
+		else if (r == GNUTLS_E_FATAL_ALERT_RECEIVED)
+			cf_buf_printf(err, "remote error: tls: %s",
+				      gnutls_alert_get_name(gnutls_alert_get(c->s)));
+		else
+			cf_buf_printf(err, "tls: %s", gnutls_strerror(r));
+		tls_close(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* The server's certificates (ConnectionState().PeerCertificates) into @pool. */
+static int peer_chain(struct tls_conn *c, const char *addr, struct cf_bundle_pool *pool,
+		      struct cf_buf *err)
+{
+	unsigned n = 0;
+	const gnutls_datum_t *peers = gnutls_certificate_get_peers(c->s, &n);
+	for (unsigned i = 0; peers && i < n; i++)
+		if (cf_bundle_pool_add_der(pool, peers[i].data, peers[i].size, 0) < 0) {
+			cf_buf_printf(err, "x509: malformed certificate");
+			return -1;
+		}
+	if (pool->n == 0) {
+		cf_buf_printf(err, "%s returned empty certificate chain", addr);
+		return -1;
+	}
+	return 0;
+}
+
+static int get_chain(const struct scan_ctx *x, const char *addr, struct cf_bundle_pool *pool,
+		     struct cf_buf *err)
+{
+	struct tls_conn c;
+	if (tls_dial(addr, x->hostname, NULL, &c, err) < 0)
+		return -1;
+	int r = peer_chain(&c, addr, pool, err);
+	tls_close(&c);
+	return r;
+}
+
+/* multiscan: @fn for every address of @addr's host, at @addr's port; the worst grade, the
+ * outputs by address as a JSON object in @out (when non-NULL). */
+typedef int (*addr_fn)(const struct scan_ctx *x, const char *addrport, void *arg, enum grade *g,
+		       struct cf_buf *out, struct cf_buf *err);
+static enum grade multiscan(const struct scan_ctx *x, addr_fn fn, void *arg, struct cf_buf *out,
+			    struct cf_buf *err)
+{
+	char *host = NULL, *port = NULL;
+	struct cf_buf list = CF_BUF_INIT, obj = CF_BUF_INIT;
+	enum grade grade = BAD;
+	if (!split_host_port(x->addr, &host, &port)) {
+		host = strdup(x->addr);
+		port = strdup("");
+	}
+	if (lookup_host(host, &list, err) < 0)
+		goto out;
+	grade = GOOD;
+	cf_buf_addc(&obj, '{');
+	int first = 1;
+	/* Go's map: members sorted */
+	size_t n = 0;
+	for (size_t off = 0; off < list.len; off += strlen((char *)list.data + off) + 1)
+		n++;
+	const char **v = calloc(n, sizeof *v);
+	n = 0;
+	for (size_t off = 0; off < list.len; off += strlen((char *)list.data + off) + 1)
+		v[n++] = (const char *)list.data + off;
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && strcmp(v[j - 1], v[j]) > 0; j--) {
+			const char *t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	for (size_t i = 0; i < n; i++) {
+		struct cf_buf ap = CF_BUF_INIT, o = CF_BUF_INIT;
+		join_host_port(&ap, v[i], port);
+		enum grade g = BAD;
+		int r = fn(x, (const char *)ap.data, arg, &g, &o, err);
+		cf_buf_release(&ap);
+		if (r < 0) {
+			grade = BAD;
+			cf_buf_release(&o);
+			free(v);
+			goto out;
+		}
+		if (g < grade)
+			grade = g;
+		if (!first)
+			cf_buf_addc(&obj, ',');
+		first = 0;
+		cf_gojson_quote(&obj, v[i], strlen(v[i]));
+		cf_buf_addc(&obj, ':');
+		if (o.len)
+			cf_buf_add(&obj, o.data, o.len);
+		else
+			cf_buf_printf(&obj, "null");
+		cf_buf_release(&o);
+	}
+	free(v);
+	cf_buf_addc(&obj, '}');
+	if (out)
+		cf_buf_add(out, obj.data, obj.len);
+out:
+	cf_buf_release(&list);
+	cf_buf_release(&obj);
+	free(host);
+	free(port);
+	return grade;
+}
+
+/* ---- Connectivity ---- */
+
+static void scan_dns(const struct scan_ctx *x, struct result *r)
+{
+	struct cf_buf list = CF_BUF_INIT;
+	int n = lookup_host(x->hostname, &list, &r->err);
+	if (n > 0) {
+		cf_buf_addc(&r->out, '[');
+		int first = 1;
+		for (size_t off = 0; off < list.len; off += strlen((char *)list.data + off) + 1) {
+			if (!first)
+				cf_buf_addc(&r->out, ',');
+			first = 0;
+			cf_gojson_quote(&r->out, (char *)list.data + off,
+					strlen((char *)list.data + off));
+		}
+		cf_buf_addc(&r->out, ']');
+		r->grade = GOOD;
+	}
+	cf_buf_release(&list);
+}
+
+static void scan_cloudflare(const struct scan_ctx *x, struct result *r)
+{
+	(void)x;
+	r->grade = SKIPPED;
+	cf_buf_printf(&r->err, "Couldn't download CloudFlare IPs: cfssl-c does not contact "
+			       "CloudFlare");
+}
+
+static void scan_tcp(const struct scan_ctx *x, struct result *r)
+{
+	int fd = dial_tcp(x->addr, &r->err);
+	if (fd >= 0) {
+		close(fd);
+		r->grade = GOOD;
+	}
+}
+
+static void go_time(struct cf_buf *out, int64_t t);
+
+/* Go's CertificateInvalidError (Expired) for the first certificate out of its validity. */
+static void expired_text(const struct scan_ctx *x, const gnutls_datum_t *peers, unsigned n,
+			 struct cf_buf *err)
+{
+	struct cf_buf a = CF_BUF_INIT, b = CF_BUF_INIT;
+	for (unsigned i = 0; peers && i < n; i++) {
+		gnutls_x509_crt_t c = NULL;
+		if (cf_crt_import_der(peers[i].data, peers[i].size, &c, NULL) < 0)
+			continue;
+		int64_t nb = gnutls_x509_crt_get_activation_time(c);
+		int64_t na = gnutls_x509_crt_get_expiration_time(c);
+		gnutls_x509_crt_deinit(c);
+		if (x->now < nb || x->now > na) {
+			go_time(&a, x->now);
+			go_time(&b, x->now < nb ? nb : na);
+			/* go_time quotes: strip them */
+			cf_buf_printf(err,
+				      "x509: certificate has expired or is not yet valid: current "
+				      "time %.*s is %s %.*s",
+				      (int)a.len - 2, (const char *)a.data + 1,
+				      x->now < nb ? "before" : "after", (int)b.len - 2,
+				      (const char *)b.data + 1);
+			break;
+		}
+	}
+	if (!err->len)
+		cf_buf_printf(err, "x509: certificate has expired or is not yet valid");
+	cf_buf_release(&a);
+	cf_buf_release(&b);
+}
+
+/* Go's x509 verification of the server's chain against the roots, for the host name. */
+static int verify_peer(const struct scan_ctx *x, struct tls_conn *c, struct cf_buf *err)
+{
+	int n;
+	if (*x->ca_bundle)
+		n = gnutls_certificate_set_x509_trust_file(c->cred, x->ca_bundle,
+							   GNUTLS_X509_FMT_PEM);
+	else
+		n = gnutls_certificate_set_x509_system_trust(c->cred);
+	if (n < 0) {
+		cf_buf_printf(err, "x509: certificate signed by unknown authority");
+		return -1;
+	}
+	unsigned status = 0;
+	int r = gnutls_certificate_verify_peers3(c->s, *x->hostname ? x->hostname : NULL, &status);
+	if (r < 0 || status) {
+		unsigned nn = 0;
+		const gnutls_datum_t *peers = gnutls_certificate_get_peers(c->s, &nn);
+		gnutls_x509_crt_t leaf = NULL;
+		if (r >= 0 && (status & GNUTLS_CERT_UNEXPECTED_OWNER) && peers && nn &&
+		    cf_crt_import_der(peers[0].data, peers[0].size, &leaf, NULL) == 0 &&
+		    cf_crt_hostname_error(leaf, x->hostname, err)) {
+			/* Go's HostnameError text */
+		} else if (r >= 0 && (status & (GNUTLS_CERT_EXPIRED | GNUTLS_CERT_NOT_ACTIVATED))) {
+			expired_text(x, peers, nn, err);
+		} else {
+			cf_buf_printf(err, "x509: certificate signed by unknown authority");
+		}
+		if (leaf)
+			gnutls_x509_crt_deinit(leaf);
+		return -1;
+	}
+	return 0;
+}
+
+static void scan_tls(const struct scan_ctx *x, struct result *r)
+{
+	struct tls_conn c;
+	if (tls_dial(x->addr, x->hostname, NULL, &c, &r->err) < 0)
+		return;
+	r->grade = verify_peer(x, &c, &r->err) < 0 ? WARNING : GOOD;
+	tls_close(&c);
+}
+
+/* ---- PKI ---- */
+
+static void go_time(struct cf_buf *out, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	char b[40];
+	strftime(b, sizeof b, "\"%Y-%m-%dT%H:%M:%SZ\"", &tm);
+	cf_buf_printf(out, "%s", b);
+}
+
+static void scan_expiration(const struct scan_ctx *x, struct result *r)
+{
+	struct cf_bundle_pool chain = {0};
+	if (get_chain(x, x->addr, &chain, &r->err) == 0) {
+		int64_t exp = chain.v[0]->not_after;
+		for (size_t i = 0; i < chain.n; i++)
+			if (chain.v[i]->not_after < exp)
+				exp = chain.v[i]->not_after;
+		go_time(&r->out, exp);
+		if (x->now > exp)
+			r->grade = BAD;
+		else if (x->now + 30 * 86400 > exp)
+			r->grade = WARNING;
+		else
+			r->grade = GOOD;
+	}
+	cf_bundle_pool_release(&chain);
+}
+
+static void cn_of(const struct cf_bundle_cert *c, char *buf, size_t n)
+{
+	size_t len = n;
+	buf[0] = 0;
+	if (gnutls_x509_crt_get_dn_by_oid(c->crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, buf, &len) < 0)
+		buf[0] = 0;
+}
+
+/* helpers.MonthsValid / ValidExpiry */
+static int valid_expiry(const struct cf_bundle_cert *c)
+{
+	time_t nb = (time_t)c->not_before, na = (time_t)c->not_after;
+	struct tm i, e;
+	gmtime_r(&nb, &i);
+	gmtime_r(&na, &e);
+	int months = (e.tm_year - i.tm_year) * 12 + e.tm_mon - i.tm_mon;
+	if (e.tm_mday > i.tm_mday)
+		months++;
+	int max;
+	if (c->not_before > 1427846400) /* 2015-04-01 */
+		max = 39;
+	else if (c->not_before > 1341100800) /* 2012-07-01 */
+		max = 60;
+	else
+		max = 120;
+	return months <= max;
+}
+
+static int has_revocation_source(const struct cf_bundle_cert *c)
+{
+	char buf[8];
+	size_t n = sizeof buf;
+	unsigned reasons;
+	int r = gnutls_x509_crt_get_crl_dist_points(c->crt, 0, buf, &n, &reasons, NULL);
+	if (r != GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+		return 1;
+	gnutls_datum_t d;
+	r = gnutls_x509_crt_get_authority_info_access(c->crt, 0, GNUTLS_IA_OCSP_URI, &d, NULL);
+	if (r >= 0) {
+		gnutls_free(d.data);
+		return 1;
+	}
+	return 0;
+}
+
+static void scan_validation(const struct scan_ctx *x, struct result *r)
+{
+	struct cf_bundle_pool chain = {0};
+	struct cf_buf warn = CF_BUF_INIT;
+	int nwarn = 0;
+	if (get_chain(x, x->addr, &chain, &r->err) < 0)
+		goto out;
+	for (size_t i = 0; i + 1 < chain.n; i++) {
+		const struct cf_bundle_cert *cert = chain.v[i], *parent = chain.v[i + 1];
+		char cn[256], pcn[256];
+		struct cf_buf m = CF_BUF_INIT;
+		cn_of(cert, cn, sizeof cn);
+		cn_of(parent, pcn, sizeof pcn);
+#define WARN(...)                                                    \
+	do {                                                         \
+		cf_buf_printf(&m, __VA_ARGS__);                      \
+		cf_buf_addc(&warn, nwarn++ ? ',' : '[');             \
+		cf_gojson_quote(&warn, (const char *)m.data, m.len); \
+		m.len = 0;                                           \
+	} while (0)
+		if (!valid_expiry(cert))
+			WARN("Certificate for %s is valid for too long", cn);
+		/* revoke.VerifyCertificate: outside its validity a certificate counts as revoked */
+		if (x->now >= cert->not_after || x->now <= cert->not_before) {
+			cf_buf_printf(&r->err, "%s is revoked", cn);
+			cf_buf_release(&m);
+			goto out;
+		}
+		if (has_revocation_source(cert))
+			WARN("couldn't check if %s is revoked", cn);
+		if (!parent->is_ca) {
+			cf_buf_printf(&r->err, "%s is not a CA", pcn);
+			cf_buf_release(&m);
+			goto out;
+		}
+		if (cert->aki_len != parent->ski_len ||
+		    memcmp(cert->aki, parent->ski, cert->aki_len) != 0) {
+			cf_buf_printf(&r->err, "%s AuthorityKeyId differs from %s SubjectKeyId", cn,
+				      pcn);
+			cf_buf_release(&m);
+			goto out;
+		}
+		unsigned vs = 0;
+		if (gnutls_x509_crt_verify(cert->crt, &parent->crt, 1,
+					   GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+						   GNUTLS_VERIFY_ALLOW_X509_V1_CA_CRT |
+						   GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
+					   &vs) < 0 ||
+		    (vs & GNUTLS_CERT_SIGNATURE_FAILURE)) {
+			cf_buf_printf(&r->err, "crypto/ecdsa: verification error");
+			cf_buf_release(&m);
+			goto out;
+		}
+		int alg = gnutls_x509_crt_get_signature_algorithm(cert->crt);
+		if (alg == GNUTLS_SIGN_ECDSA_SHA1)
+			WARN("%s is signed by ECDSAWithSHA1", cn);
+		else if (alg == GNUTLS_SIGN_RSA_SHA1)
+			WARN("%s is signed by RSAWithSHA1", cn);
+		cf_buf_release(&m);
+#undef WARN
+	}
+	if (nwarn) {
+		cf_buf_addc(&warn, ']');
+		cf_buf_add(&r->out, warn.data, warn.len);
+		r->grade = WARNING;
+	} else {
+		r->grade = GOOD;
+	}
+out:
+	cf_buf_release(&warn);
+	cf_bundle_pool_release(&chain);
+}
+
+static int same_leaf(const struct scan_ctx *x, const char *addrport, void *arg, enum grade *g,
+		     struct cf_buf *out, struct cf_buf *err)
+{
+	(void)out;
+	const struct cf_bundle_pool *first = arg;
+	struct cf_bundle_pool chain = {0};
+	struct cf_buf e = CF_BUF_INIT;
+	*g = GOOD;
+	int ret = 0;
+	/* as cfssl: a failed dial here counts as Good */
+	if (get_chain(x, addrport, &chain, &e) == 0 &&
+	    (chain.v[0]->len != first->v[0]->len ||
+	     memcmp(chain.v[0]->der, first->v[0]->der, first->v[0]->len) != 0)) {
+		char a[256], b[256];
+		cn_of(chain.v[0], a, sizeof a);
+		cn_of(first->v[0], b, sizeof b);
+		cf_buf_printf(err, "%s not equal to %s", a, b);
+		*g = BAD;
+		ret = -1;
+	}
+	cf_buf_release(&e);
+	cf_bundle_pool_release(&chain);
+	return ret;
+}
+
+static void scan_multiple(const struct scan_ctx *x, struct result *r)
+{
+	struct cf_bundle_pool first = {0};
+	if (get_chain(x, x->addr, &first, &r->err) == 0)
+		r->grade = multiscan(x, same_leaf, &first, NULL, &r->err);
+	cf_bundle_pool_release(&first);
+}
+
+/* ---- TLSSession ---- */
+
+static int resumes(const struct scan_ctx *x, const char *addrport, void *arg, enum grade *g,
+		   struct cf_buf *out, struct cf_buf *err)
+{
+	const gnutls_datum_t *data = arg;
+	struct tls_conn c;
+	if (tls_dial(addrport, x->hostname, data, &c, err) < 0)
+		return -1;
+	int yes = gnutls_session_is_resumed(c.s) != 0;
+	tls_close(&c);
+	*g = yes ? GOOD : BAD;
+	cf_buf_printf(out, yes ? "true" : "false");
+	return 0;
+}
+
+static void scan_resume(const struct scan_ctx *x, struct result *r)
+{
+	struct tls_conn c;
+	gnutls_datum_t data = {NULL, 0};
+	if (tls_dial(x->addr, x->hostname, NULL, &c, &r->err) < 0)
+		return;
+	int e = gnutls_session_get_data2(c.s, &data);
+	tls_close(&c);
+	if (e < 0) {
+		cf_buf_printf(&r->err, "tls: %s", gnutls_strerror(e));
+		return;
+	}
+	r->grade = multiscan(x, resumes, &data, &r->out, &r->err);
+	if (r->err.len)
+		r->out.len = 0;
+	gnutls_free(data.data);
+}
+
+/* ---- not implemented ---- */
+
+static void scan_missing(const struct scan_ctx *x, struct result *r)
+{
+	(void)x;
+	r->grade = SKIPPED;
+	cf_buf_printf(&r->err, "this scanner is not implemented by cfssl-c yet");
+}
+
+static const struct scanner {
+	const char *family, *name;
+	void (*fn)(const struct scan_ctx *x, struct result *r);
+} scanners[] = {
+	/* sorted by family, then name: the order Go's encoding/json writes the maps in */
+	{"Broad", "IntermediateCAs", scan_missing},
+	{"Connectivity", "CloudFlareStatus", scan_cloudflare},
+	{"Connectivity", "DNSLookup", scan_dns},
+	{"Connectivity", "TCPDial", scan_tcp},
+	{"Connectivity", "TLSDial", scan_tls},
+	{"PKI", "ChainExpiration", scan_expiration},
+	{"PKI", "ChainValidation", scan_validation},
+	{"PKI", "MultipleCerts", scan_multiple},
+	{"TLSHandshake", "CertsByCiphers", scan_missing},
+	{"TLSHandshake", "CertsBySigAlgs", scan_missing},
+	{"TLSHandshake", "CipherSuite", scan_missing},
+	{"TLSHandshake", "ECCurves", scan_missing},
+	{"TLSHandshake", "SigAlgs", scan_missing},
+	{"TLSSession", "SessionResume", scan_resume},
+};
+
+static void go_duration(struct cf_buf *out, int64_t ns)
+{
+	/* the common cases of Go's Duration.String: whole seconds, minutes, hours */
+	int64_t s = ns / 1000000000LL;
+	if (ns % 1000000000LL || s == 0) {
+		cf_buf_printf(out, "%lldms", (long long)(ns / 1000000));
+		return;
+	}
+	if (s >= 3600)
+		cf_buf_printf(out, "%lldh", (long long)(s / 3600));
+	if (s >= 60)
+		cf_buf_printf(out, "%lldm", (long long)(s % 3600 / 60));
+	cf_buf_printf(out, "%llds", (long long)(s % 60));
+}
+
+int cf_scan_run(const char *host, const struct cf_scan_options *o, struct cf_buf *json,
+		struct cf_error *err)
+{
+	char why[256];
+	struct cf_regex *fre = cf_regex_compile_err(o->family ? o->family : "", why, sizeof why);
+	if (!fre)
+		return cf_error_set(err, CF_ERR_PLAIN, "%s", why);
+	struct cf_regex *sre = cf_regex_compile_err(o->scanner ? o->scanner : "", why, sizeof why);
+	if (!sre) {
+		cf_regex_free(fre);
+		return cf_error_set(err, CF_ERR_PLAIN, "%s", why);
+	}
+	char *hostname = NULL, *port = NULL;
+	if (!split_host_port(host, &hostname, &port)) {
+		hostname = strdup(host);
+		port = strdup("443");
+	}
+	struct cf_buf addr = CF_BUF_INIT;
+	join_host_port(&addr, o->ip && is_ip(o->ip) ? o->ip : hostname, port);
+	struct scan_ctx x = {(const char *)addr.data, hostname, o->ca_bundle ? o->ca_bundle : "",
+			     (int64_t)time(NULL)};
+	long long deadline = now_ms() + (o->timeout_ns > 0 ? o->timeout_ns / 1000000 : 300000);
+	const char *open_family = NULL;
+	cf_buf_addc(json, '{');
+	for (size_t i = 0; i < sizeof scanners / sizeof scanners[0]; i++) {
+		const struct scanner *s = &scanners[i];
+		if (!cf_regex_match(fre, s->family, strlen(s->family)) ||
+		    !cf_regex_match(sre, s->name, strlen(s->name)))
+			continue;
+		if (now_ms() >= deadline) {
+			struct cf_buf d = CF_BUF_INIT;
+			go_duration(&d, o->timeout_ns);
+			cf_warning("Scan timed out after %s", (const char *)d.data);
+			cf_buf_release(&d);
+			break;
+		}
+		struct result r = {BAD, CF_BUF_INIT, CF_BUF_INIT};
+		s->fn(&x, &r);
+		if (r.err.len)
+			cf_debug("scan: %s", (const char *)r.err.data);
+		if (!open_family || strcmp(open_family, s->family) != 0) {
+			if (open_family)
+				cf_buf_printf(json, "},");
+			cf_gojson_quote(json, s->family, strlen(s->family));
+			cf_buf_printf(json, ":{");
+			open_family = s->family;
+		} else {
+			cf_buf_addc(json, ',');
+		}
+		cf_gojson_quote(json, s->name, strlen(s->name));
+		cf_buf_printf(json, ":{\"grade\":\"%s\"", grade_names[r.grade]);
+		if (r.out.len) {
+			cf_buf_printf(json, ",\"output\":");
+			cf_buf_add(json, r.out.data, r.out.len);
+		}
+		if (r.err.len) {
+			cf_buf_printf(json, ",\"error\":");
+			cf_gojson_quote(json, (const char *)r.err.data, r.err.len);
+		}
+		cf_buf_addc(json, '}');
+		cf_buf_release(&r.out);
+		cf_buf_release(&r.err);
+	}
+	if (open_family)
+		cf_buf_addc(json, '}');
+	cf_buf_addc(json, '}');
+	cf_buf_release(&addr);
+	free(hostname);
+	free(port);
+	cf_regex_free(fre);
+	cf_regex_free(sre);
+	return 0;
+}
+
+void cf_scan_indent(struct cf_buf *out, const char *d, size_t len)
+{
+	int depth = 0, in_str = 0;
+	for (size_t i = 0; i < len; i++) {
+		char ch = d[i];
+		if (in_str) {
+			cf_buf_addc(out, ch);
+			if (ch == '\\' && i + 1 < len)
+				cf_buf_addc(out, d[++i]);
+			else if (ch == '"')
+				in_str = 0;
+			continue;
+		}
+		switch (ch) {
+		case '"':
+			in_str = 1;
+			cf_buf_addc(out, ch);
+			break;
+		case '{':
+		case '[':
+			cf_buf_addc(out, ch);
+			if (i + 1 < len && (d[i + 1] == '}' || d[i + 1] == ']')) {
+				cf_buf_addc(out, d[++i]);
+				break;
+			}
+			depth++;
+			cf_buf_addc(out, '\n');
+			for (int k = 0; k < depth; k++)
+				cf_buf_printf(out, "  ");
+			break;
+		case '}':
+		case ']':
+			depth--;
+			cf_buf_addc(out, '\n');
+			for (int k = 0; k < depth; k++)
+				cf_buf_printf(out, "  ");
+			cf_buf_addc(out, ch);
+			break;
+		case ',':
+			cf_buf_addc(out, ch);
+			cf_buf_addc(out, '\n');
+			for (int k = 0; k < depth; k++)
+				cf_buf_printf(out, "  ");
+			break;
+		case ':': cf_buf_printf(out, ": "); break;
+		default: cf_buf_addc(out, ch);
+		}
+	}
+}

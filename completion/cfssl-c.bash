@@ -1,5 +1,5 @@
 # bash completion for cfssl-c, cfssljson-c and the names of cfssl's programs (cfssl, cfssljson,
-# cfssl-bundle, cfssl-certinfo, cfssl-newkey, mkbundle, multirootca).
+# cfssl-bundle, cfssl-certinfo, cfssl-newkey, cfssl-scan, mkbundle, multirootca).
 #
 # Commands and the flags of each command come from the program's own usage text
 # (`cfssl-c -h`, `cfssl-c COMMAND -h`), so they follow the installed version. Profile names
@@ -149,6 +149,7 @@ _cfssl_c()
 	cfssl-certinfo) cmd=certinfo first=1 ;;
 	cfssl-bundle) cmd=bundle first=1 ;;
 	cfssl-newkey) cmd=genkey first=1 ;;
+	cfssl-scan) cmd=scan first=1 ;;
 	mkbundle) cmd=mkbundle first=1 ;;
 	multirootca) cmd=multirootca first=1 ;;
 	cfssljson | cfssljson-c)
@@ -196,5 +197,5 @@ _cfssl_c()
 	esac
 }
 
-complete -F _cfssl_c cfssl-c cfssl cfssljson-c cfssljson cfssl-bundle cfssl-certinfo cfssl-newkey \
+complete -F _cfssl_c cfssl-c cfssl cfssljson-c cfssljson cfssl-bundle cfssl-certinfo cfssl-newkey cfssl-scan \
 	mkbundle multirootca

@@ -1,5 +1,5 @@
 # fish completion for cfssl-c, cfssljson-c and the names of cfssl's programs (cfssl, cfssljson,
-# cfssl-bundle, cfssl-certinfo, cfssl-newkey, mkbundle, multirootca). Commands and each
+# cfssl-bundle, cfssl-certinfo, cfssl-newkey, cfssl-scan, mkbundle, multirootca). Commands and each
 # command's flags come from the program's usage text (`cfssl-c -h`, `cfssl-c COMMAND -h`);
 # profile names from the -config file on the line; flags that take a file complete file names.
 
@@ -18,6 +18,8 @@ function __cfssl_c_cmd
             echo bundle
         case cfssl-newkey
             echo genkey
+        case cfssl-scan
+            echo scan
         case mkbundle multirootca
             basename -- $words[1]
         case cfssljson cfssljson-c
@@ -34,7 +36,7 @@ end
 function __cfssl_c_needs_command
     set -l words (commandline -opc)
     switch (basename -- $words[1])
-        case cfssl-certinfo cfssljson cfssljson-c cfssl-bundle cfssl-newkey mkbundle multirootca
+        case cfssl-certinfo cfssljson cfssljson-c cfssl-bundle cfssl-newkey cfssl-scan mkbundle multirootca
             return 1
     end
     test (count $words) -eq 1
@@ -115,7 +117,7 @@ set -l __cfssl_c_files ca ca-key cert csr key config db-config tls-cert tls-key 
     tls-remote-ca mutual-tls-client-cert mutual-tls-client-key intermediates ca-bundle \
     int-bundle metadata responder responder-key csv responses pgp-private f roots
 
-for prog in cfssl-c cfssl cfssljson-c cfssljson cfssl-bundle cfssl-certinfo cfssl-newkey mkbundle \
+for prog in cfssl-c cfssl cfssljson-c cfssljson cfssl-bundle cfssl-certinfo cfssl-newkey cfssl-scan mkbundle \
     multirootca
     complete -c $prog -f
     complete -c $prog -n __cfssl_c_needs_command -a '(__cfssl_c_commands)' -d command

@@ -14,6 +14,7 @@ ln -s "$CFSSL_BIN" "$WORK/bin/cfssl-certinfo"
 ln -s "$CFSSLJSON_BIN" "$WORK/bin/cfssljson-c"
 ln -s "$CFSSL_BIN" "$WORK/bin/multirootca"
 ln -s "$CFSSL_BIN" "$WORK/bin/cfssl-bundle"
+ln -s "$CFSSL_BIN" "$WORK/bin/cfssl-scan"
 cd "$WORK" || exit 1
 
 # The candidates bash offers for a command line (its words; the last one is completed).
@@ -75,6 +76,8 @@ check_eq "cfssl-certinfo's own flags" "-aki -cert -db-config -domain -serial " \
 check_eq "multirootca's flags (Go's usage format)" "-a -l -loglevel -roots -tls-cert -tls-key " \
 	"$(bcomp multirootca -)"
 check_eq "multirootca -roots takes a file" "ca-config.json " "$(bcomp multirootca -roots ca-)"
+check_eq "cfssl-scan's flags are scan's, with no command word" "-max-hosts " \
+	"$(bcomp cfssl-scan -max)"
 check_eq "cfssl-bundle's flags starting -int" "-int-bundle -int-dir " "$(bcomp cfssl-bundle -int)"
 check_eq "cfssljson-c's flags" "-bare -f -stdout -version " "$(bcomp cfssljson-c -)"
 

@@ -57,6 +57,8 @@ check_contains "postinst makes cfssl an alternative" "$(cat "$WORK/control/posti
 	"update-alternatives --install /usr/bin/cfssl cfssl /usr/bin/cfssl-c"
 check_contains "multirootca is one of its names" "$(cat "$WORK/control/postinst")" \
 	"--slave /usr/bin/multirootca multirootca /usr/bin/cfssl-c"
+check_contains "cfssl-scan is one of its names" "$(cat "$WORK/control/postinst")" \
+	"--slave /usr/bin/cfssl-scan cfssl-scan /usr/bin/cfssl-c"
 check_contains "prerm removes it" "$(cat "$WORK/control/prerm")" "update-alternatives --remove cfssl"
 
 check_contains "the units' settings are conffiles" "$(cat "$WORK/control/conffiles")" \

@@ -5,7 +5,7 @@
  * (json.MarshalIndent of the struct: Raw*, Version, Signature,
  * SignatureAlgorithm, PublicKeyAlgorithm, PublicKey, Subject, Attributes,
  * Extensions, ExtraExtensions, DNSNames, EmailAddresses, IPAddresses, URIs),
- * with the simplifications listed in common/certinfo.h. */
+ * with the simplifications listed in common/x509/certinfo.h. */
 #include "certdb.h"
 #include "certinfo.h"
 #include "cli.h"

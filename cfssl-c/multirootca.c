@@ -1,6 +1,6 @@
 /* multirootca: cfssl's signing server for several CAs chosen by label (cfssl-serve.md §10,
- * cfssl's cmd/multirootca), on common/httpd with common/multiroot.c; this file only reads the
- * flags, starts and stops. Where it differs from cfssl's (README, deviations):
+ * cfssl's cmd/multirootca), on common/net/httpd with common/net/multiroot.c; this file only reads
+ * the flags, starts and stops. Where it differs from cfssl's (README, deviations):
  * - -a defaults to 127.0.0.1:8888, not :8888 (every interface): a signing server is not
  *   offered to the network unless asked (-a :8888 does as cfssl);
  * - a refused request is logged, not dumped raw (headers, tokens and body) to stdout;
@@ -33,7 +33,7 @@ static const struct cf_flag_def mr_flags[MR_COUNT] = {
 	[MR_TLS_KEY] = {"tls-key", CF_FLAG_STRING, "", "server private key"},
 };
 
-/* common/httpd's ready hook: everything is read; the workers open no file but the SQLite
+/* common/net/httpd's ready hook: everything is read; the workers open no file but the SQLite
  * databases' (their folders, for the journals). */
 static int confine(void *arg, struct cf_error *err)
 {

@@ -1,6 +1,6 @@
 /* cfssl ocspserve: an OCSP responder over HTTP answering from a -responses file or the
- * certificate database (cfssl-serve.md §9; the responder is common/ocspserve.c). Start-up
- * lines and errors as cfssl's ocspServerMain; plain HTTP on common/httpd (limits of
+ * certificate database (cfssl-serve.md §9; the responder is common/net/ocspserve.c). Start-up
+ * lines and errors as cfssl's ocspServerMain; plain HTTP on common/net/httpd (limits of
  * deviation 19); SIGTERM and SIGINT finish the requests in flight and exit 0, SIGHUP is
  * ignored. */
 #include <stdio.h>

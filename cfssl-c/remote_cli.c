@@ -1,5 +1,5 @@
 /* -remote on the command line: sign and gencert send their CSR to a cfssl
- * server through common/remote (cfssl-serve.md §6.2, §6.5). */
+ * server through common/net/remote (cfssl-serve.md §6.2, §6.5). */
 #include <stdlib.h>
 #include <string.h>
 

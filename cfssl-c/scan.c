@@ -1,4 +1,4 @@
-/* cfssl scan (cli/scan): each HOST scanned with cfssl's scanner families (common/scan.h),
+/* cfssl scan (cli/scan): each HOST scanned with cfssl's scanner families (common/net/scan.h),
  * "Scanning HOST..." then "=== HOST ===" and the results as Go's json.MarshalIndent, a blank
  * line after. -list prints the catalogue. Hosts are scanned one after the other (cfssl runs
  * -num-workers goroutines, whose output interleaves; the flag is accepted). */

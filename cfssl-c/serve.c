@@ -1,14 +1,14 @@
-/* cfssl serve: cfssl's HTTP API on common/httpd (cfssl-serve.md §1).
+/* cfssl serve: cfssl's HTTP API on common/net/httpd (cfssl-serve.md §1).
  *
  * The start-up follows cfssl's serverMain line by line: -metadata, -db-config, the signer
  * (a failure is only a warning: the endpoints that need it are left out), the OCSP signer
- * (the same), the endpoint table (common/api.c), then the listener. What differs:
+ * (the same), the endpoint table (common/net/api.c), then the listener. What differs:
  * - the CA key is read and kept by a key process of its own (cf_ca_load_isolated): this
  *   process, which parses HTTP, never holds it;
  * - -db-config is read and checked as cfssl does (its errors abort start-up; the database
  *   is not contacted until the first request needs it, §1.2);
  * - -metadata is read and must be a JSON list; it is not used otherwise (as in bundle);
- * - TLS as deviation 18 (common/httpd.h); SIGTERM and SIGINT finish the requests in flight
+ * - TLS as deviation 18 (common/net/httpd.h); SIGTERM and SIGINT finish the requests in flight
  *   and exit 0, SIGHUP is ignored;
  * - once every file is read and the socket bound, before the worker threads start, the
  *   process is confined (cf_process_restrict): it can read only the system files a TLS
@@ -208,7 +208,7 @@ static void pg_files(char *out[4])
 	}
 }
 
-/* common/httpd's ready hook (@arg is &serve.api): what the workers may still open. */
+/* common/net/httpd's ready hook (@arg is &serve.api): what the workers may still open. */
 static int confine(void *arg, struct cf_error *err)
 {
 	struct serve *s = (struct serve *)((char *)arg - offsetof(struct serve, api));

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# common/httpd: the HTTP server module under serve, ocspserve and multirootca, driven through
+# common/net/httpd: the HTTP server module under serve, ocspserve and multirootca, driven through
 # tests/tools/httpd_echo.c with curl, gnutls-cli and python3 sockets. Limits of deviation 19
 # (413 for bodies over 16 MiB, idle timeout, connection cap), TLS per deviation 18, mutual
 # TLS and the CN rule of cfssl-serve.md §5, graceful stop on SIGTERM. 127.0.0.1 only; every

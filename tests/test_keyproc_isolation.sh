@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue 12: the CA key never lives in the process that parses HTTP. tests/tools/isolated_server
-# is laid out as serve is: cf_ca_load_isolated forks the key process, and common/httpd's ready
+# is laid out as serve is: cf_ca_load_isolated forks the key process, and common/net/httpd's ready
 # hook confines the process with cf_process_restrict before its workers start. From outside:
 # the CA key's private scalar is not in the server's memory (the same scan finds a marker
 # there, and finds the scalar in the key process); signing works with the key file gone; the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# common/remote.c against a real cfssl server (Debian's cfssl 1.2 serve), through the test
+# common/net/remote.c against a real cfssl server (Debian's cfssl 1.2 serve), through the test
 # driver tests/tools/remote_client: sign, authsign with a good and a bad key, info, the request
 # bytes and token against openssl, connection refused, fallback across two remotes, and a
 # server that never answers (deviation 19). Only 127.0.0.1; every server is killed by its PID.

@@ -1,4 +1,4 @@
-/* The certificate database layer (common/certdb.h) driven from the shell, for the tests of
+/* The certificate database layer (common/db/certdb.h) driven from the shell, for the tests of
  * the server drivers (test_db_pg.sh, test_db_mysql.sh) on a database the test started:
  *
  *   certdb_tool CONF accessor            every Accessor call on the empty tables, with checks

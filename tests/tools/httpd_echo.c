@@ -1,4 +1,4 @@
-/* A tiny server on common/httpd for tests/test_httpd.sh: prints "port N" once listening,
+/* A tiny server on common/net/httpd for tests/test_httpd.sh: prints "port N" once listening,
  * serves until SIGTERM or SIGINT, exits 0 after a graceful stop (1 when it cannot start).
  *
  * Routes: POST /echo returns the body; /info returns the request as the success envelope's

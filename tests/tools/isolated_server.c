@@ -1,5 +1,5 @@
 /* A small server shaped like serve's process layout, for tests/test_keyproc_isolation.sh: it
- * loads a CA with cf_ca_load_isolated (the key stays in a key process), starts a common/httpd
+ * loads a CA with cf_ca_load_isolated (the key stays in a key process), starts a common/net/httpd
  * server whose ready hook confines the process with cf_process_restrict, prints
  * "pid N keypid N port N" once listening and serves until SIGTERM. Its routes let the test
  * probe the confinement from inside the confined workers (a test tool, not the product):

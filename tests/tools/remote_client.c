@@ -1,4 +1,5 @@
-/* A test driver for common/remote.c until the CLI uses it: calls the module from the command line.
+/* A test driver for common/net/remote.c until the CLI uses it: calls the module from the command
+ * line.
  *
  *   remote_client normalize ADDR                 the normalised URL, or the error
  *   remote_client signjson CSR [PROFILE [LABEL [HOSTS]]]

@@ -1,4 +1,4 @@
-/* The handlers of common/api_gen.c and api_db.c called directly with hand-built requests:
+/* The handlers of common/net/api_gen.c and api_db.c called directly with hand-built requests:
  * bodies, status codes, error codes and messages, log lines and result member order as
  * cfssl-serve.md §3 says; keys, CSRs, CRLs and OCSP responses checked with GnuTLS. */
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* common/api_sign.c: the info, sign, authsign and newcert handlers called directly (bodies,
+/* common/net/api_sign.c: the info, sign, authsign and newcert handlers called directly (bodies,
  * codes, member order, log lines of cfssl-serve.md §3.2-3.4, §3.6, §4; deviation 16). The
  * network half is tests/test_serve_sign.sh. */
 #include <stdio.h>

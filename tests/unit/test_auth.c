@@ -1,4 +1,4 @@
-/* common/auth.c: cfssl's standard HMAC-SHA256 provider. */
+/* common/policy/auth.c: cfssl's standard HMAC-SHA256 provider. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* Big integers in decimal (common/bigint.c): big.Int.String() of unsigned and two's complement
+/* Big integers in decimal (common/base/bigint.c): big.Int.String() of unsigned and two's complement
  * bytes, and the DER INTEGER content Go's asn1 writes for a decimal serial, at the byte
  * boundaries where a sign byte comes or goes. */
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* Unit tests for common/certdb.c and the sqlite3 driver: -db-config errors,
+/* Unit tests for common/db/certdb.c and the sqlite3 driver: -db-config errors,
  * Go time text, the statement table, and the Accessor calls on a fresh
  * SQLite file made with db/sqlite3's schema (cfssl-serve.md §7). */
 #include <pthread.h>

@@ -1,4 +1,4 @@
-/* The strict certificate reader the CA loader uses before GnuTLS (common/certview.c): what it
+/* The strict certificate reader the CA loader uses before GnuTLS (common/x509/certview.c): what it
  * reads must be what GnuTLS reads from the same DER, and anything outside its shape must be
  * refused (the loader then takes GnuTLS's parser). Certificates are assembled here with the DER
  * writer, so that each test changes one element; the signature is not checked by either. */

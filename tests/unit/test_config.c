@@ -1,4 +1,4 @@
-/* Unit tests for common/config.c: signing configuration loading (spec §7). */
+/* Unit tests for common/policy/config.c: signing configuration loading (spec §7). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

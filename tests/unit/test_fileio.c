@@ -1,4 +1,4 @@
-/* Unit tests for common/fileio.c: Go's os.ReadFile / os.WriteFile error wording,
+/* Unit tests for common/base/fileio.c: Go's os.ReadFile / os.WriteFile error wording,
  * atomic replacement and file modes (cfssl-compat.md §10.3, deviation 7). */
 #include <dirent.h>
 #include <fcntl.h>

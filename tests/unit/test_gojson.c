@@ -1,4 +1,4 @@
-/* Unit tests for common/gojson.c: expected texts come from the spec
+/* Unit tests for common/encoding/gojson.c: expected texts come from the spec
  * (§5.1, §6.9, §10.1) and Go 1.19 encoding/json. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* common/httpd.c: cfssl's JSON envelopes, the status mapping and the reply helpers. */
+/* common/net/httpd.c: cfssl's JSON envelopes, the status mapping and the reply helpers. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* common/keyproc.c: signatures from the key process verify under the key's
+/* common/x509/keyproc.c: signatures from the key process verify under the key's
  * public half, from several threads, with the key file gone; load errors
  * are cf_ca_load's; the caller never opens the key file. cf_ca_load_isolated
  * loads a CA as cf_ca_load does, with its errors in its order. */

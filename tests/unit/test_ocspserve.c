@@ -1,4 +1,4 @@
-/* The OCSP responder without a server (common/ocspserve.c): a -responses file source, the
+/* The OCSP responder without a server (common/net/ocspserve.c): a -responses file source, the
  * replies and headers of cfssl's responder (cfssl-serve.md §9.2), the path handling and dates
  * of deviation 24. The request and response are fixed bytes made by openssl ocsp and
  * cfssl-c ocsprefresh (ECDSA CA "OCSP CA"; thisUpdate 2026-12-04 17:00, nextUpdate

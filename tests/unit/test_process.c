@@ -1,4 +1,4 @@
-/* Unit tests for common/process.c: after cf_process_harden the process is non-dumpable and its
+/* Unit tests for common/base/process.c: after cf_process_harden the process is non-dumpable and its
  * core file size limit is 0, soft and hard (issue 11 item 16). cf_process_restrict (in a child)
  * leaves only the allowed files open-able, refuses exec, and refuses a process with threads;
  * without Landlock (as seccomp fakes it) one [WARNING] line and the rest; and

@@ -1,4 +1,4 @@
-/* common/remote.c: address normalisation (§6.1, observed with cfssl master), request bytes,
+/* common/net/remote.c: address normalisation (§6.1, observed with cfssl master), request bytes,
  * the authsign token and reply envelopes. The network half is tests/test_remote_client.sh. */
 #include <stdio.h>
 #include <stdlib.h>

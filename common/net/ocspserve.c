@@ -1,4 +1,4 @@
-/* cfssl's OCSP responder (ocsp/responder.go) on common/httpd; see ocspserve.h. */
+/* cfssl's OCSP responder (ocsp/responder.go) on common/net/httpd; see ocspserve.h. */
 #include "ocspserve.h"
 
 #include <stdlib.h>

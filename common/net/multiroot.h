@@ -1,7 +1,7 @@
 /* multirootca's server (cfssl-serve.md §10): several CAs ("roots") chosen by label, each with
  * its signing policy, an optional allow-list of client networks and an optional certificate
  * database, serving only /api/v1/cfssl/authsign, /api/v1/cfssl/info and /metrics on
- * common/httpd. Each root is a struct cf_api of its own, so that signing and info are
+ * common/net/httpd. Each root is a struct cf_api of its own, so that signing and info are
  * api_sign.c's; what is multirootca's (the label, the allow-list, its checks before signing
  * and their errors: status 400/401/403/405/500 with code 1, the Prometheus counters) is here.
  *

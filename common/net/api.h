@@ -2,7 +2,7 @@
  * start, the endpoint table with the conditions under which each endpoint is served,
  * routing as Go's ServeMux, and one handler per endpoint. cfssl-c/serve.c translates flags
  * into a struct cf_api, calls cf_api_setup and hands cf_api_precheck/cf_api_dispatch to
- * common/httpd. The handlers only translate JSON into the operations layer's requests
+ * common/net/httpd. The handlers only translate JSON into the operations layer's requests
  * (ops.h) and its results into replies.
  *
  * Everything in a struct cf_api is read-only once cf_api_setup returns: the handlers run

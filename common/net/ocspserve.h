@@ -1,5 +1,5 @@
 /* The OCSP responder of `cfssl ocspserve` (RFC 6960 over HTTP, cfssl-serve.md §9): a
- * request in, the reply (status, headers, body) out, on common/httpd.h.
+ * request in, the reply (status, headers, body) out, on common/net/httpd.h.
  *
  * Sources, as cfssl's:
  *  - a -responses file: base64 DER OCSPResponses separated by whitespace, indexed by the
@@ -68,7 +68,7 @@ struct cf_ocspserve_request {
 void cf_ocspserve_answer(const struct cf_ocspserve *r, const struct cf_ocspserve_request *req,
 			 struct cf_httpd_reply *rep);
 
-/* common/httpd callbacks, @arg a struct cf_ocspserve: the precheck answers 404 and 405
+/* common/net/httpd callbacks, @arg a struct cf_ocspserve: the precheck answers 404 and 405
  * before the body is read; the handler calls cf_ocspserve_answer with the current time. */
 int cf_ocspserve_precheck(void *arg, const struct cf_httpd_request *req,
 			  struct cf_httpd_reply *rep);

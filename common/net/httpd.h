@@ -37,7 +37,7 @@
  * (configuration, certificates and keys are read once at start; restart to change them),
  * and an INFO line says so.
  *
- * The library never prints (log lines go to common/log.h's sink; libmicrohttpd's own
+ * The library never prints (log lines go to common/base/log.h's sink; libmicrohttpd's own
  * messages at DEBUG) and never exits. */
 #ifndef CF_HTTPD_H
 #define CF_HTTPD_H

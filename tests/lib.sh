@@ -253,6 +253,54 @@ free_port()
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# port_open PORT: something accepts connections on 127.0.0.1:PORT.
+port_open()
+{
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# pick_port: a port of 127.0.0.1 where nothing listens now (no python start-up on a busy
+# machine; a race with another process is caught by start_serve's retry).
+pick_port()
+{
+	local p
+	for _ in $(seq 1 50); do
+		p=$((20000 + RANDOM % 40000))
+		port_open "$p" || { echo "$p"; return 0; }
+	done
+	return 1
+}
+
+# start_serve BIN LOG ARGS...: BIN serve (cfssl-c, or a cfssl to compare with) on a free port
+# of 127.0.0.1 with ARGS, in the environment SERVE_ENV (an array, optional); sets PORT and PID
+# once the port accepts connections. Another port is tried when the chosen one was taken;
+# otherwise the log is shown and it returns 1.
+start_serve()
+{
+	local bin=$1 log=$2
+	shift 2
+	for _ in 1 2 3 4 5; do
+		PORT=$(pick_port)
+		env ${SERVE_ENV[@]+"${SERVE_ENV[@]}"} "$bin" serve -address 127.0.0.1 -port "$PORT" \
+			"$@" >"$log" 2>&1 &
+		PID=$!
+		lib_track_pid "$PID"
+		for _ in $(seq 1 100); do
+			kill -0 "$PID" 2>/dev/null || break
+			if port_open "$PORT"; then
+				return 0
+			fi
+			sleep 0.1
+		done
+		kill "$PID" 2>/dev/null
+		wait "$PID" 2>/dev/null
+		grep -q 'address already in use' "$log" || break
+	done
+	echo "serve did not start:"
+	sed 's/^/     | /' "$log"
+	return 1
+}
+
 # start_go_serve LOG [ARGS...]: Debian's cfssl serve on a free port with the test CA and ARGS;
 # sets PORT and SERVE_PID once the port accepts connections.
 start_go_serve()

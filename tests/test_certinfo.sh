@@ -315,21 +315,6 @@ check_eq "-csr Raw is the request DER" "$want" "$(jq -r .Raw "$csrjson")"
 
 # ---- -domain against a local TLS server ----
 
-port_open()
-{
-	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-pick_port()
-{
-	local p i
-	for i in $(seq 1 50); do
-		p=$((20000 + RANDOM % 40000))
-		port_open "$p" || { echo "$p"; return 0; }
-	done
-	return 1
-}
-
 PORT=$(pick_port)
 openssl s_server -accept "127.0.0.1:$PORT" -cert leaf-ecdsa.pem -key leaf-ecdsa-key.pem \
 	-www -quiet </dev/null >"$WORK/s_server.log" 2>&1 &

@@ -18,40 +18,6 @@ t cfssl gencert -initca ca.json 2>/dev/null | t cfssljson -bare ca
 	exit 1
 }
 
-# A port for a server that retries when it is taken (free_port's python3 start is slow on a
-# busy machine, and this test starts many servers).
-pick_port()
-{
-	echo $((20000 + RANDOM % 40000))
-}
-
-# start_serve BIN LOG ARGS...: BIN serve on a free port of 127.0.0.1 with ARGS; sets PORT and
-# PID once the port accepts connections. Returns 1 (log shown) if it did not start.
-start_serve()
-{
-	local bin=$1 log=$2
-	shift 2
-	for _ in 1 2 3 4 5; do
-		PORT=$(pick_port)
-		"$bin" serve -address 127.0.0.1 -port "$PORT" "$@" >"$log" 2>&1 &
-		PID=$!
-		lib_track_pid "$PID"
-		for _ in $(seq 1 100); do
-			kill -0 "$PID" 2>/dev/null || break
-			if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-				return 0
-			fi
-			sleep 0.1
-		done
-		kill "$PID" 2>/dev/null
-		wait "$PID" 2>/dev/null
-		grep -q 'address already in use' "$log" || break
-	done
-	echo "serve did not start:"
-	sed 's/^/     | /' "$log"
-	return 1
-}
-
 # stop_serve: SIGTERM; sets RC to the exit status (bounded wait).
 stop_serve()
 {

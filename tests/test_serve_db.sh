@@ -38,32 +38,6 @@ aki_of()
 		tr -d ' :' | sed 's/^keyid//' | tr 'A-F' 'a-f'
 }
 
-# start BIN LOG ARGS...: serve on a free port; sets PORT and PID.
-start()
-{
-	local bin=$1 log=$2
-	shift 2
-	for _ in 1 2 3 4 5; do
-		PORT=$(free_port)
-		"$bin" serve -address 127.0.0.1 -port "$PORT" "$@" >"$log" 2>&1 &
-		PID=$!
-		lib_track_pid "$PID"
-		for _ in $(seq 1 100); do
-			kill -0 "$PID" 2>/dev/null || break
-			if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-				return 0
-			fi
-			sleep 0.1
-		done
-		kill "$PID" 2>/dev/null
-		wait "$PID" 2>/dev/null
-		grep -q 'address already in use' "$log" || break
-	done
-	echo "serve did not start:"
-	sed 's/^/     | /' "$log"
-	exit 1
-}
-
 echo '{"CN":"add.example","hosts":["add.example"],"key":{"algo":"ecdsa","size":256}}' |
 	t cfssl gencert -ca ca2.pem -ca-key ca2-key.pem - 2>/dev/null | t cfssljson -bare add
 SA=$(serial_of add.pem)
@@ -77,7 +51,7 @@ add()
 }
 
 # ---- start-up
-start "$CFSSL_BIN" nodb.log -ca ca.pem -ca-key ca-key.pem
+start_serve "$CFSSL_BIN" nodb.log -ca ca.pem -ca-key ca-key.pem || exit 1
 check_contains "no -db-config: revoke disabled" "$(cat nodb.log)" \
 	"[WARNING] endpoint 'revoke' is disabled: cert db not configured (missing -db-config)"
 check_contains "no -db-config: crl disabled" "$(cat nodb.log)" \
@@ -98,7 +72,7 @@ out=$(t "$CFSSL_BIN" serve -address 127.0.0.1 -port 1 -db-config nosuch.json 2>&
 check_contains "missing -db-config: cfssl's message" "$out" \
 	'{"code":5200,"message":"could not read configuration file"}'
 
-start "$CFSSL_BIN" serve.log -ca ca.pem -ca-key ca-key.pem -config cfg.json -db-config certs.json
+start_serve "$CFSSL_BIN" serve.log -ca ca.pem -ca-key ca-key.pem -config cfg.json -db-config certs.json || exit 1
 OURS=http://127.0.0.1:$PORT
 OURPID=$PID
 for e in crl revoke certadd sign authsign newcert; do
@@ -111,7 +85,7 @@ done
 check_not_contains "the database is not contacted at start" "$(cat serve.log)" "11000"
 MASTER_OK=0
 if [ -x "$MASTER" ]; then
-	start "$MASTER" master.log -ca ca.pem -ca-key ca-key.pem -config cfg.json -db-config master.json
+	start_serve "$MASTER" master.log -ca ca.pem -ca-key ca-key.pem -config cfg.json -db-config master.json || exit 1
 	THEIRS=http://127.0.0.1:$PORT
 	MASTER_OK=1
 fi

@@ -29,35 +29,10 @@ printf '{"driver":"postgres","data_source":"%s"}\n' "$PG_KV" >sock.json
 printf '{"driver":"postgres","data_source":"%s"}\n' "$PG_URL" >tcp.json
 pq() { pg_sql certdb -c "$1"; }
 
-# start LOG ARGS...: cfssl-c serve on a free port; sets PORT and PID.
-start()
-{
-	local log=$1
-	shift
-	for _ in 1 2 3 4 5; do
-		PORT=$(free_port)
-		"$CFSSL_BIN" serve -address 127.0.0.1 -port "$PORT" "$@" >"$log" 2>&1 &
-		PID=$!
-		lib_track_pid "$PID"
-		for _ in $(seq 1 100); do
-			kill -0 "$PID" 2>/dev/null || break
-			if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-				return 0
-			fi
-			sleep 0.1
-		done
-		kill "$PID" 2>/dev/null
-		wait "$PID" 2>/dev/null
-		grep -q 'address already in use' "$log" || break
-	done
-	echo "serve did not start:"
-	sed 's/^/     | /' "$log"
-	exit 1
-}
-start a.log -ca ca.pem -ca-key ca-key.pem -db-config sock.json
+start_serve "$CFSSL_BIN" a.log -ca ca.pem -ca-key ca-key.pem -db-config sock.json || exit 1
 A=http://127.0.0.1:$PORT
 APID=$PID
-start b.log -ca ca.pem -ca-key ca-key.pem -db-config tcp.json
+start_serve "$CFSSL_BIN" b.log -ca ca.pem -ca-key ca-key.pem -db-config tcp.json || exit 1
 B=http://127.0.0.1:$PORT
 BPID=$PID
 
@@ -153,13 +128,13 @@ printf '127.0.0.1:%s:certdb:app:secret\n' "$PG_PORT" >home/.pgpass
 chmod 600 home/.pgpass
 printf '{"driver":"postgres","data_source":"postgres://app@127.0.0.1:%s/certdb?sslmode=disable"}\n' \
 	"$PG_PORT" >app.json
-HOME=$WORK/home start c.log -ca ca.pem -ca-key ca-key.pem -db-config app.json
+HOME=$WORK/home start_serve "$CFSSL_BIN" c.log -ca ca.pem -ca-key ca-key.pem -db-config app.json || exit 1
 r=$("${CURL[@]}" -d @sign.json "http://127.0.0.1:$PORT/api/v1/cfssl/sign")
 check_eq "~/.pgpass: sign works" true "$(echo "$r" | jq -r .success)"
 check_eq "~/.pgpass: recorded by app" 1 "$(pq "SELECT count(*) FROM certificates WHERE pem = convert_to($(echo "$r" | jq -r .result.certificate | sed "s/'/''/g; 1s/^/'/; \$s/\$/'/"), 'UTF8')")"
 kill "$PID"
 wait "$PID" 2>/dev/null
-HOME=$WORK/nohome start d.log -ca ca.pem -ca-key ca-key.pem -db-config app.json
+HOME=$WORK/nohome start_serve "$CFSSL_BIN" d.log -ca ca.pem -ca-key ca-key.pem -db-config app.json || exit 1
 r=$("${CURL[@]}" -d @sign.json "http://127.0.0.1:$PORT/api/v1/cfssl/sign")
 check_contains "no ~/.pgpass: 11000" "$r" '"code":11000'
 kill "$PID"

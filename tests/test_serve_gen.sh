@@ -24,39 +24,13 @@ t cfssl gencert -ca ca.pem -ca-key ca-key.pem leaf.json 2>/dev/null | t cfssljso
 	exit 1
 }
 
-# start_serve BIN LOG ARGS...: BIN serve on a free port with ARGS; sets PORT and PID.
-start_serve()
-{
-	local bin=$1 log=$2
-	shift 2
-	for _ in 1 2 3 4 5; do
-		PORT=$(free_port)
-		"$bin" serve -address 127.0.0.1 -port "$PORT" "$@" >"$log" 2>&1 &
-		PID=$!
-		lib_track_pid "$PID"
-		for _ in $(seq 1 100); do
-			kill -0 "$PID" 2>/dev/null || break
-			if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-				return 0
-			fi
-			sleep 0.1
-		done
-		kill "$PID" 2>/dev/null
-		wait "$PID" 2>/dev/null
-		grep -q 'address already in use' "$log" || break
-	done
-	echo "serve did not start:"
-	sed 's/^/     | /' "$log"
-	exit 1
-}
-
 ARGS=(-ca ca.pem -ca-key ca-key.pem -responder ca.pem -responder-key ca-key.pem -ca-bundle ca.pem)
-start_serve "$CFSSL_BIN" ours.log "${ARGS[@]}"
+start_serve "$CFSSL_BIN" ours.log "${ARGS[@]}" || exit 1
 OURS=http://127.0.0.1:$PORT
 OURS_PID=$PID
 HAVE_MASTER=0
 if [ -x "$MASTER" ]; then
-	start_serve "$MASTER" master.log "${ARGS[@]}"
+	start_serve "$MASTER" master.log "${ARGS[@]}" || exit 1
 	GO=http://127.0.0.1:$PORT
 	HAVE_MASTER=1
 fi

@@ -34,33 +34,6 @@ check_eq "a 32-byte scalar" 64 "${#be}"
 marker=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 marker_hex=$(printf %s "$marker" | od -An -tx1 | tr -d ' \n')
 
-# start_serve LOG ARGS...: cfssl-c serve on a free port; sets PORT and PID.
-start_serve()
-{
-	local log=$1
-	shift
-	for _ in 1 2 3 4 5; do
-		PORT=$(free_port)
-		env "${SERVE_ENV[@]}" CF_TEST_MARKER="$marker" "$CFSSL_BIN" serve -address 127.0.0.1 \
-			-port "$PORT" "$@" >"$log" 2>&1 &
-		PID=$!
-		lib_track_pid "$PID"
-		for _ in $(seq 1 100); do
-			kill -0 "$PID" 2>/dev/null || break
-			if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-				return 0
-			fi
-			sleep 0.1
-		done
-		kill "$PID" 2>/dev/null
-		wait "$PID" 2>/dev/null
-		grep -q 'address already in use' "$log" || break
-	done
-	echo "serve did not start:"
-	sed 's/^/     | /' "$log"
-	exit 1
-}
-
 # sign_ok URL DESC: /sign of leaf.csr at URL gives a certificate the CA verifies
 sign_ok()
 {
@@ -72,8 +45,8 @@ sign_ok()
 mkdir stash
 # gdb puts the string arguments of the calls it injects in memory it mallocs in serve and
 # never frees: a sanitizer build's leak check would count them.
-SERVE_ENV=(ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0")
-start_serve serve.log -ca "$WORK/ca.pem" -ca-key "$WORK/ca-key.pem" -int-dir "$WORK/stash"
+SERVE_ENV=(ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" CF_TEST_MARKER="$marker")
+start_serve "$CFSSL_BIN" serve.log -ca "$WORK/ca.pem" -ca-key "$WORK/ca-key.pem" -int-dir "$WORK/stash" || exit 1
 URL=http://127.0.0.1:$PORT
 KEYPID=$(cat "/proc/$PID/task/$PID/children" 2>/dev/null | awk '{print $1}')
 check "serve has a key process" test -n "$KEYPID"
@@ -131,8 +104,8 @@ fi
 
 # proxy mode: a confined serve signs through libcurl
 A_PID=$PID
-SERVE_ENV=(ASAN_OPTIONS="${ASAN_OPTIONS:-}")
-start_serve proxy.log -remote "$URL"
+SERVE_ENV=(ASAN_OPTIONS="${ASAN_OPTIONS:-}" CF_TEST_MARKER="$marker")
+start_serve "$CFSSL_BIN" proxy.log -remote "$URL" || exit 1
 sign_ok "http://127.0.0.1:$PORT" "proxy mode (-remote) signs through the first server"
 check_contains "the proxy is confined too" "$(cat "/proc/$PID/status")" $'Seccomp:\t2'
 

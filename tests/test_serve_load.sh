@@ -35,32 +35,6 @@ JSON
 python3 -c 'import json,sys; print(json.dumps({"certificate_request": open("leaf.csr").read()}))' >sign.json
 echo '{"request":{"CN":"load.example","hosts":["load.example"],"key":{"algo":"ecdsa","size":256}}}' >newcert.json
 
-# start_serve BIN LOG: BIN serve on a free port; sets PORT and PID.
-start_serve()
-{
-	local bin=$1 log=$2
-	for _ in 1 2 3 4 5; do
-		PORT=$(free_port)
-		"$bin" serve -address 127.0.0.1 -port "$PORT" -ca ca.pem -ca-key ca-key.pem \
-			-config server.json >"$log" 2>&1 &
-		PID=$!
-		lib_track_pid "$PID"
-		for _ in $(seq 1 100); do
-			kill -0 "$PID" 2>/dev/null || break
-			if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-				return 0
-			fi
-			sleep 0.1
-		done
-		kill "$PID" 2>/dev/null
-		wait "$PID" 2>/dev/null
-		grep -q 'address already in use' "$log" || break
-	done
-	echo "serve did not start:"
-	sed 's/^/     | /' "$log"
-	exit 1
-}
-
 cat >sock.py <<'EOF'
 import socket, sys, time
 port = int(sys.argv[2])
@@ -97,7 +71,7 @@ elif sys.argv[1] == "many":
         h.close()
 EOF
 
-start_serve "$CFSSL_BIN" ours.log
+start_serve "$CFSSL_BIN" ours.log -ca ca.pem -ca-key ca-key.pem -config server.json || exit 1
 OURS=http://127.0.0.1:$PORT
 OURS_PID=$PID
 # a certificate of this CA for /bundle (the local path, before any load)
@@ -125,7 +99,7 @@ fi
 
 HAVE_MASTER=0
 if [ -x "$MASTER" ]; then
-	start_serve "$MASTER" master.log
+	start_serve "$MASTER" master.log -ca ca.pem -ca-key ca-key.pem -config server.json || exit 1
 	GO=http://127.0.0.1:$PORT
 	HAVE_MASTER=1
 fi

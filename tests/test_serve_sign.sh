@@ -31,38 +31,12 @@ cat >server.json <<JSON
                "key0": {"type": "standard", "key": "$KEY0"}}}
 JSON
 
-# start_serve BIN LOG ARGS...: BIN serve on a free port with ARGS; sets PORT and PID.
-start_serve()
-{
-	local bin=$1 log=$2
-	shift 2
-	for _ in 1 2 3 4 5; do
-		PORT=$(free_port)
-		"$bin" serve -address 127.0.0.1 -port "$PORT" "$@" >"$log" 2>&1 &
-		PID=$!
-		lib_track_pid "$PID"
-		for _ in $(seq 1 100); do
-			kill -0 "$PID" 2>/dev/null || break
-			if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-				return 0
-			fi
-			sleep 0.1
-		done
-		kill "$PID" 2>/dev/null
-		wait "$PID" 2>/dev/null
-		grep -q 'address already in use' "$log" || break
-	done
-	echo "serve did not start:"
-	sed 's/^/     | /' "$log"
-	exit 1
-}
-
-start_serve "$CFSSL_BIN" ours.log -ca ca.pem -ca-key ca-key.pem -config server.json
+start_serve "$CFSSL_BIN" ours.log -ca ca.pem -ca-key ca-key.pem -config server.json || exit 1
 OURS=http://127.0.0.1:$PORT
 OURS_PID=$PID
 HAVE_MASTER=0
 if [ -x "$MASTER" ]; then
-	start_serve "$MASTER" master.log -ca ca.pem -ca-key ca-key.pem -config server.json
+	start_serve "$MASTER" master.log -ca ca.pem -ca-key ca-key.pem -config server.json || exit 1
 	GO=http://127.0.0.1:$PORT
 	HAVE_MASTER=1
 fi
@@ -271,7 +245,7 @@ if [ "$HAVE_MASTER" = 1 ]; then
 fi
 
 # --- proxy mode (§6.7): our serve -remote in front of our server ---
-start_serve "$CFSSL_BIN" proxy.log -remote "$OURS" -config server.json
+start_serve "$CFSSL_BIN" proxy.log -remote "$OURS" -config server.json || exit 1
 PROXY=http://127.0.0.1:$PORT
 post "$PROXY" sign "{\"certificate_request\":$csr_json}" >/dev/null
 check_eq "proxy sign: 200" 200 "$(cat reply.status)"
@@ -290,7 +264,7 @@ check_eq "proxy: upstream errors as 7400 in a 400" \
 	'400 {"success":false,"result":null,"errors":[{"code":7400,"message":"{\"success\":false,\"result\":null,\"errors\":[{\"code\":9002,\"message\":\"CSR Decode failed\"}],\"messages\":[]}\n"}],"messages":[]}' \
 	"$(post "$PROXY" sign '{"certificate_request":"garbage"}')"
 if [ "$HAVE_MASTER" = 1 ]; then
-	start_serve "$MASTER" gproxy.log -remote "$OURS" -config server.json
+	start_serve "$MASTER" gproxy.log -remote "$OURS" -config server.json || exit 1
 	check_eq "proxy error: as cfssl master's proxy" "$(post "http://127.0.0.1:$PORT" sign '{"certificate_request":"garbage"}')" \
 		"$(post "$PROXY" sign '{"certificate_request":"garbage"}')"
 fi
@@ -300,7 +274,7 @@ cat >mixed.json <<JSON
   "profiles": {"up": {"remote": "upstream"}}},
  "remotes": {"upstream": "$OURS"}}
 JSON
-start_serve "$CFSSL_BIN" mixed.log -ca ca.pem -ca-key ca-key.pem -config mixed.json
+start_serve "$CFSSL_BIN" mixed.log -ca ca.pem -ca-key ca-key.pem -config mixed.json || exit 1
 MIXED=http://127.0.0.1:$PORT
 post "$MIXED" sign "{\"certificate_request\":$csr_json,\"profile\":\"up\"}" >/dev/null
 check_eq "mixed policy, remote profile: 200" 200 "$(cat reply.status)"
@@ -311,7 +285,7 @@ check_eq "mixed policy, unknown profile: 5400" \
 LAST=$(post "$MIXED" info '{"profile":"nosuch"}')
 check_contains "mixed policy, info of an unknown profile: 5400" "$LAST" '{"code":5400,"message":"Unknown policy profile"}'
 if [ "$HAVE_MASTER" = 1 ]; then
-	start_serve "$MASTER" gmixed.log -ca ca.pem -ca-key ca-key.pem -config mixed.json
+	start_serve "$MASTER" gmixed.log -ca ca.pem -ca-key ca-key.pem -config mixed.json || exit 1
 	check_eq "mixed policy, unknown profile: as cfssl master" \
 		"$(post "http://127.0.0.1:$PORT" sign "{\"certificate_request\":$csr_json,\"profile\":\"nosuch\"}")" \
 		"$(post "$MIXED" sign "{\"certificate_request\":$csr_json,\"profile\":\"nosuch\"}")"

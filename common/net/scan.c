@@ -605,8 +605,10 @@ static void scan_validation(const struct scan_ctx *x, struct result *r)
 	} while (0)
 		if (!valid_expiry(cert))
 			WARN("Certificate for %s is valid for too long", cn);
-		/* revoke.VerifyCertificate: outside its validity a certificate counts as revoked */
-		if (x->now >= cert->not_after || x->now <= cert->not_before) {
+		/* revoke.VerifyCertificate: outside its validity a certificate counts as revoked.
+		 * Go compares the clock with its fraction of a second: a certificate whose
+		 * notBefore is the current whole second is already valid. */
+		if (x->now >= cert->not_after || x->now < cert->not_before) {
 			cf_buf_printf(&r->err, "%s is revoked", cn);
 			cf_buf_release(&m);
 			goto out;

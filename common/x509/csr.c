@@ -602,30 +602,27 @@ int cf_csr_cert_subject_der(const struct cf_csr_request *req, struct cf_buf *out
 	return r;
 }
 
+const struct cf_name_part cf_name_parts[CF_NAME_PARTS] = {
+	{"2.5.4.6", offsetof(struct cf_name, c)},   {"2.5.4.8", offsetof(struct cf_name, st)},
+	{"2.5.4.7", offsetof(struct cf_name, l)},   {"2.5.4.10", offsetof(struct cf_name, o)},
+	{"2.5.4.11", offsetof(struct cf_name, ou)},
+};
+
 int cf_csr_subject_der(const struct cf_csr_request *req, struct cf_buf *out, struct cf_error *err)
 {
-	static const struct {
-		const char *oid;
-		size_t off;
-	} std[] = {
-		{"2.5.4.6", offsetof(struct cf_name, c)},
-		{"2.5.4.8", offsetof(struct cf_name, st)},
-		{"2.5.4.7", offsetof(struct cf_name, l)},
-		{"2.5.4.10", offsetof(struct cf_name, o)},
-		{"2.5.4.11", offsetof(struct cf_name, ou)},
-	};
 	struct cf_buf seq = CF_BUF_INIT;
 	const char **vals = cf_xcalloc(req->nnames ? req->nnames : 1, sizeof *vals);
-	for (size_t t = 0; t < sizeof std / sizeof std[0]; t++) {
-		if (oid_overridden(req, std[t].oid))
+	for (size_t t = 0; t < CF_NAME_PARTS; t++) {
+		if (oid_overridden(req, cf_name_parts[t].oid))
 			continue;
 		size_t n = 0;
 		for (size_t i = 0; i < req->nnames; i++) {
-			const char *v = *(char *const *)((const char *)&req->names[i] + std[t].off);
+			const char *v = *(char *const *)((const char *)&req->names[i] +
+							 cf_name_parts[t].off);
 			if (v && *v)
 				vals[n++] = v;
 		}
-		rdn_multi(&seq, std[t].oid, vals, n);
+		rdn_multi(&seq, cf_name_parts[t].oid, vals, n);
 	}
 	free(vals);
 	if (req->cn && *req->cn && !oid_overridden(req, "2.5.4.3")) {

@@ -23,6 +23,15 @@ struct cf_name {
 	size_t noids;
 };
 
+/* The name parts cfssl writes in its own order, C, ST, L, O, OU (the order of the RDNs it
+ * makes and of its getNames), with where each lives in struct cf_name. */
+struct cf_name_part {
+	const char *oid;
+	size_t off; /* of the char * in struct cf_name */
+};
+#define CF_NAME_PARTS 5
+extern const struct cf_name_part cf_name_parts[CF_NAME_PARTS];
+
 /* An extra extension of the request ("extensions": pkix.Extension). */
 struct cf_csr_extension {
 	char *oid; /* dotted text */

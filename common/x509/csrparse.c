@@ -1022,31 +1022,21 @@ void cf_csrparse_override_subject(const struct cf_csr_request *subject,
 				  const struct cf_name_attr *attrs, size_t n,
 				  struct cf_name_attr **out, size_t *nout)
 {
-	static const struct {
-		const char *oid;
-		size_t off;
-	} lists[] = {
-		{"2.5.4.6", offsetof(struct cf_name, c)},
-		{"2.5.4.8", offsetof(struct cf_name, st)},
-		{"2.5.4.7", offsetof(struct cf_name, l)},
-		{"2.5.4.10", offsetof(struct cf_name, o)},
-		{"2.5.4.11", offsetof(struct cf_name, ou)},
-	};
 	*out = NULL;
 	*nout = 0;
-	for (size_t t = 0; t < sizeof lists / sizeof lists[0]; t++) {
+	for (size_t t = 0; t < CF_NAME_PARTS; t++) {
 		size_t before = *nout;
 		for (size_t i = 0; i < subject->nnames; i++) {
-			const char *v =
-				*(char *const *)((const char *)&subject->names[i] + lists[t].off);
+			const char *v = *(char *const *)((const char *)&subject->names[i] +
+							 cf_name_parts[t].off);
 			if (v && *v)
-				cf_name_attrs_add(out, nout, lists[t].oid, v);
+				cf_name_attrs_add(out, nout, cf_name_parts[t].oid, v);
 		}
 		if (*nout > before)
 			continue;
 		for (size_t i = 0; i < n; i++)
-			if (attrs[i].is_string && strcmp(attrs[i].oid, lists[t].oid) == 0)
-				cf_name_attrs_add(out, nout, lists[t].oid,
+			if (attrs[i].is_string && strcmp(attrs[i].oid, cf_name_parts[t].oid) == 0)
+				cf_name_attrs_add(out, nout, cf_name_parts[t].oid,
 						  (const char *)attrs[i].value);
 	}
 	const char *cn =
@@ -1097,23 +1087,13 @@ int cf_csrparse_request_from_cert(gnutls_x509_crt_t crt, struct cf_csr_request *
 	if (sn && *sn)
 		req->serialnumber = cf_xstrdup(sn);
 	/* cfssl's getNames: the i-th values of C, ST, L, O, OU form names[i] */
-	static const struct {
-		const char *oid;
-		size_t off;
-	} lists[] = {
-		{"2.5.4.6", offsetof(struct cf_name, c)},
-		{"2.5.4.8", offsetof(struct cf_name, st)},
-		{"2.5.4.7", offsetof(struct cf_name, l)},
-		{"2.5.4.10", offsetof(struct cf_name, o)},
-		{"2.5.4.11", offsetof(struct cf_name, ou)},
-	};
 	req->names = cf_xcalloc(nattrs ? nattrs : 1, sizeof *req->names);
-	for (size_t t = 0; t < sizeof lists / sizeof lists[0]; t++) {
+	for (size_t t = 0; t < CF_NAME_PARTS; t++) {
 		size_t k = 0;
 		for (size_t i = 0; i < nattrs; i++) {
-			if (!attrs[i].is_string || strcmp(attrs[i].oid, lists[t].oid) != 0)
+			if (!attrs[i].is_string || strcmp(attrs[i].oid, cf_name_parts[t].oid) != 0)
 				continue;
-			char **dst = (char **)((char *)&req->names[k++] + lists[t].off);
+			char **dst = (char **)((char *)&req->names[k++] + cf_name_parts[t].off);
 			*dst = cf_xstrdup((const char *)attrs[i].value);
 		}
 		if (k > req->nnames)

@@ -94,7 +94,9 @@ scan()
 === $2 ==="
 	if [ -n "$DEBIAN" ]; then
 		t "$DEBIAN" scan "${SEL[@]}" "$2" >"$1.deb" 2>/dev/null
-		check_eq "$1: the same output as cfssl 1.2" "$(cat "$1.deb")" "$(cat "$1.out")"
+		# the two runs read the clock a second apart: compare Go's expiry text without its "current time"
+		local now='s/current time [0-9TZ:-]* is/current time NOW is/'
+		check_eq "$1: the same output as cfssl 1.2" "$(sed "$now" "$1.deb")" "$(sed "$now" "$1.out")"
 	fi
 }
 

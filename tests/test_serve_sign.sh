@@ -100,6 +100,22 @@ check_eq "sign: cfssl's log lines" "[INFO] signature request received
 [INFO] signed certificate with serial number $serial
 [INFO] wrote response
 [INFO] CLIENT - \"POST /api/v1/cfssl/sign\" 200" "$(log_after "$m")"
+# the request's four lines reach the log in one write(2) (strace attached for one request)
+if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
+	strace -f -p "$OURS_PID" -e trace=write -o writes.txt 2>/dev/null &
+	ST=$!
+	sleep 1
+	m=$(mark)
+	post "$OURS" sign "{\"certificate_request\":$csr_json}" >/dev/null
+	lines=$(log_after "$m" | wc -l)
+	bytes=$(tail -n +"$((m + 1))" ours.log | wc -c)
+	sleep 0.3
+	kill "$ST" 2>/dev/null
+	wait "$ST" 2>/dev/null
+	check_eq "sign: four log lines" 4 "$lines"
+	check_eq "sign: written in one write(2) of all their bytes" "1 $bytes" \
+		"$(grep -c 'write(2, ' writes.txt) $(sed -n 's/.*write(2, .* = \([0-9]*\)$/\1/p' writes.txt)"
+fi
 check_eq "sign: the envelope" '["success","result","errors","messages"] ["certificate"]' \
 	"$(jq -c keys_unsorted reply.body) $(jq -c '.result|keys_unsorted' reply.body)"
 post "$OURS" sign "{\"Certificate_Request\":$csr_json,\"hosts\":[],\"hostname\":\"a.example,b.example\"}" >/dev/null

@@ -23,6 +23,12 @@ void cf_log(enum cf_log_level lvl, const char *fmt, ...) __attribute__((format(p
 /* A record whose message is @len bytes of @msg as they are (a NUL included, as Go logs it). */
 void cf_log_bytes(enum cf_log_level lvl, const void *msg, size_t len);
 
+/* Between cf_log_hold() and cf_log_flush() the calling thread's records are kept and then
+ * written together in one write: a server's request logs its lines with one system call instead
+ * of one each, and they stay together in the log. Records keep the time they were made. */
+void cf_log_hold(void);
+void cf_log_flush(void);
+
 #define cf_debug(...)    cf_log(CF_LOG_DEBUG, __VA_ARGS__)
 #define cf_info(...)     cf_log(CF_LOG_INFO, __VA_ARGS__)
 #define cf_warning(...)  cf_log(CF_LOG_WARNING, __VA_ARGS__)

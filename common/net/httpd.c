@@ -403,9 +403,9 @@ static enum MHD_Result answer(struct cf_httpd *srv, struct MHD_Connection *conn,
 	return r;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version, const char *upload,
-				  size_t *upload_size, void **con_cls)
+static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
+			      const char *method, const char *upload, size_t *upload_size,
+			      void **con_cls)
 {
 	struct cf_httpd *srv = cls;
 	struct req_state *rs = *con_cls;
@@ -466,6 +466,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	cf_buf_release(&rs->body);
 	return answer(srv, conn, &req, &rep);
+}
+
+/* A request's log lines (the handler's and the access line) reach the log in one write. */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	(void)version;
+	cf_log_hold();
+	enum MHD_Result r = handle(cls, conn, url, method, upload, upload_size, con_cls);
+	cf_log_flush();
+	return r;
 }
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)

@@ -6,7 +6,11 @@
 #
 # For each server: /sign with an ECDSA P-256 CA, /sign with an RSA-2048 CA and /newcert (an ECDSA
 # P-256 key, ECDSA CA), each at concurrency 1 and 4: requests/s, p50 and p99 latency (hey's);
-# every reply must be 200. The servers alternate row by row; a row's figure is the median over
+# every reply must be 200. At c=4 also the server's CPU time per request (user + system, all its
+# threads and key processes), which noise on a shared machine moves far less than requests/s,
+# and hey's own CPU per request: hey shares the cores, so it bounds every server's throughput
+# (a server taking no CPU at all could not go faster than 2 cores / hey's share).
+# The servers alternate row by row; a row's figure is the median over
 # the rounds. Peak RSS: VmHWM of the server after all the load of one CA (cfssl-c: its HTTP
 # process's, plus the private pages of its key process), one row per CA.
 #
@@ -124,18 +128,37 @@ stop()
 	SPID=
 }
 
-# load TOOL LABEL ENDPOINT BODY C: one hey run; appends "rps p50 p99" (s) to $S/r/LABEL-TOOL
+# cpu_ticks: the CPU time (clock ticks, user + system, all threads) of the server and its
+# children (cfssl-c's key processes) so far
+cpu_ticks()
+{
+	local p t=0
+	for p in "$SPID" $(pgrep -P "$SPID"); do
+		t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+	done
+	echo "$t"
+}
+TICK=$(getconf CLK_TCK)
+TIMEFORMAT='%U %S'
+
+# load TOOL LABEL ENDPOINT BODY C: one hey run; appends "rps p50 p99 server-cpu hey-cpu" (s;
+# CPU per request) to $S/r/LABEL-TOOL
 mkdir r
 load()
 {
-	local tool=$1 label=$2 ep=$3 body=$4 c=$5 ok
-	hey -n "$n" -c "$c" -t 30 -m POST -T application/json -D "$body" \
-		"http://127.0.0.1:$PORT/api/v1/cfssl/$ep" >hey.out 2>&1 || die "hey failed: $(tail -n 3 hey.out)"
+	local tool=$1 label=$2 ep=$3 body=$4 c=$5 ok before after
+	before=$(cpu_ticks)
+	{ time hey -n "$n" -c "$c" -t 30 -m POST -T application/json -D "$body" \
+		"http://127.0.0.1:$PORT/api/v1/cfssl/$ep" >hey.out 2>&1; } 2>hey.time ||
+		die "hey failed: $(tail -n 3 hey.out)"
+	after=$(cpu_ticks)
 	ok=$(sed -n 's/^ *\[200\][[:space:]]*\([0-9]*\) responses$/\1/p' hey.out)
 	[ "$ok" = "$n" ] && ! grep -q 'Error distribution' hey.out ||
 		die "$(bin "$tool") $ep: not every reply was 200: $(grep -A3 'distribution' hey.out | tr '\n' ' ')"
-	awk '/Requests\/sec:/ { r = $2 } / 50% in / { a = $3 } / 99% in / { b = $3 }
-		END { print r, a, b }' hey.out >>"r/$label-$tool"
+	awk -v n="$n" -v srv="$((after - before))" -v tick="$TICK" -v hey="$(cat hey.time)" '
+		/Requests\/sec:/ { r = $2 } / 50% in / { a = $3 } / 99% in / { b = $3 }
+		END { split(hey, h, " "); print r, a, b, srv / tick / n, (h[1] + h[2]) / n }' \
+		hey.out >>"r/$label-$tool"
 }
 
 echo "bench serve: $n requests per row, $rounds round(s), servers: $tools" >&2
@@ -156,7 +179,8 @@ for round in $(seq "$rounds"); do
 	done
 done
 
-# med FILE COLUMN: the median of COLUMN (1 rps or the RSS, 2 p50, 3 p99)
+# med FILE COLUMN: the median of COLUMN (1 rps or the RSS, 2 p50, 3 p99, 4 server CPU, 5 hey's CPU
+# per request)
 med()
 {
 	[ -s "$1" ] || { echo nan; return; }
@@ -173,6 +197,7 @@ fmt()
 {
 	awk -v v="$1" -v k="$2" 'BEGIN { if (v == "nan") { print "-"; exit }
 		if (k == "rps") printf "%.0f req/s\n", v; else if (k == "ms") printf "%.2f ms\n", v * 1000;
+		else if (k == "us") printf "%.0f us\n", v * 1e6;
 		else printf "%.1f MiB\n", v / 1024 }'
 }
 
@@ -187,7 +212,7 @@ row()
 	local what=$1 kind=$2 stem=$3 col=$4 v t line md
 	declare -A val
 	for t in $tools; do val[$t]=$(med "r/$stem-$t" "$col"); done
-	line=$(printf '%-40s %-14s %-14s' "$what" "$(fmt "${val[c]}" "$kind")" "$(fmt "${val[go]}" "$kind")")
+	line=$(printf '%-48s %-14s %-14s' "$what" "$(fmt "${val[c]}" "$kind")" "$(fmt "${val[go]}" "$kind")")
 	md="| $what | $(fmt "${val[c]}" "$kind") | $(fmt "${val[go]}" "$kind") |"
 	[ -n "$GM" ] && line="$line $(printf '%-14s' "$(fmt "${val[m]}" "$kind")")" &&
 		md="$md $(fmt "${val[m]}" "$kind") |"
@@ -208,12 +233,16 @@ for ca in ec rsa; do
 		row "/sign, $name CA, c=$c: p50" ms "sign-$ca-$c" 2
 		row "/sign, $name CA, c=$c: p99" ms "sign-$ca-$c" 3
 	done
+	row "/sign, $name CA, c=4: server CPU per request" us "sign-$ca-4" 4
 done
 for c in 1 4; do
 	row "/newcert ECDSA, c=$c: throughput" rps "newcert-$c" 1
 	row "/newcert ECDSA, c=$c: p50" ms "newcert-$c" 2
 	row "/newcert ECDSA, c=$c: p99" ms "newcert-$c" 3
 done
+row "/newcert ECDSA, c=4: server CPU per request" us "newcert-4" 4
+# hey runs on the same cores: its own CPU per request bounds every server's throughput
+row "hey's CPU per request, /sign ECDSA CA, c=4" us "sign-ec-4" 5
 for ca in ec rsa; do
 	name=ECDSA
 	[ "$ca" = rsa ] && name=RSA-2048
@@ -248,9 +277,9 @@ done
 
 if [ "$OUT" = "$S" ]; then
 	if [ -n "$GM" ]; then
-		printf '%-40s %-14s %-14s %-14s %-8s %s\n' MEASURE cfssl-c "cfssl 1.2" "cfssl master" "vs 1.2" "vs master"
+		printf '%-48s %-14s %-14s %-14s %-8s %s\n' MEASURE cfssl-c "cfssl 1.2" "cfssl master" "vs 1.2" "vs master"
 	else
-		printf '%-40s %-14s %-14s %s\n' MEASURE cfssl-c "cfssl 1.2" "vs 1.2"
+		printf '%-48s %-14s %-14s %s\n' MEASURE cfssl-c "cfssl 1.2" "vs 1.2"
 	fi
 	cat "$OUT/serve.txt"
 	echo

@@ -818,7 +818,15 @@ struct cf_httpd *cf_httpd_start(const struct cf_httpd_config *cfg, struct cf_err
 
 	struct cf_buf cert = CF_BUF_INIT, key = CF_BUF_INIT, ca = CF_BUF_INIT;
 	sigset_t block, old;
-	int masked = 0;
+	/* From before the socket listens, as a client may take an open port for a server that
+	 * can be stopped: a SIGTERM or SIGINT from then on stays pending for
+	 * cf_httpd_wait_signal, instead of killing the process (SIGTERM) or being lost (a SIGINT
+	 * that the shell's `&` set to ignored). The worker threads inherit this mask: they never
+	 * take the server's signals. */
+	SERVER_SIGNALS(&block);
+	sigaddset(&block, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	int masked = 1;
 	if (check_config(srv, err) < 0)
 		goto fail;
 	if (cfg->tls_cert && load_tls(cfg, &cert, &key, &ca, err) < 0)
@@ -849,11 +857,6 @@ struct cf_httpd *cf_httpd_start(const struct cf_httpd_config *cfg, struct cf_err
 	}
 	tls[nt] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 
-	/* the worker threads inherit this mask: they never take the server's signals */
-	SERVER_SIGNALS(&block);
-	sigaddset(&block, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
-	masked = 1;
 	atomic_store(&srv->starting, 1);
 	srv->daemon = MHD_start_daemon(
 		flags, (uint16_t)srv->port, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET,

@@ -27,11 +27,12 @@
  * `Invalid CN` and the log line `[WARNING] Rejected client cert CN "X" does not match
  * regex R` (cfssl-serve.md §5), and the dispatch callback never sees the request.
  *
- * Signals: cf_httpd_start blocks SIGTERM, SIGINT, SIGHUP and SIGPIPE while it creates the
- * worker threads, so that these threads never receive them, and leaves SIGTERM, SIGINT
- * and SIGHUP blocked in the calling thread: a signal that arrives before
- * cf_httpd_wait_signal stays pending instead of killing the process. SIGPIPE is
- * restored. Threads that the caller started before cf_httpd_start keep their own mask.
+ * Signals: cf_httpd_start blocks SIGTERM, SIGINT, SIGHUP and SIGPIPE before the socket
+ * listens, so that the worker threads it creates never receive them, and leaves SIGTERM,
+ * SIGINT and SIGHUP blocked in the calling thread: a signal that arrives once the port is
+ * open, before cf_httpd_wait_signal, stays pending instead of killing the process or being
+ * lost. SIGPIPE is restored. Threads that the caller started before cf_httpd_start keep
+ * their own mask.
  * cf_httpd_wait_signal, called from that thread, sleeps in sigwait until SIGTERM or
  * SIGINT and then stops the server gracefully. SIGHUP is ignored: nothing is reloaded
  * (configuration, certificates and keys are read once at start; restart to change them),

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # common/net/httpd: the HTTP server module under serve, ocspserve and multirootca, driven through
 # tests/tools/httpd_echo.c with curl, gnutls-cli and python3 sockets. Limits of deviation 19
-# (413 for bodies over 16 MiB, idle timeout, connection cap), TLS per deviation 18, mutual
-# TLS and the CN rule of cfssl-serve.md §5, graceful stop on SIGTERM. 127.0.0.1 only; every
-# server is started and stopped here by its PID.
+# (413 for bodies over 16 MiB, idle timeout, read deadline, connection cap), TLS per
+# deviation 18, mutual TLS and the CN rule of cfssl-serve.md §5, graceful stop on SIGTERM.
+# 127.0.0.1 only; every server is started and stopped here by its PID.
 . "$(dirname "$0")/lib.sh"
 
 : "${HTTPD_ECHO_BIN:?HTTPD_ECHO_BIN must name tests/tools/httpd_echo}"
@@ -74,6 +74,32 @@ elif sys.argv[1] == "slowheaders":
     s = conn()
     s.sendall(b"GET /info HTTP/1.1\r\nHo")
     print("%.1f" % closed_after(s))
+elif sys.argv[1] in ("dribbleheaders", "dribblebody"):
+    # one byte every 0.5 s, never idle for long: only a deadline on the whole request cuts it
+    s = conn()
+    if sys.argv[1] == "dribbleheaders":
+        s.sendall(b"GET /info HTTP/1.1\r\n")
+        rest = b"X-Slow: " + b"x" * 100 + b"\r\n\r\n"
+    else:
+        s.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
+        rest = b"y" * 100
+    t = time.time()
+    try:
+        for b in rest:
+            s.sendall(bytes([b]))
+            time.sleep(0.5)
+        print("sent all")
+    except (ConnectionResetError, BrokenPipeError):
+        print("%.1f" % (time.time() - t))
+elif sys.argv[1] == "keepalive":
+    # two requests on one connection, 3 s apart: the wait between them is not reading time
+    s = conn()
+    out = []
+    for _ in range(2):
+        s.sendall(b"GET /info HTTP/1.1\r\nHost: x\r\n\r\n")
+        out.append(s.recv(4096).split(b"\r\n")[0].decode())
+        time.sleep(3)
+    print(" ".join(out))
 elif sys.argv[1] == "hostile":
     for req in (b"GARBAGE\r\n\r\n",
                 b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
@@ -209,6 +235,19 @@ t=$(t python3 sock.py slowheaders "$PORT")
 check "stalled headers are cut after the 2 s timeout (took $t s)" \
 	python3 -c "import sys; sys.exit(not 1.5 <= float('$t') <= 6)"
 stop_server slowcl
+# --- the read deadline: a request that keeps arriving one byte at a time is still cut ---
+start_server dribble --timeout 5 --read-deadline 3 --threads 1 || exit 1
+t=$(t python3 sock.py dribbleheaders "$PORT")
+check "headers sent a byte every 0.5 s are cut at the 3 s deadline (took $t s)" \
+	python3 -c "import sys; sys.exit(not 1.5 <= float('$t') <= 6)"
+t=$(t python3 sock.py dribblebody "$PORT")
+check "a body sent a byte every 0.5 s is cut at the 3 s deadline (took $t s)" \
+	python3 -c "import sys; sys.exit(not 1.5 <= float('$t') <= 6)"
+check_eq "a kept-alive connection idle between requests is not cut" "HTTP/1.1 200 OK HTTP/1.1 200 OK" \
+	"$(t python3 sock.py keepalive "$PORT")"
+check_contains "the cut is logged with the deadline" "$(cat dribble.log)" \
+	": request not received within 3 s: connection closed"
+stop_server dribble
 start_server cap --threads 1 --max-conn 3 || exit 1
 out=$(t python3 sock.py cap "$PORT")
 check_eq "a 4th connection over a cap of 3 waits until one closes" "waits served" "$out"

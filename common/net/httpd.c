@@ -40,6 +40,12 @@ struct cf_httpd {
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
 	unsigned long inflight;
+	/* the open connections, for the read deadline's watchdog thread */
+	pthread_mutex_t conn_lock;
+	struct conn_state *conns;
+	pthread_cond_t watch_cond;
+	pthread_t watchdog;
+	int watching, watch_stop;
 	/* libmicrohttpd's last message while starting, for the start-up error */
 	char start_msg[256];
 	atomic_int starting;
@@ -47,6 +53,11 @@ struct cf_httpd {
 
 /* Per connection (libmicrohttpd's socket context). */
 struct conn_state {
+	struct conn_state *prev, *next; /* in cf_httpd.conns, under conn_lock */
+	int fd;
+	/* CLOCK_MONOTONIC second since which a request is being read; 0 between requests */
+	atomic_llong reading_since;
+	int cut;
 	char remote[INET6_ADDRSTRLEN + 16];
 	int cn_done;
 	int has_cert;
@@ -63,6 +74,42 @@ struct req_state {
 	struct cf_buf body;
 	size_t drained;
 };
+
+/* Seconds on CLOCK_MONOTONIC, never 0 (0 marks a connection between requests). */
+static long long mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec + 1;
+}
+
+/* The read deadline: once a second, shut down the sockets of connections whose request has
+ * been arriving for read_deadline seconds or more. libmicrohttpd then sees the connection
+ * fail and closes it itself, through on_connection. */
+static void *watchdog(void *arg)
+{
+	struct cf_httpd *srv = arg;
+	pthread_mutex_lock(&srv->conn_lock);
+	while (!srv->watch_stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += 1;
+		pthread_cond_timedwait(&srv->watch_cond, &srv->conn_lock, &until);
+		long long now = mono_now();
+		for (struct conn_state *cs = srv->conns; cs; cs = cs->next) {
+			long long since = atomic_load(&cs->reading_since);
+			if (cs->cut || !since || now - since < (long long)srv->cfg.read_deadline ||
+			    cs->fd < 0)
+				continue;
+			cs->cut = 1;
+			shutdown(cs->fd, SHUT_RDWR);
+			cf_info("%s: request not received within %u s: connection closed", cs->remote,
+				srv->cfg.read_deadline);
+		}
+	}
+	pthread_mutex_unlock(&srv->conn_lock);
+	return NULL;
+}
 
 /* --- envelopes --- */
 
@@ -426,6 +473,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		rs->headers_done = 1;
 		if (on_headers(srv, &req, cs, conn, &rep)) {
 			rs->answered = 1;
+			if (cs)
+				atomic_store(&cs->reading_since, 0);
 			return answer(srv, conn, &req, &rep);
 		}
 		return MHD_YES;
@@ -449,6 +498,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	}
 
 	rs->answered = 1;
+	if (cs)
+		atomic_store(&cs->reading_since, 0); /* read whole: the handler's time is its own */
 	if (rs->too_large) {
 		struct cf_error e = {0};
 		cf_error_set(&e, 413, "http: request body too large");
@@ -486,6 +537,13 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	struct req_state *rs = cf_xcalloc(1, sizeof *rs);
 	rs->srv = srv;
 	rs->uri = cf_xstrdup(uri);
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn_state *cs = ci ? ci->socket_context : NULL;
+	long long zero = 0;
+	/* a kept-alive connection's next request: its deadline counts from here */
+	if (cs)
+		atomic_compare_exchange_strong(&cs->reading_since, &zero, mono_now());
 	pthread_mutex_lock(&srv->lock);
 	srv->inflight++;
 	pthread_mutex_unlock(&srv->lock);
@@ -553,6 +611,15 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 		const union MHD_ConnectionInfo *ci =
 			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		format_addr(ci ? ci->client_addr : NULL, cs->remote, sizeof cs->remote);
+		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		cs->fd = ci ? ci->connect_fd : -1;
+		atomic_init(&cs->reading_since, mono_now());
+		pthread_mutex_lock(&srv->conn_lock);
+		cs->next = srv->conns;
+		if (srv->conns)
+			srv->conns->prev = cs;
+		srv->conns = cs;
+		pthread_mutex_unlock(&srv->conn_lock);
 		if (srv->mutual_tls) {
 			ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
 			if (ci && ci->tls_session) {
@@ -569,6 +636,16 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 	struct conn_state *cs = *socket_context;
 	*socket_context = NULL;
 	if (cs) {
+		/* libmicrohttpd closes the socket after this call: the watchdog, which takes the
+		 * same lock, never shuts down a descriptor that another connection reuses */
+		pthread_mutex_lock(&srv->conn_lock);
+		if (cs->prev)
+			cs->prev->next = cs->next;
+		else
+			srv->conns = cs->next;
+		if (cs->next)
+			cs->next->prev = cs->prev;
+		pthread_mutex_unlock(&srv->conn_lock);
 		free(cs->cn);
 		free(cs);
 	}
@@ -804,8 +881,16 @@ struct cf_httpd *cf_httpd_start(const struct cf_httpd_config *cfg, struct cf_err
 	srv->stopped = 1;
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_cond_init(&srv->idle, NULL);
+	pthread_mutex_init(&srv->conn_lock, NULL);
+	pthread_condattr_t ca_mono;
+	pthread_condattr_init(&ca_mono);
+	pthread_condattr_setclock(&ca_mono, CLOCK_MONOTONIC);
+	pthread_cond_init(&srv->watch_cond, &ca_mono);
+	pthread_condattr_destroy(&ca_mono);
 	if (!srv->cfg.timeout)
 		srv->cfg.timeout = CF_HTTPD_TIMEOUT;
+	if (!srv->cfg.read_deadline)
+		srv->cfg.read_deadline = CF_HTTPD_READ_DEADLINE;
 	if (!srv->cfg.max_connections)
 		srv->cfg.max_connections = CF_HTTPD_MAX_CONNECTIONS;
 	if (!srv->cfg.max_body)
@@ -879,6 +964,12 @@ struct cf_httpd *cf_httpd_start(const struct cf_httpd_config *cfg, struct cf_err
 		goto fail;
 	}
 	srv->stopped = 0;
+	/* with the server's signals still blocked, so that the watchdog never takes them */
+	if (pthread_create(&srv->watchdog, NULL, watchdog, srv) != 0) {
+		cf_error_set(err, CF_ERR_PLAIN, "could not start the server: %s", strerror(errno));
+		goto fail;
+	}
+	srv->watching = 1;
 	/* libmicrohttpd loaded the TLS files into its credentials at start */
 	cf_buf_release(&key);
 	cf_buf_release(&cert);
@@ -932,6 +1023,14 @@ void cf_httpd_stop(struct cf_httpd *srv, unsigned grace)
 		cf_warning("stopping with %lu request(s) unfinished after %u s", left, grace);
 	MHD_stop_daemon(srv->daemon);
 	srv->daemon = NULL;
+	if (srv->watching) {
+		pthread_mutex_lock(&srv->conn_lock);
+		srv->watch_stop = 1;
+		pthread_cond_signal(&srv->watch_cond);
+		pthread_mutex_unlock(&srv->conn_lock);
+		pthread_join(srv->watchdog, NULL);
+		srv->watching = 0;
+	}
 }
 
 int cf_httpd_wait_signal(struct cf_httpd *srv)
@@ -964,5 +1063,7 @@ void cf_httpd_free(struct cf_httpd *srv)
 	free(srv->cn_pattern);
 	pthread_cond_destroy(&srv->idle);
 	pthread_mutex_destroy(&srv->lock);
+	pthread_cond_destroy(&srv->watch_cond);
+	pthread_mutex_destroy(&srv->conn_lock);
 	free(srv);
 }

@@ -11,6 +11,12 @@
  *     longer one loses its connection: libmicrohttpd cannot answer in mid-body);
  *   - a connection idle for `timeout` seconds (no byte received or sent) is closed, also
  *     in mid-request;
+ *   - a request must arrive whole (request line, headers and body) within read_deadline
+ *     seconds, counted from the connection's start for its first request and from the
+ *     request line for the next ones on a kept-alive connection: a client that sends a
+ *     byte now and then to stay under the idle timeout is cut there too (an INFO line
+ *     says so); the time between requests of a kept-alive connection is the idle
+ *     timeout's;
  *   - at most max_connections connections are open at once (split evenly over the
  *     worker threads); a worker at its share stops accepting, so further clients wait in
  *     the listen backlog until a connection closes (idle ones do after `timeout`).
@@ -50,6 +56,7 @@
 
 #define CF_HTTPD_MAX_BODY        (16u * 1024 * 1024)
 #define CF_HTTPD_TIMEOUT         30 /* seconds of inactivity */
+#define CF_HTTPD_READ_DEADLINE   60 /* seconds to receive a whole request */
 #define CF_HTTPD_MAX_CONNECTIONS 512
 #define CF_HTTPD_GRACE           30 /* seconds cf_httpd_wait_signal waits for requests */
 
@@ -107,6 +114,7 @@ struct cf_httpd_config {
 	const char *mutual_tls_cn;   /* regex, or NULL */
 	unsigned threads;            /* 0: the CPUs this process may run on */
 	unsigned timeout;            /* 0: CF_HTTPD_TIMEOUT */
+	unsigned read_deadline;      /* 0: CF_HTTPD_READ_DEADLINE */
 	unsigned max_connections;    /* 0: CF_HTTPD_MAX_CONNECTIONS */
 	size_t max_body;             /* 0: CF_HTTPD_MAX_BODY */
 	cf_httpd_handler_fn handler;

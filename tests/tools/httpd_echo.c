@@ -100,6 +100,8 @@ int main(int argc, char **argv)
 			cfg.port = (unsigned)strtoul(v, NULL, 10);
 		else if (!strcmp(k, "--timeout"))
 			cfg.timeout = (unsigned)strtoul(v, NULL, 10);
+		else if (!strcmp(k, "--read-deadline"))
+			cfg.read_deadline = (unsigned)strtoul(v, NULL, 10);
 		else if (!strcmp(k, "--max-conn"))
 			cfg.max_connections = (unsigned)strtoul(v, NULL, 10);
 		else if (!strcmp(k, "--threads"))

@@ -141,6 +141,27 @@ static const char *lits_find(const json_t *v)
 	return NULL;
 }
 
+int cf_gojson_number_text(const json_t *v, struct cf_buf *out)
+{
+	char num[64];
+	const char *lit = NULL;
+
+	if (json_is_integer(v)) {
+		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+		lit = num;
+	} else if (json_is_real(v)) {
+		lit = lits_find(v);
+		if (!lit) {
+			snprintf(num, sizeof(num), "%.17g", json_real_value(v));
+			lit = num;
+		}
+	} else {
+		return -1;
+	}
+	cf_buf_add(out, lit, strlen(lit));
+	return 0;
+}
+
 /* ---- Validation: a port of encoding/json's scanner ---- */
 
 enum { PARSE_OBJECT_KEY, PARSE_OBJECT_VALUE, PARSE_ARRAY_VALUE };

@@ -32,6 +32,10 @@ void cf_gojson_quote(struct cf_buf *b, const char *s, size_t len);
  * "object", "array", "bool" (null never produces an error). */
 const char *cf_gojson_kind(const json_t *v);
 
+/* Appends the source text of the number @v (a node of the most recent cf_gojson_parse on this
+ * thread): an integer's digits, a real's literal as written. -1 when @v is not a number. */
+int cf_gojson_number_text(const json_t *v, struct cf_buf *out);
+
 /* Go's case-insensitive member name match (ASCII and Unicode simple folding
  * as encoding/json's foldName does for the ASCII names cfssl uses). */
 int cf_gojson_key_eq(const char *member, const char *field);

@@ -30,6 +30,7 @@ struct sign_req {
 	const char *hostname, *csr, *profile, *label;
 	size_t csr_len;
 	const json_t *hosts, *subject, *serial;
+	char *serial_text; /* the serial's digits, NULL when absent or null */
 	int bundle;
 	/* the subject override, decoded */
 	struct cf_csr_request subj;
@@ -45,6 +46,7 @@ static void sign_req_release(struct sign_req *r)
 	json_decref(r->tree);
 	cf_csr_request_release(&r->subj);
 	free(r->names);
+	free(r->serial_text);
 	memset(r, 0, sizeof *r);
 }
 
@@ -60,13 +62,32 @@ static char *dump_json(const json_t *v)
 	return b;
 }
 
-/* math/big's UnmarshalJSON: a JSON integer, any size */
-static int check_serial(const json_t *v, struct cf_error *err)
+/* math/big's UnmarshalJSON: a JSON integer, any size, into *@text (new); null leaves it
+ * NULL. */
+static int decode_serial(const json_t *v, char **text_out, struct cf_error *err)
 {
-	if (!v || json_is_null(v) || json_is_integer(v))
+	if (!v || json_is_null(v))
 		return 0;
+	struct cf_buf num = CF_BUF_INIT;
+	if (cf_gojson_number_text(v, &num) == 0) {
+		cf_buf_addc(&num, 0);
+		char *t = (char *)num.data;
+		char *d = t + (t[0] == '-');
+		if (strspn(d, "0123456789") == strlen(d)) {
+			/* as big.Int prints it: no leading zeros, no "-0" */
+			size_t z = strspn(d, "0");
+			if (z && !d[z])
+				z--;
+			memmove(d, d + z, strlen(d + z) + 1);
+			if (!strcmp(t, "-0"))
+				memmove(t, t + 1, 2);
+			*text_out = t;
+			return 0;
+		}
+	}
 	/* Go quotes the value's JSON text with %q */
-	char *text = dump_json(v);
+	char *text = num.len ? cf_xstrdup((const char *)num.data) : dump_json(v);
+	cf_buf_release(&num);
 	struct cf_buf q = CF_BUF_INIT;
 	cf_buf_addc(&q, '"');
 	for (const char *c = text; *c; c++) {
@@ -99,7 +120,7 @@ static int sign_req_decode(const void *data, size_t len, struct sign_req *r, str
 	};
 	if (cf_gojson_unmarshal(data, len, &r->tree, "signhandler.jsonSignRequest", fields,
 				sizeof fields / sizeof fields[0], err) < 0 ||
-	    check_serial(r->serial, err) < 0)
+	    decode_serial(r->serial, &r->serial_text, err) < 0)
 		return -1;
 	if (r->subject && !json_is_null(r->subject)) {
 		if (!json_is_object(r->subject))
@@ -201,6 +222,7 @@ static int sign_csr(const struct cf_api *api, const struct sign_req *r, const st
 			.hosts_set = r->names_set && !*r->hostname,
 			.subject = r->has_subj ? &r->subj : NULL,
 			.profile = p,
+			.serial = r->serial_text,
 		};
 		/* as cfssl: a certificate that could not be recorded is not handed out */
 		if (cf_op_sign(api->ca, &sr, cert, err) < 0 ||
@@ -232,6 +254,7 @@ static int sign_csr(const struct cf_api *api, const struct sign_req *r, const st
 		.subject_json = r->has_subj ? (const char *)subj.data : NULL,
 		.profile = r->profile,
 		.label = r->label,
+		.serial = r->serial_text,
 	};
 	char *text = NULL;
 	if (cf_remote_sign(remote, &rq, p->auth_remote_key.key ? &p->auth_remote_key : NULL, &text,

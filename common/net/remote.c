@@ -679,6 +679,10 @@ void cf_remote_sign_json(const struct cf_remote_sign_req *req, struct cf_buf *ou
 	quote(out, req->crl_override);
 	cf_buf_adds(out, ",\"label\":");
 	quote(out, req->label);
+	if (req->serial) {
+		cf_buf_adds(out, ",\"serial\":");
+		cf_buf_adds(out, req->serial);
+	}
 	cf_buf_adds(out,
 		    ",\"NotBefore\":\"0001-01-01T00:00:00Z\",\"NotAfter\":\"0001-01-01T00:00:00Z\","
 		    "\"ReturnPrecert\":false,\"metadata\":null}");

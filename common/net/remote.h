@@ -64,10 +64,11 @@ struct cf_remote_sign_req {
 	const char *subject_json; /* cfssl's Subject {"CN":..,"names":[..],"SerialNumber":..}
 				     rendered by the caller; NULL: omitted */
 	const char *profile, *crl_override, *label; /* NULL as "" */
+	const char *serial; /* big.Int's text ("-12", no leading zeros); NULL: omitted */
 };
 
 /* Appends R, the inner request: {"hosts":..,"certificate_request":..,["subject":..,]"profile":..,
- * "crl_override":..,"label":..,"NotBefore":"0001-01-01T00:00:00Z","NotAfter":..,
+ * "crl_override":..,"label":..,["serial":N,]"NotBefore":"0001-01-01T00:00:00Z","NotAfter":..,
  * "ReturnPrecert":false,"metadata":null}, byte for byte as cfssl (tokens are over these bytes). */
 void cf_remote_sign_json(const struct cf_remote_sign_req *req, struct cf_buf *out);
 

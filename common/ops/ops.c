@@ -149,6 +149,7 @@ int cf_op_sign(const struct cf_ca *ca, const struct cf_sign_request *r, struct c
 		.extra_exts_len = copy->len,
 		.cn = cn,
 		.cn_len = cn_len,
+		.client_serial = r->serial,
 	};
 	ret = sign_pem(&t, ca, cert, err);
 out:

@@ -37,6 +37,9 @@ struct cf_sign_request {
 	/* subject fields that replace the request's (sign's SUBJECT file); NULL: none */
 	const struct cf_csr_request *subject;
 	const struct cf_profile *profile; /* chosen by the caller (cf_config_select) */
+	/* the API request's "serial" (a JSON integer's text); NULL: none (see
+	 * cf_cert_template.client_serial) */
+	const char *serial;
 };
 
 /* Parses and checks the request as cfssl's local signer does (a CA request

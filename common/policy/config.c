@@ -879,11 +879,7 @@ static int decode_profile(struct dec *d, json_t *obj, const char *prefix, struct
 		case P_REMOTE_SERVER: check_string(d, v, S, path); break;
 		case P_OCSP_NO_CHECK: get_bool(d, v, S, path, &p->ocsp_no_check); break;
 		case P_COPY_EXTENSIONS: get_bool(d, v, S, path, &p->copy_extensions); break;
-		case P_CLIENT_SERIALS: {
-			int b = 0;
-			get_bool(d, v, S, path, &b);
-			break;
-		}
+		case P_CLIENT_SERIALS: get_bool(d, v, S, path, &p->client_provides_serial); break;
 		case P_CT_LOG_SERVERS:
 			check_strlist(d, v, S, path);
 			pp->ct_logs = json_is_array(v) && json_array_size(v) > 0;

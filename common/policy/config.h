@@ -54,6 +54,7 @@ struct cf_profile {
 	int issuer_urls_set; /* member present and not null */
 	int ocsp_no_check;
 	int copy_extensions;
+	int client_provides_serial; /* clientprovidesserialnumbers */
 	int lint_error_level;
 	struct cf_policy *policies;
 	size_t npolicies;

@@ -426,6 +426,30 @@ int cf_sign_certificate(const struct cf_cert_template *t, const struct cf_ca *ca
 	unsigned char rnd[20];
 	const unsigned char *serial = t->serial;
 	size_t serial_len = t->serial_len;
+	struct cf_buf given = CF_BUF_INIT;
+	if (p->client_provides_serial) {
+		/* cfssl's order: after the whitelist, before the template is filled */
+		const char *s = t->client_serial;
+		if (!s) {
+			cf_error_set(err, CF_ERR_CERT_MISSING_SERIAL,
+				     "Missing serial number in request");
+			goto out;
+		}
+		int neg = *s == '-';
+		s += neg;
+		while (*s == '0' && s[1])
+			s++;
+		if (neg && strcmp(s, "0") != 0) {
+			/* Go's x509.CreateCertificate (RFC 5280 4.1.2.2) */
+			cf_error_set(err, CF_ERR_CERT_UNKNOWN,
+				     "x509: serial number must be positive");
+			goto out;
+		}
+		if (strcmp(s, "0") != 0)
+			cf_bigint_der_from_decimal(s, strlen(s), 0, &given);
+		serial = given.data ? given.data : (const unsigned char *)"";
+		serial_len = given.len;
+	}
 	if (!serial) {
 		if (gnutls_rnd(GNUTLS_RND_NONCE, rnd, sizeof rnd) < 0) {
 			cf_error_set(err, CF_ERR_CERT_UNKNOWN,
@@ -605,5 +629,6 @@ out:
 	cf_buf_release(&tmp);
 	cf_buf_release(&sig);
 	cf_buf_release(&cert);
+	cf_buf_release(&given);
 	return ret;
 }

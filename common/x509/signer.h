@@ -66,6 +66,10 @@ struct cf_cert_template {
 	/* serial: big-endian magnitude; NULL = 20 random bytes, top bit clear */
 	const unsigned char *serial;
 	size_t serial_len;
+	/* The serial an API request gave (a JSON integer's text, maybe negative); NULL: none.
+	 * Used, and required (1400 "Missing serial number in request"), when the profile has
+	 * clientprovidesserialnumbers; ignored otherwise, as cfssl's signer does. */
+	const char *client_serial;
 	int fixed_validity; /* use not_before/not_after below, not cf_validity */
 	struct cf_time not_before, not_after;
 	int no_aki; /* never add an authorityKeyIdentifier */

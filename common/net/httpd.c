@@ -103,8 +103,8 @@ static void *watchdog(void *arg)
 				continue;
 			cs->cut = 1;
 			shutdown(cs->fd, SHUT_RDWR);
-			cf_info("%s: request not received within %u s: connection closed", cs->remote,
-				srv->cfg.read_deadline);
+			cf_info("%s: request not received within %u s: connection closed",
+				cs->remote, srv->cfg.read_deadline);
 		}
 	}
 	pthread_mutex_unlock(&srv->conn_lock);

@@ -61,6 +61,8 @@ check_not_contains "no -db-config: no warning about certadd (deviation 25)" "$(c
 check_eq "no -db-config: certadd answers cfssl's 11000" \
 	'{"success":false,"result":null,"errors":[{"code":11000,"message":"unknown db object, please check SetDB method"}],"messages":[]}' \
 	"$("${CURL[@]}" -d "$(add .)" "http://127.0.0.1:$PORT/api/v1/cfssl/certadd")"
+# the SQLite library (and its libm) is loaded by the driver, only when a database is used
+check_not_contains "no -db-config: libsqlite3 not mapped" "$(cat "/proc/$PID/maps")" libsqlite3
 kill "$PID"
 wait "$PID" 2>/dev/null
 
@@ -83,6 +85,12 @@ for e in revoke certadd; do
 		"[WARNING] endpoint '/api/v1/cfssl/$e' is open to every client"
 done
 check_not_contains "the database is not contacted at start" "$(cat serve.log)" "11000"
+check_not_contains "-db-config sqlite3: libsqlite3 not mapped before the first request" \
+	"$(cat "/proc/$OURPID/maps")" libsqlite3
+check_contains "-db-config sqlite3: a request reaches the database (an empty CRL)" \
+	"$("${CURL[@]}" "$OURS/api/v1/cfssl/crl")" '"success":true'
+check_contains "-db-config sqlite3: libsqlite3 mapped once used (the server is confined)" \
+	"$(cat "/proc/$OURPID/maps")" libsqlite3
 MASTER_OK=0
 if [ -x "$MASTER" ]; then
 	start_serve "$MASTER" master.log -ca ca.pem -ca-key ca-key.pem -config cfg.json -db-config master.json || exit 1

@@ -1,14 +1,12 @@
 /* mkbundle: cfssl's program that bundles the certificates found in files and directories into
  * one PEM file (cfssl's cmd/mkbundle). Each argument is walked as Go's filepath.Walk does
  * (lexical order, symbolic links not followed, regular files only); every CERTIFICATE block of
- * every file is parsed and checked, and the ones that pass are written to -f.
- *
- * The check is the validity window (an expired or not yet valid certificate is "revoked" and
- * skipped, as cfssl's revoke.VerifyCertificate). cfssl then fetches each certificate's CRL and
- * asks its OCSP responder over the network; cfssl-c does not (the certificates that carry such
- * URLs are bundled with a warning): see the README's deviations. The files are read in order
- * by one thread, so the bundle's order is the walk's (cfssl's -nw workers write in whatever
- * order they finish); -nw is accepted and, as in cfssl, a value below 1 writes an empty bundle. */
+ * every file is parsed and checked with cfssl's revoke.VerifyCertificate (the validity window,
+ * then the CRLs and OCSP responders the certificate names, see revoke.h): a revoked one is
+ * skipped, and so is one whose status could not be established ("Failed to verify
+ * certificate.", as cfssl); the others are written to -f. The files are read in order by one
+ * thread, so the bundle's order is the walk's (cfssl's -nw workers write in whatever order
+ * they finish); -nw is accepted and, as in cfssl, a value below 1 writes an empty bundle. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -17,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <gnutls/x509.h>
@@ -28,6 +25,7 @@
 #include "flags.h"
 #include "log.h"
 #include "pem.h"
+#include "revoke.h"
 
 enum { MF_F, MF_NW, MF_COUNT };
 
@@ -48,41 +46,8 @@ static const char *errtext(int e, char *tmp, size_t n)
 struct mk_state {
 	struct cf_buf out;
 	int total;
+	struct cf_revoke_cache *crls;
 };
-
-/* revoke.VerifyCertificate without the network: the validity window; 1 to bundle. */
-static int check_cert(gnutls_x509_crt_t crt)
-{
-	time_t now = time(NULL);
-	time_t na = gnutls_x509_crt_get_expiration_time(crt);
-	time_t nb = gnutls_x509_crt_get_activation_time(crt);
-	char when[64];
-	struct tm tm;
-	if (now >= na) {
-		gmtime_r(&na, &tm);
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S +0000 UTC", &tm);
-		cf_log(CF_LOG_INFO, "Certificate expired %s", when);
-		return 0;
-	}
-	if (now <= nb) {
-		gmtime_r(&nb, &tm);
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S +0000 UTC", &tm);
-		cf_log(CF_LOG_INFO, "Certificate isn't valid until %s", when);
-		return 0;
-	}
-	char url[8];
-	size_t len = sizeof url;
-	unsigned flags;
-	int crl = gnutls_x509_crt_get_crl_dist_points(crt, 0, url, &len, &flags, NULL);
-	gnutls_datum_t ocsp = {0};
-	int aia =
-		gnutls_x509_crt_get_authority_info_access(crt, 0, GNUTLS_IA_OCSP_URI, &ocsp, NULL);
-	if (aia >= 0)
-		gnutls_free(ocsp.data);
-	if (crl != GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE || aia >= 0)
-		cf_log(CF_LOG_WARNING, "revocation not checked (CRL and OCSP are not fetched)");
-	return 1;
-}
 
 static void load_file(struct mk_state *st, const char *path)
 {
@@ -117,7 +82,13 @@ static void load_file(struct mk_state *st, const char *path)
 			cf_log(CF_LOG_INFO, "Validating %s", (const char *)dn.data);
 			gnutls_free(dn.data);
 		}
-		if (check_cert(crt)) {
+		struct cf_revoke_req rq = {.crt = crt, .cache = st->crls};
+		struct cf_revoke_result res;
+		struct cf_error rerr = {0};
+		cf_revoke_verify(&rq, &res, &rerr);
+		if (!res.ok) {
+			cf_log(CF_LOG_WARNING, "Failed to verify certificate.");
+		} else if (!res.revoked) {
 			cf_pem_encode(&st->out, "CERTIFICATE", blk.der, blk.len);
 			st->total++;
 		} else {
@@ -207,7 +178,7 @@ int prog_mkbundle(int argc, char **argv)
 		cf_log(CF_LOG_ERROR, "open %s: %s", file, GO_ERRNO(errno));
 		return 1;
 	}
-	struct mk_state st = {.out = CF_BUF_INIT};
+	struct mk_state st = {.out = CF_BUF_INIT, .crls = cf_revoke_cache_new()};
 	if (fv[MF_NW].i > 0)
 		for (int i = 0; i < npos; i++)
 			walk(&st, pos[i]);
@@ -224,5 +195,6 @@ int prog_mkbundle(int argc, char **argv)
 	if (!status)
 		cf_log(CF_LOG_INFO, "Wrote %d certificates.", st.total);
 	cf_buf_release(&st.out);
+	cf_revoke_cache_free(st.crls);
 	return status;
 }

@@ -76,4 +76,127 @@ check_eq "-f in a missing directory: exit 1" 1 "$?"
 check_contains "-f in a missing directory: Go's error" "$(cat nd.err)" \
 	"open nodir/x.crt: no such file or directory"
 
+# ---- revocation (cfssl's revoke.VerifyCertificate): a CA's CRL and its certificate served over
+# HTTP from 127.0.0.1 by python3's http.server, its OCSP responses by ocspserve, both started
+# and stopped by PID. Leaves name the CRL (crl_url), the CA (issuer_urls: the CRL's signature
+# is checked against it) and, for the second pair, the OCSP responder as well.
+# wait_port PORT PID: the server listens (1 when it died or took too long).
+wait_port()
+{
+	for _ in $(seq 1 100); do
+		kill -0 "$2" 2>/dev/null || return 1
+		port_open "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+HP=$(pick_port)
+OP=$(pick_port)
+mkdir -p rev/www rev/crl rev/ocsp rev/badsig
+cd rev || exit 1
+printf '{"CN":"Rev CA","key":{"algo":"ecdsa","size":256}}\n' >ca.json
+t cfssl gencert -initca ca.json 2>/dev/null | t cfssljson -bare ca
+printf '{"CN":"Other CA","key":{"algo":"ecdsa","size":256}}\n' >other.json
+t cfssl gencert -initca other.json 2>/dev/null | t cfssljson -bare other
+profile() # CRL-FILE [OCSP-URL]
+{
+	printf '{"signing":{"default":{"expiry":"24h","usages":["digital signature","server auth"],'
+	printf '"crl_url":"http://127.0.0.1:%s/%s","issuer_urls":["http://127.0.0.1:%s/ca.der"]' \
+		"$HP" "$1" "$HP"
+	[ -n "${2:-}" ] && printf ',"ocsp_url":"%s"' "$2"
+	printf '}}}\n'
+}
+profile ca.crl >crl.cfg
+profile ca.crl "http://127.0.0.1:$OP" >ocsp.cfg
+profile other.crl >badsig.cfg
+leaf() # NAME CONFIG
+{
+	printf '{"CN":"%s","hosts":["%s.example"],"key":{"algo":"ecdsa","size":256}}\n' "$1" "$1" >"$1.json"
+	t cfssl gencert -ca ca.pem -ca-key ca-key.pem -config "$2" "$1.json" 2>/dev/null |
+		t cfssljson -bare "$1"
+}
+leaf good crl.cfg
+leaf bad crl.cfg
+leaf ogood ocsp.cfg
+leaf obad ocsp.cfg
+leaf forged badsig.cfg
+cp good.pem bad.pem crl/
+cp ogood.pem obad.pem ocsp/
+cp forged.pem badsig/
+serial() { openssl x509 -in "$1" -noout -serial | sed 's/serial=//' | python3 -c 'print(int(input(), 16))'; }
+serial bad.pem >serials
+t cfssl gencrl serials ca.pem ca-key.pem | base64 -d >www/ca.crl
+: >none
+t cfssl gencrl none other.pem other-key.pem | base64 -d >www/other.crl
+openssl x509 -in ca.pem -outform der -out www/ca.der
+for n in ogood obad; do
+	st=good
+	[ "$n" = obad ] && st="revoked -reason keycompromise"
+	# shellcheck disable=SC2086
+	t cfssl ocspsign -ca ca.pem -responder ca.pem -responder-key ca-key.pem -cert "$n.pem" \
+		-status $st 2>/dev/null | sed -E 's/.*"ocspResponse":"([^"]*)".*/\1/' >>responses
+done
+(cd www && exec python3 -m http.server --bind 127.0.0.1 "$HP" >../http.log 2>&1) &
+HPID=$!
+lib_track_pid "$HPID"
+cfssl ocspserve -address 127.0.0.1 -port "$OP" -responses responses >ocspserve.log 2>&1 &
+OPID=$!
+lib_track_pid "$OPID"
+if wait_port "$HP" "$HPID" && wait_port "$OP" "$OPID"; then
+	t mkbundle -f crl.crt crl >/dev/null 2>crl.err
+	check_eq "CRL: exit 0" 0 "$?"
+	check_eq "CRL: the good certificate kept, the revoked one dropped" "$(cat good.pem)" \
+		"$(cat crl.crt)"
+	check_contains "CRL: cfssl's lines for the revoked one" "$(strip_ts <crl.err)" \
+		"[INFO] Serial number match: intermediate is revoked.
+[INFO] certificate is revoked via CRL
+[INFO] Skipping revoked certificate"
+	check_contains "CRL: the count" "$(cat crl.err)" "[INFO] Wrote 1 certificates."
+
+	t mkbundle -f ocsp.crt ocsp >/dev/null 2>ocsp.err
+	check_eq "OCSP: the good certificate kept, the one revoked by its responder dropped" \
+		"$(cat ogood.pem)" "$(cat ocsp.crt)"
+	check_contains "OCSP: cfssl's lines" "$(strip_ts <ocsp.err)" \
+		"[INFO] certificate is revoked via OCSP
+[INFO] Skipping revoked certificate"
+
+	t mkbundle -f badsig.crt badsig >/dev/null 2>badsig.err
+	check_eq "CRL signed by another CA: nothing bundled" "0" "$(wc -c <badsig.crt)"
+	check_contains "CRL signed by another CA: cfssl's lines" "$(strip_ts <badsig.err)" \
+		"[WARNING] failed to verify CRL: x509: ECDSA verification failure
+[WARNING] error checking revocation via CRL
+[WARNING] Failed to verify certificate."
+	if [ -n "$DEB" ]; then
+		for d in crl ocsp badsig; do
+			"$DEB" -nw 1 -f "deb-$d.crt" "$d" >/dev/null 2>"deb-$d.err"
+			check "$d: Debian's writes the same bundle" cmp "deb-$d.crt" "$d.crt"
+			check_eq "$d: Debian's logs the same lines (Go's subject aside)" \
+				"$(strip_ts <"deb-$d.err" | grep -v Validating | sort)" \
+				"$(strip_ts <"$d.err" | grep -v Validating | sort)"
+		done
+	fi
+
+	# The CRL's server gone: the check fails, and cfssl drops the certificate (revoke's
+	# soft fail only means "not revoked"; mkbundle keeps only what verified).
+	kill "$HPID" && wait "$HPID" 2>/dev/null
+	t mkbundle -f down.crt crl >/dev/null 2>down.err
+	check_eq "CRL refused: exit 0" 0 "$?"
+	check_eq "CRL refused: nothing bundled" "0" "$(wc -c <down.crt)"
+	check_contains "CRL refused: cfssl's lines" "$(strip_ts <down.err)" \
+		"[WARNING] failed to fetch CRL: Get \"http://127.0.0.1:$HP/ca.crl\": dial tcp 127.0.0.1:$HP: connect: connection refused
+[WARNING] error checking revocation via CRL
+[WARNING] Failed to verify certificate."
+	check_contains "CRL refused: the count" "$(cat down.err)" "[INFO] Wrote 0 certificates."
+	if [ -n "$DEB" ]; then
+		"$DEB" -nw 1 -f deb-down.crt crl >/dev/null 2>deb-down.err
+		check "CRL refused: Debian's writes the same (empty) bundle" cmp deb-down.crt down.crt
+		check_eq "CRL refused: Debian's logs the same lines" \
+			"$(strip_ts <deb-down.err | grep -v Validating | sort)" \
+			"$(strip_ts <down.err | grep -v Validating | sort)"
+	fi
+else
+	lib_fail "revocation: the test servers did not start" "$(cat http.log ocspserve.log)"
+fi
+cd .. || exit 1
+
 finish

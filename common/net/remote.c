@@ -1113,6 +1113,126 @@ out_early:
 	return ret;
 }
 
+int cf_remote_fetch(const char *url, const void *body, size_t len, const char *ctype,
+		    long connect_timeout_ms, long timeout_ms, long *status, struct cf_buf *body_out,
+		    struct cf_error *err)
+{
+	const char *verb = body ? "Post" : "Get";
+	struct cf_buf q = CF_BUF_INIT;
+	cf_go_quote(&q, url, strlen(url));
+	pthread_once(&curl_once, curl_init);
+	if (curl_load_error[0]) {
+		cf_error_set(err, CF_ERR_PLAIN, "%s %s: %s", verb, bstr(&q), curl_load_error);
+		cf_buf_release(&q);
+		return -1;
+	}
+	const char *colon = strchr(url, ':');
+	size_t slen = colon ? (size_t)(colon - url) : 0;
+	if (!colon || strncmp(colon, "://", 3) ||
+	    !((slen == 4 && !strncasecmp(url, "http", 4)) ||
+	      (slen == 5 && !strncasecmp(url, "https", 5)))) {
+		/* Go's parse lower-cases the scheme; an empty one is "" */
+		struct cf_buf sch = CF_BUF_INIT;
+		for (size_t i = 0; colon && i < slen; i++)
+			cf_buf_addc(&sch, (char)tolower((unsigned char)url[i]));
+		cf_error_set(err, CF_ERR_PLAIN, "%s %s: unsupported protocol scheme \"%s\"", verb,
+			     bstr(&q), bstr(&sch));
+		cf_buf_release(&sch);
+		cf_buf_release(&q);
+		return -1;
+	}
+	int ret = -1;
+	CURL *c = lc.easy_init();
+	struct curl_slist *h = NULL;
+	char *np = noproxy();
+	struct reply rp = {CF_BUF_INIT, 0, ""};
+	char errbuf[CURL_ERROR_SIZE] = "";
+	struct cf_buf ct = CF_BUF_INIT;
+	if (!c) {
+		cf_error_set(err, CF_ERR_PLAIN, "%s %s: out of memory", verb, bstr(&q));
+		goto out;
+	}
+	h = lc.slist_append(NULL, "User-Agent: Go-http-client/1.1");
+	if (h && body) {
+		cf_buf_printf(&ct, "Content-Type: %s", ctype);
+		struct curl_slist *t = lc.slist_append(h, bstr(&ct));
+		if (t)
+			t = lc.slist_append(t, "Expect:");
+		if (!t) {
+			lc.slist_free_all(h);
+			h = NULL;
+		}
+	}
+	if (!h) {
+		cf_error_set(err, CF_ERR_PLAIN, "%s %s: out of memory", verb, bstr(&q));
+		goto out;
+	}
+	lc.easy_setopt(c, CURLOPT_URL, url);
+	lc.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	lc.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	lc.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	lc.easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+	lc.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	if (body) {
+		lc.easy_setopt(c, CURLOPT_POST, 1L);
+		lc.easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		lc.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	}
+	lc.easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	lc.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
+	lc.easy_setopt(c, CURLOPT_NOPROXY, np);
+	lc.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
+	lc.easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+	lc.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	lc.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	lc.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	lc.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	lc.easy_setopt(c, CURLOPT_WRITEDATA, &rp);
+	lc.easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open);
+	lc.easy_setopt(c, CURLOPT_OPENSOCKETDATA, &rp);
+
+	CURLcode rc = lc.easy_perform(c);
+	lc.easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	if (rc == CURLE_WRITE_ERROR && rp.too_big) {
+		cf_error_set(err, CF_ERR_PLAIN, "http: response body too large");
+		goto out;
+	}
+	if (rc != CURLE_OK && *status > 0) {
+		cf_error_set(err, CF_ERR_PLAIN, "%s",
+			     rc == CURLE_OPERATION_TIMEDOUT
+				     ? "context deadline exceeded (Client.Timeout or context "
+				       "cancellation while reading body)"
+				     : "unexpected EOF");
+		goto out;
+	}
+	if (rc != CURLE_OK) {
+		struct cf_buf m = CF_BUF_INIT;
+		char *host = NULL;
+		const char *hs = strstr(url, "://") + 3;
+		size_t hn = strcspn(hs, "/?#");
+		host = strndup(hs, hn);
+		if (!host)
+			abort();
+		go_transport_error(c, rc, errbuf, host, rp.peer, slen == 5, &m);
+		cf_error_set(err, CF_ERR_PLAIN, "%s %s: %s", verb, bstr(&q), bstr(&m));
+		free(host);
+		cf_buf_release(&m);
+		goto out;
+	}
+	cf_buf_add(body_out, rp.body.data, rp.body.len);
+	ret = 0;
+out:
+	cf_buf_release(&ct);
+	cf_buf_release(&rp.body);
+	free(np);
+	if (h)
+		lc.slist_free_all(h);
+	if (c)
+		lc.easy_cleanup(c);
+	cf_buf_release(&q);
+	return ret;
+}
+
 /* ---- operations ---- */
 
 static int sign_one(struct cf_remote *r, size_t i, const struct cf_buf *req,

@@ -88,6 +88,18 @@ int cf_remote_envelope(const char *body, size_t len, json_t **result, struct cf_
 int cf_remote_post(struct cf_remote *r, size_t i, const char *endpoint, const void *body,
 		   size_t len, json_t **result, struct cf_error *err);
 
+/* One plain HTTP(S) exchange as Go's http.Client.Get / Post does it: GET @url, or POST @body
+ * (@len bytes, Content-Type @ctype) when @body is non-NULL; no proxy for loopback, redirects
+ * followed (up to 10, as Go), the system's roots for https. Only http and https URLs are
+ * fetched: another scheme fails as Go's "unsupported protocol scheme". The whole exchange is
+ * bounded by @connect_timeout_ms and @timeout_ms. On success *@status is the reply's status
+ * and its body is appended to @body_out (at most CF_REMOTE_MAX_BODY bytes); on failure @err
+ * (plain) holds Go's error text: `Get "URL": dial tcp 127.0.0.1:1: connect: connection
+ * refused`. Logs nothing; thread-safe. */
+int cf_remote_fetch(const char *url, const void *body, size_t len, const char *ctype,
+		    long connect_timeout_ms, long timeout_ms, long *status, struct cf_buf *body_out,
+		    struct cf_error *err);
+
 /* Signs through the remote: /sign, or /authsign with token key @k when @k is non-NULL (the
  * profile's auth_remote_key), on each server in order until one succeeds; otherwise the last
  * server's error. *@cert is the certificate text as the remote sent it (new, not validated,

@@ -92,14 +92,28 @@ elif sys.argv[1] in ("dribbleheaders", "dribblebody"):
     except (ConnectionResetError, BrokenPipeError):
         print("%.1f" % (time.time() - t))
 elif sys.argv[1] == "keepalive":
-    # two requests on one connection, 3 s apart: the wait between them is not reading time
+    # four requests on one connection, 1.5 s apart: the deadline is per request, not per
+    # connection
     s = conn()
     out = []
-    for _ in range(2):
+    for _ in range(4):
         s.sendall(b"GET /info HTTP/1.1\r\nHost: x\r\n\r\n")
-        out.append(s.recv(4096).split(b"\r\n")[0].decode())
-        time.sleep(3)
+        out.append(s.recv(4096).split(b"\r\n")[0].split(b" ")[1].decode())
+        time.sleep(1.5)
     print(" ".join(out))
+elif sys.argv[1] == "dribblenext":
+    # after one request, the next one's request line a byte every 0.5 s: cut too
+    s = conn()
+    s.sendall(b"GET /info HTTP/1.1\r\nHost: x\r\n\r\n")
+    s.recv(4096)
+    t = time.time()
+    try:
+        for b in b"GET /info" + b"x" * 100:
+            s.sendall(bytes([b]))
+            time.sleep(0.5)
+        print("sent all")
+    except (ConnectionResetError, BrokenPipeError):
+        print("%.1f" % (time.time() - t))
 elif sys.argv[1] == "hostile":
     for req in (b"GARBAGE\r\n\r\n",
                 b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
@@ -243,8 +257,11 @@ check "headers sent a byte every 0.5 s are cut at the 3 s deadline (took $t s)" 
 t=$(t python3 sock.py dribblebody "$PORT")
 check "a body sent a byte every 0.5 s is cut at the 3 s deadline (took $t s)" \
 	python3 -c "import sys; sys.exit(not 1.5 <= float('$t') <= 6)"
-check_eq "a kept-alive connection idle between requests is not cut" "HTTP/1.1 200 OK HTTP/1.1 200 OK" \
+check_eq "a kept-alive connection outlives the deadline, request by request" "200 200 200 200" \
 	"$(t python3 sock.py keepalive "$PORT")"
+t=$(t python3 sock.py dribblenext "$PORT")
+check "the next request on a kept-alive connection, a byte every 0.5 s, is cut (took $t s)" \
+	python3 -c "import sys; sys.exit(not 1.5 <= float('$t') <= 6)"
 check_contains "the cut is logged with the deadline" "$(cat dribble.log)" \
 	": request not received within 3 s: connection closed"
 stop_server dribble

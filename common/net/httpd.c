@@ -55,7 +55,8 @@ struct cf_httpd {
 struct conn_state {
 	struct conn_state *prev, *next; /* in cf_httpd.conns, under conn_lock */
 	int fd;
-	/* CLOCK_MONOTONIC second since which a request is being read; 0 between requests */
+	/* CLOCK_MONOTONIC second since which a request is awaited or being read; 0 while a
+	 * handler runs */
 	atomic_llong reading_since;
 	int cut;
 	char remote[INET6_ADDRSTRLEN + 16];
@@ -537,13 +538,6 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	struct req_state *rs = cf_xcalloc(1, sizeof *rs);
 	rs->srv = srv;
 	rs->uri = cf_xstrdup(uri);
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	struct conn_state *cs = ci ? ci->socket_context : NULL;
-	long long zero = 0;
-	/* a kept-alive connection's next request: its deadline counts from here */
-	if (cs)
-		atomic_compare_exchange_strong(&cs->reading_since, &zero, mono_now());
 	pthread_mutex_lock(&srv->lock);
 	srv->inflight++;
 	pthread_mutex_unlock(&srv->lock);
@@ -563,6 +557,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	cf_buf_release(&rs->body);
 	free(rs->uri);
 	free(rs);
+	/* a kept-alive connection's next request: its deadline counts from the reply */
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn_state *cs = ci ? ci->socket_context : NULL;
+	if (cs && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		atomic_store(&cs->reading_since, mono_now());
 	pthread_mutex_lock(&srv->lock);
 	if (srv->inflight && --srv->inflight == 0)
 		pthread_cond_broadcast(&srv->idle);

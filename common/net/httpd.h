@@ -13,10 +13,10 @@
  *     in mid-request;
  *   - a request must arrive whole (request line, headers and body) within read_deadline
  *     seconds, counted from the connection's start for its first request and from the
- *     request line for the next ones on a kept-alive connection: a client that sends a
- *     byte now and then to stay under the idle timeout is cut there too (an INFO line
- *     says so); the time between requests of a kept-alive connection is the idle
- *     timeout's;
+ *     end of the previous reply for the next ones on a kept-alive connection (as Go's
+ *     ReadTimeout): a client that sends a byte now and then to stay under the idle
+ *     timeout is cut there too (an INFO line says so). The handler's time is not counted;
+ *     an idle kept-alive connection meets the idle timeout first;
  *   - at most max_connections connections are open at once (split evenly over the
  *     worker threads); a worker at its share stops accepting, so further clients wait in
  *     the listen backlog until a connection closes (idle ones do after `timeout`).

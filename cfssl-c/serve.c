@@ -55,10 +55,8 @@ struct serve {
 	gnutls_x509_crt_t ocsp_issuer, ocsp_responder;
 	struct cf_key ocsp_key;
 	struct cf_certdb *db;
-	/* the folder an SQLite database lives in (writable at run time), or "" */
-	char db_dir[PATH_MAX];
-	/* the files libpq reads when it connects (readable at run time), those that exist */
-	char *pg_files[4];
+	/* what the database client opens at run time (certdb.h) */
+	struct cf_dbconf_paths db_paths;
 };
 
 /* ubiquity.LoadPlatforms: the file must read and be a JSON list (or null). */
@@ -178,36 +176,6 @@ static void join_host_port(char *out, size_t n, const char *host, long long port
 		snprintf(out, n, "%s:%lld", host, port);
 }
 
-/* The files libpq opens on each connection, as it finds them: the password file (PGPASSFILE,
- * ~/.pgpass), the service files (PGSERVICEFILE, ~/.pg_service.conf, PGSYSCONFDIR's or Debian's
- * pg_service.conf) and ~/.postgresql (client certificate, key, root.crt, root.crl). A
- * unix socket needs nothing: Landlock does not govern connect(2). Only those that exist. */
-static void pg_files(char *out[4])
-{
-	const char *home = getenv("HOME"), *v;
-	char path[PATH_MAX];
-	size_t n = 0;
-	const char *sysconf = getenv("PGSYSCONFDIR");
-	for (int i = 0; i < 4; i++) {
-		*path = 0;
-		if (i == 0 && (v = getenv("PGPASSFILE")) && *v)
-			snprintf(path, sizeof path, "%s", v);
-		else if (i == 0 && home)
-			snprintf(path, sizeof path, "%s/.pgpass", home);
-		else if (i == 1 && (v = getenv("PGSERVICEFILE")) && *v)
-			snprintf(path, sizeof path, "%s", v);
-		else if (i == 1 && home)
-			snprintf(path, sizeof path, "%s/.pg_service.conf", home);
-		else if (i == 2)
-			snprintf(path, sizeof path, "%s/pg_service.conf",
-				 sysconf && *sysconf ? sysconf : "/etc/postgresql-common");
-		else if (i == 3 && home)
-			snprintf(path, sizeof path, "%s/.postgresql", home);
-		if (*path && access(path, F_OK) == 0)
-			out[n++] = cf_xstrdup(path);
-	}
-}
-
 /* common/net/httpd's ready hook (@arg is &serve.api): what the workers may still open. */
 static int confine(void *arg, struct cf_error *err)
 {
@@ -220,15 +188,15 @@ static int confine(void *arg, struct cf_error *err)
 		readable[n++] = s->remote_opts.cert_file;
 	if (s->remote_opts.key_file)
 		readable[n++] = s->remote_opts.key_file;
-	for (size_t i = 0; i < 4 && s->pg_files[i]; i++)
-		readable[n++] = s->pg_files[i];
+	for (size_t i = 0; s->db_paths.read[i]; i++)
+		readable[n++] = s->db_paths.read[i];
 	/* scan's TLSDial reads -ca-bundle's roots for each request */
 	if (s->api.scan_ca_bundle && *s->api.scan_ca_bundle && !s->api.scan_err)
 		readable[n++] = s->api.scan_ca_bundle;
 	if (s->api.bundler && s->bundler.stash_dir && *s->bundler.stash_dir)
 		writable[w++] = s->bundler.stash_dir;
-	if (*s->db_dir)
-		writable[w++] = s->db_dir;
+	if (*s->db_paths.dir)
+		writable[w++] = s->db_paths.dir;
 	struct cf_restrict r = {readable, writable};
 	return cf_process_restrict(&r, err);
 }
@@ -256,8 +224,7 @@ static void serve_release(struct serve *s)
 		cf_keyproc_stop(s->kp);
 	cf_config_free(s->defconf);
 	cf_certdb_close(s->db);
-	for (size_t i = 0; i < 4; i++)
-		free(s->pg_files[i]);
+	cf_dbconf_paths_release(&s->db_paths);
 }
 
 int cmd_serve(struct cfssl_ctx *ctx)
@@ -271,17 +238,15 @@ int cmd_serve(struct cfssl_ctx *ctx)
 	if (*f[F_METADATA].str && load_metadata(f[F_METADATA].str, err) < 0)
 		return -1;
 	struct cf_certdb *db = NULL;
-	char db_dir[PATH_MAX] = "";
-	int pg = 0;
+	struct cf_dbconf_paths db_paths = {0};
 	if (*f[F_DB_CONFIG].str) {
 		/* dbconf.DBFromConfig: read and opened, not contacted (§1.2) */
 		struct cf_dbconf conf;
 		if (cf_dbconf_load(f[F_DB_CONFIG].str, &conf, err) < 0)
 			return -1;
 		db = cf_certdb_open(&conf, err);
-		if (db && !strcmp(conf.driver, "sqlite3"))
-			cf_dbconf_sqlite_dir(conf.data_source, db_dir, sizeof db_dir);
-		pg = db && !strcmp(conf.driver, "postgres");
+		if (db)
+			cf_dbconf_paths(&conf, &db_paths);
 		cf_dbconf_release(&conf);
 		if (!db)
 			return -1;
@@ -293,9 +258,7 @@ int cmd_serve(struct cfssl_ctx *ctx)
 	s->db = db;
 	s->api.db = db;
 	s->api.db_config = db ? f[F_DB_CONFIG].str : NULL;
-	memcpy(s->db_dir, db_dir, sizeof db_dir);
-	if (pg)
-		pg_files(s->pg_files);
+	s->db_paths = db_paths;
 	s->api.config = ctx->config;
 	if (!s->api.config)
 		s->api.config = s->defconf = cf_config_default();

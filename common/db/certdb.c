@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "bigint.h"
@@ -117,6 +118,49 @@ void cf_dbconf_sqlite_dir(const char *source, char *out, size_t n)
 			snprintf(out, n, "%s", abs);
 	}
 	free(path);
+}
+
+/* libpq's files, as it finds them (certdb.h), those that exist. */
+static void pg_files(char *out[5])
+{
+	const char *home = getenv("HOME"), *v;
+	const char *sysconf = getenv("PGSYSCONFDIR");
+	char path[PATH_MAX];
+	size_t n = 0;
+	for (int i = 0; i < 4; i++) {
+		*path = 0;
+		if (i == 0 && (v = getenv("PGPASSFILE")) && *v)
+			snprintf(path, sizeof path, "%s", v);
+		else if (i == 0 && home)
+			snprintf(path, sizeof path, "%s/.pgpass", home);
+		else if (i == 1 && (v = getenv("PGSERVICEFILE")) && *v)
+			snprintf(path, sizeof path, "%s", v);
+		else if (i == 1 && home)
+			snprintf(path, sizeof path, "%s/.pg_service.conf", home);
+		else if (i == 2)
+			snprintf(path, sizeof path, "%s/pg_service.conf",
+				 sysconf && *sysconf ? sysconf : "/etc/postgresql-common");
+		else if (i == 3 && home)
+			snprintf(path, sizeof path, "%s/.postgresql", home);
+		if (*path && access(path, F_OK) == 0)
+			out[n++] = cf_xstrdup(path);
+	}
+}
+
+void cf_dbconf_paths(const struct cf_dbconf *conf, struct cf_dbconf_paths *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!strcmp(conf->driver, "sqlite3"))
+		cf_dbconf_sqlite_dir(conf->data_source, out->dir, sizeof out->dir);
+	else if (!strcmp(conf->driver, "postgres"))
+		pg_files(out->read);
+}
+
+void cf_dbconf_paths_release(struct cf_dbconf_paths *p)
+{
+	for (size_t i = 0; i < sizeof p->read / sizeof *p->read; i++)
+		free(p->read[i]);
+	memset(p, 0, sizeof *p);
 }
 
 /* ---- times ---- */

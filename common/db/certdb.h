@@ -28,6 +28,7 @@
 #ifndef CF_CERTDB_H
 #define CF_CERTDB_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,6 +60,23 @@ void cf_dbconf_release(struct cf_dbconf *conf);
  * an in-memory database or a folder that does not exist): what a confined server must keep
  * writable (SQLite creates its journal there). */
 void cf_dbconf_sqlite_dir(const char *source, char *out, size_t n);
+
+/* What the client of @conf's database opens after start-up, for a server that confines itself
+ * once it listens (process.h):
+ *   - sqlite3: the folder of the file, to stay writable (SQLite creates its journal there and
+ *     rolls a hot one back, even to read);
+ *   - postgres: the files libpq opens on each connection, those that exist now: the password
+ *     file (PGPASSFILE, ~/.pgpass), the service files (PGSERVICEFILE, ~/.pg_service.conf,
+ *     PGSYSCONFDIR's or Debian's pg_service.conf) and ~/.postgresql (client certificate, key,
+ *     root.crt, root.crl), to stay readable;
+ *   - mysql: nothing: its unix socket is reached with connect(2), which Landlock does not
+ *     govern, and libmariadb reads no option file unless asked (the driver never asks). */
+struct cf_dbconf_paths {
+	char dir[PATH_MAX]; /* writable folder, or "" */
+	char *read[5];      /* new; readable files and folders, NULL-terminated */
+};
+void cf_dbconf_paths(const struct cf_dbconf *conf, struct cf_dbconf_paths *out);
+void cf_dbconf_paths_release(struct cf_dbconf_paths *p); /* the struct itself is the caller's */
 
 /* ---- values ---- */
 

@@ -2,7 +2,10 @@
  * certificate database (cfssl-serve.md §9; the responder is common/net/ocspserve.c). Start-up
  * lines and errors as cfssl's ocspServerMain; plain HTTP on common/net/httpd (limits of
  * deviation 19); SIGTERM and SIGINT finish the requests in flight and exit 0, SIGHUP is
- * ignored. */
+ * ignored. Once the socket is bound, before the worker threads start, the process is confined
+ * as serve's (cf_process_restrict): it never execs and opens no file but what its database
+ * client needs (cf_dbconf_paths: an SQLite database's folder, libpq's files); with
+ * -responses, read at start, none. */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +14,17 @@
 #include "httpd.h"
 #include "log.h"
 #include "ocspserve.h"
+#include "process.h"
+
+/* common/net/httpd's ready hook (@arg the database client's paths): what the workers may
+ * still open. */
+static int confine(void *arg, struct cf_error *err)
+{
+	const struct cf_dbconf_paths *p = arg;
+	const char *writable[2] = {*p->dir ? p->dir : NULL, NULL};
+	struct cf_restrict r = {(const char *const *)p->read, writable};
+	return cf_process_restrict(&r, err);
+}
 
 int cmd_ocspserve(struct cfssl_ctx *ctx)
 {
@@ -23,6 +37,7 @@ int cmd_ocspserve(struct cfssl_ctx *ctx)
 	struct cf_ocspserve *r = NULL;
 	struct cf_certdb *db = NULL;
 	struct cf_httpd *srv = NULL;
+	struct cf_dbconf_paths paths = {0};
 	struct cf_error e = {0};
 	int ret = -1;
 	if (*f[F_RESPONSES].str) {
@@ -30,7 +45,13 @@ int cmd_ocspserve(struct cfssl_ctx *ctx)
 		if (!r)
 			return cf_error_set(err, CF_ERR_PLAIN, "unable to read response file");
 	} else if (*f[F_DB_CONFIG].str) {
-		db = cf_certdb_open_file(f[F_DB_CONFIG].str, &e);
+		struct cf_dbconf conf;
+		if (cf_dbconf_load(f[F_DB_CONFIG].str, &conf, &e) == 0) {
+			db = cf_certdb_open(&conf, &e);
+			if (db)
+				cf_dbconf_paths(&conf, &paths);
+			cf_dbconf_release(&conf);
+		}
 		if (!db)
 			return cf_error_set(err, CF_ERR_PLAIN, "unable to read configuration file");
 		r = cf_ocspserve_from_db(db, f[F_PATH].str);
@@ -57,6 +78,8 @@ int cmd_ocspserve(struct cfssl_ctx *ctx)
 		.handler = cf_ocspserve_dispatch,
 		.precheck = cf_ocspserve_precheck,
 		.arg = r,
+		.ready = confine,
+		.ready_arg = &paths,
 	};
 	srv = cf_httpd_start(&hc, err);
 	if (!srv)
@@ -67,5 +90,6 @@ out:
 	cf_httpd_free(srv);
 	cf_ocspserve_free(r);
 	cf_certdb_close(db);
+	cf_dbconf_paths_release(&paths);
 	return ret;
 }

@@ -274,15 +274,16 @@ pick_port()
 # start_serve BIN LOG ARGS...: BIN serve (cfssl-c, or a cfssl to compare with) on a free port
 # of 127.0.0.1 with ARGS, in the environment SERVE_ENV (an array, optional); sets PORT and PID
 # once the port accepts connections. Another port is tried when the chosen one was taken;
-# otherwise the log is shown and it returns 1.
+# otherwise the log is shown and it returns 1. SERVE_CMD names another server command with
+# -address and -port (ocspserve).
 start_serve()
 {
 	local bin=$1 log=$2
 	shift 2
 	for _ in 1 2 3 4 5; do
 		PORT=$(pick_port)
-		env ${SERVE_ENV[@]+"${SERVE_ENV[@]}"} "$bin" serve -address 127.0.0.1 -port "$PORT" \
-			"$@" >"$log" 2>&1 &
+		env ${SERVE_ENV[@]+"${SERVE_ENV[@]}"} "$bin" "${SERVE_CMD:-serve}" -address 127.0.0.1 \
+			-port "$PORT" "$@" >"$log" 2>&1 &
 		PID=$!
 		lib_track_pid "$PID"
 		for _ in $(seq 1 100); do
@@ -300,6 +301,21 @@ start_serve()
 	sed 's/^/     | /' "$log"
 	return 1
 }
+
+# gdb_calls EXPR...: each EXPR called in the process $PID by gdb, one "value " each (int); empty
+# when gdb is missing or cannot attach (gdb_usable says whether it can).
+gdb_calls()
+{
+	local args=() e
+	command -v gdb >/dev/null || return 0
+	for e in "$@"; do
+		args+=(-ex "call (int)$e")
+	done
+	t gdb -p "$PID" -batch -nx "${args[@]}" 2>/dev/null | sed -n 's/^\$[0-9]* = //p' | tr '\n' ' '
+}
+gdb_usable() { [ "$(gdb_calls 'getpid()')" = "$PID " ]; }
+# errno in a gdb_calls list, after the call that set it
+GDB_ERRNO='*(int *)__errno_location()'
 
 # start_go_serve LOG [ARGS...]: Debian's cfssl serve on a free port with the test CA and ARGS;
 # sets PORT and SERVE_PID once the port accepts connections.

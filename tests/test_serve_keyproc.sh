@@ -74,17 +74,8 @@ for p in "$PID" "$KEYPID"; do
 	check_contains "$who: seccomp filter" "$(cat "/proc/$p/status")" $'Seccomp:\t2'
 done
 
-# gdb_calls EXPR...: each EXPR called in serve, one "$N = value" line each
-gdb_calls()
-{
-	local args=() e
-	for e in "$@"; do
-		args+=(-ex "call (int)$e")
-	done
-	t gdb -p "$PID" -batch -nx "${args[@]}" 2>/dev/null | sed -n 's/^\$[0-9]* = //p' | tr '\n' ' '
-}
-if command -v gdb >/dev/null && [ "$(gdb_calls 'getpid()')" = "$PID " ]; then
-	errno='*(int *)__errno_location()'
+if gdb_usable; then
+	errno=$GDB_ERRNO
 	out=$(gdb_calls "open(\"$WORK/ca-key.pem\", 0)" "$errno")
 	check_eq "serve cannot open the CA key file (EACCES)" "-1 13 " "$out"
 	out=$(gdb_calls 'open("/etc/passwd", 0)' "$errno")

@@ -924,7 +924,7 @@ struct cf_httpd *cf_httpd_start(const struct cf_httpd_config *cfg, struct cf_err
 		srv->port = ss.ss_family == AF_INET6
 				    ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
 				    : ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	if (cfg->ready && cfg->ready(cfg->arg, err) < 0)
+	if (cfg->ready && cfg->ready(cfg->ready_arg ? cfg->ready_arg : cfg->arg, err) < 0)
 		goto fail;
 
 	unsigned flags =

@@ -125,6 +125,7 @@ struct cf_httpd_config {
 	 * (serve confines it there, process.h) holds for the workers too. -1 (with @err set)
 	 * fails the start. */
 	int (*ready)(void *arg, struct cf_error *err);
+	void *ready_arg; /* passed to ready instead of arg, or NULL */
 };
 
 struct cf_httpd;

@@ -87,7 +87,7 @@ start_mr()
 	shift 2
 	for _ in 1 2 3 4 5; do
 		port=$(free_port)
-		"$bin" -roots roots.ini -a "127.0.0.1:$port" "$@" >"$name.out" 2>"$name.err" &
+		"$bin" -roots "${ROOTS:-roots.ini}" -a "127.0.0.1:$port" "$@" >"$name.out" 2>"$name.err" &
 		pid=$!
 		lib_track_pid "$pid"
 		for _ in $(seq 1 50); do
@@ -247,6 +247,63 @@ sed -i 's#"http://#"https://#' tls.json
 	2>/dev/null | jq -r .cert >tls-leaf.pem
 check "TLS: Debian's client signs over https" \
 	openssl verify -no-CApath -no-CAstore -CAfile one.pem tls-leaf.pem
+
+# ---- DER keys: cfssl's parsePrivateKeySpec reads a file:// key as PEM, else as DER (PKCS#8,
+# PKCS#1, SEC1); the DER parser's error when it is neither. rofile:// (Red October) is checked
+# as cfssl checks it, then refused.
+openssl pkcs8 -topk8 -nocrypt -in one-key.pem -outform DER -out one-key.p8.der
+openssl ec -in two-key.pem -outform DER -out two-key.sec1.der 2>/dev/null
+der_root() # LABEL KEY CERT
+{
+	printf '[%s]\nprivate = file://%s\ncertificate = %s\nconfig = ca-config.json\n' "$@"
+}
+{
+	der_root one one-key.p8.der one.pem
+	der_root two two-key.sec1.der two.pem
+} >der.ini
+ROOTS=der.ini start_mr der multirootca -l one
+for l in one two; do
+	sign_as der "$l"
+	check_eq "DER key ($l): signed" 0 "$?"
+	check "DER key ($l): by its root" openssl verify -no-CApath -no-CAstore -CAfile "$l.pem" \
+		"der-$l.pem"
+done
+kill "$PID_der" && wait "$PID_der" 2>/dev/null
+if [ -n "$DEB_MR" ]; then
+	ROOTS=der.ini start_mr dder "$DEB_MR" -l one
+	sign_as dder two
+	check "DER key: Debian's multirootca signs with it too" \
+		openssl verify -no-CApath -no-CAstore -CAfile two.pem dder-two.pem
+	kill "$PID_dder" && wait "$PID_dder" 2>/dev/null
+fi
+printf 'neither PEM nor DER\n' >junk.key
+der_root junk junk.key one.pem >junk.ini
+printf '[ro]\nprivate = rofile://one-key.pem\ncertificate = one.pem\nconfig = ca-config.json\n' \
+	>ro.ini
+printf 'ro_server = 127.0.0.1:1\nro_user = u\n' >>ro.ini
+cp ro.ini ro-all.ini
+printf 'ro_pass = p\n' >>ro-all.ini
+for ini in junk ro; do
+	multirootca -roots "$ini.ini" -a 127.0.0.1:0 >/dev/null 2>"$ini.err"
+	check_eq "$ini key: exit 1" 1 "$?"
+done
+check_eq "a key that is neither PEM nor DER: the DER parser's error" \
+	'[FATAL] {"code":2003,"message":"Failed to parse private key"}' "$(strip_ts <junk.err)"
+check_eq "rofile without ro_pass: cfssl's lines" \
+	"[WARNING] Red October support is currently experimental
+[FATAL] config: no RedOctober passphrase available" "$(strip_ts <ro.err)"
+if [ -n "$DEB_MR" ]; then
+	for ini in junk ro; do
+		"$DEB_MR" -roots "$ini.ini" -a 127.0.0.1:0 >/dev/null 2>"deb-$ini.err"
+		check_eq "$ini key: Debian's multirootca says the same" \
+			"$(strip_ts <"deb-$ini.err")" "$(strip_ts <"$ini.err")"
+	done
+fi
+multirootca -roots ro-all.ini -a 127.0.0.1:0 >/dev/null 2>ro-all.err
+check_eq "rofile with its settings: exit 1" 1 "$?"
+check_contains "rofile with its settings: refused, Red October is not supported" \
+	"$(strip_ts <ro-all.err)" \
+	"[FATAL] config: Red October keys (rofile://) are not supported by cfssl-c"
 
 # ---- a root with a dbconfig: what it issues is recorded with its label
 if command -v sqlite3 >/dev/null; then

@@ -270,22 +270,42 @@ int cf_mroot_permitted(const struct cf_mroot *root, const char *remote)
 /* --- loading --- */
 
 /* parsePrivateKeySpec's URL: file://HOST/PATH is filepath.Join(HOST, PATH). New string. */
-static char *key_path(const char *spec, struct cf_error *err)
+static char *key_path(const char *spec, const struct cf_ini_section *s, struct cf_error *err)
 {
-	if (!strncmp(spec, "rofile:", 7)) {
-		cf_error_set(err, CF_ERR_PLAIN,
-			     "config: Red October keys (rofile://) are not supported by cfssl-c");
-		return NULL;
-	}
-	if (strncmp(spec, "file:", 5)) {
+	int ro = !strncmp(spec, "rofile:", 7);
+	if (!ro && strncmp(spec, "file:", 5)) {
 		cf_error_set(err, CF_ERR_PLAIN, "config: unsupported private key scheme");
 		return NULL;
 	}
 	/* file://HOST/PATH: url.Parse splits it, filepath.Join puts it back together */
-	const char *p = spec + 5;
+	const char *p = spec + (ro ? 7 : 5);
 	if (!strncmp(p, "//", 2))
 		p += 2;
-	return cf_xstrdup(p);
+	if (!ro)
+		return cf_xstrdup(p);
+	/* Red October: cfssl reads the file and checks the server settings before it asks the
+	 * server to decrypt; cfssl-c does the same checks, then refuses */
+	cf_warning("Red October support is currently experimental");
+	struct cf_buf in = CF_BUF_INIT;
+	int r = cf_read_file(p, &in, err);
+	if (in.data)
+		cf_wipe(in.data, in.len);
+	cf_buf_release(&in);
+	if (r < 0)
+		return NULL;
+	static const char *const need[][2] = {
+		{"ro_server", "server"}, {"ro_user", "user"}, {"ro_pass", "passphrase"}};
+	for (size_t i = 0; i < sizeof need / sizeof *need; i++) {
+		const char *v = cf_ini_get(s, need[i][0]);
+		if (!v || !*v) {
+			cf_error_set(err, CF_ERR_PLAIN, "config: no RedOctober %s available",
+				     need[i][1]);
+			return NULL;
+		}
+	}
+	cf_error_set(err, CF_ERR_PLAIN,
+		     "config: Red October keys (rofile://) are not supported by cfssl-c");
+	return NULL;
 }
 
 static int load_root(struct cf_mroot *r, const struct cf_ini_section *s, struct cf_error *err)
@@ -300,7 +320,7 @@ static int load_root(struct cf_mroot *r, const struct cf_ini_section *s, struct 
 	if (!conf)
 		return cf_error_set(err, CF_ERR_PLAIN,
 				    "config: root is missing configuration file path");
-	char *key = key_path(priv, err);
+	char *key = key_path(priv, s, err);
 	if (!key)
 		return -1;
 	if (cf_config_load(conf, &r->config, err) < 0) {
@@ -360,7 +380,7 @@ static int load_root(struct cf_mroot *r, const struct cf_ini_section *s, struct 
 		r->api.db_config = cf_xstrdup(db);
 	}
 	cf_config_begin_signing(r->config);
-	int ret = cf_ca_load_isolated(cert, key, &r->ca, &r->kp, err);
+	int ret = cf_ca_load_isolated2(cert, key, CF_KEY_PEM_OR_DER, &r->ca, &r->kp, err);
 	free(key);
 	if (ret < 0)
 		return -1;

@@ -7,9 +7,10 @@
  *
  * The roots file is cfssl's INI dialect: "[label]" sections, "key = value" lines (a value in
  * single or double quotes loses them), "#" comments in the first column, keys before any
- * section in [default]. Keys: private (file://PATH: a PEM key; Red October's rofile:// is not
- * supported), certificate, config, nets (comma-separated CIDRs), dbconfig. Sections keep the
- * file's order (cfssl's is random).
+ * section in [default]. Keys: private (file://PATH: a PEM key without password, else a DER
+ * one, as cfssl; Red October's rofile:// is checked as cfssl checks it (the file read, ro_server,
+ * ro_user, ro_pass present) and then refused), certificate, config, nets (comma-separated
+ * CIDRs), dbconfig. Sections keep the file's order (cfssl's is random).
  *
  * Read-only once cf_multiroot_load returns, except the counters (atomic): the callbacks run
  * on all worker threads at once. */

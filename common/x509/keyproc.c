@@ -159,7 +159,20 @@ static void hello_error(int fd, const struct cf_error *e)
 	send_msg(fd, h, e->msg, (uint32_t)strlen(e->msg));
 }
 
-static int load_key(const char *spec, struct cf_key *key, struct cf_buf *spki, struct cf_error *err)
+static int parse_key(const struct cf_buf *data, enum cf_key_format fmt, gnutls_x509_privkey_t *x,
+		     struct cf_error *err)
+{
+	if (fmt == CF_KEY_CA)
+		return cf_parse_key_pem(data->data, data->len, getenv("CFSSL_CA_PK_PASSWORD"), x,
+					err);
+	struct cf_error perr = {0};
+	if (cf_parse_key_pem(data->data, data->len, NULL, x, &perr) == 0)
+		return 0;
+	return cf_parse_key_der(data->data, data->len, x, err);
+}
+
+static int load_key(const char *spec, enum cf_key_format fmt, struct cf_key *key,
+		    struct cf_buf *spki, struct cf_error *err)
 {
 	struct cf_buf data = CF_BUF_INIT;
 	struct cf_error kerr = {0};
@@ -170,9 +183,8 @@ static int load_key(const char *spec, struct cf_key *key, struct cf_buf *spki, s
 	} else if (cf_read_prefixed(spec, &data, &kerr) < 0) {
 		/* as cf_ca_load: a key read failure is filed under the certificate category */
 		cf_error_set(err, CF_ERR_CERT_READ, "%s", kerr.msg);
-	} else if (cf_parse_key_pem(data.data, data.len, getenv("CFSSL_CA_PK_PASSWORD"), &x, err) ==
-			   0 &&
-		   cf_key_from_x509(x, key, err) == 0 && cf_key_spki(key, spki, err) == 0) {
+	} else if (parse_key(&data, fmt, &x, err) == 0 && cf_key_from_x509(x, key, err) == 0 &&
+		   cf_key_spki(key, spki, err) == 0) {
 		r = 0;
 	}
 	if (data.data)
@@ -207,7 +219,7 @@ static void serve_requests(int fd, const struct cf_key *key)
 	}
 }
 
-static void key_process(int fd, const char *spec)
+static void key_process(int fd, const char *spec, enum cf_key_format fmt)
 {
 	/* The key's pages never reach swap and no core or ptrace shows them. Locking
 	 * can fail for an unprivileged user with a small RLIMIT_MEMLOCK: say so. */
@@ -218,7 +230,7 @@ static void key_process(int fd, const char *spec)
 	struct cf_buf spki = CF_BUF_INIT;
 	struct cf_error err = {0};
 	/* confined once the key is in: from here on it only answers on its socket */
-	if (cf_crypto_init(&err) < 0 || load_key(spec, &key, &spki, &err) < 0 ||
+	if (cf_crypto_init(&err) < 0 || load_key(spec, fmt, &key, &spki, &err) < 0 ||
 	    cf_process_restrict_keyproc(&err) < 0) {
 		hello_error(fd, &err);
 		cf_key_release(&key);
@@ -296,8 +308,8 @@ static int ext_info(gnutls_privkey_t key, unsigned flags, void *userdata)
 
 /* Forks one key process for @key_spec and reads its hello: 0 and the key's header and SPKI, or
  * -1 and @err (the worker is then stopped). */
-static int spawn(const char *key_spec, struct keyproc_worker *w, uint32_t h[4], struct cf_buf *spki,
-		 struct cf_error *err)
+static int spawn(const char *key_spec, enum cf_key_format fmt, struct keyproc_worker *w,
+		 uint32_t h[4], struct cf_buf *spki, struct cf_error *err)
 {
 	int sv[2];
 	w->fd = -1;
@@ -319,7 +331,7 @@ static int spawn(const char *key_spec, struct keyproc_worker *w, uint32_t h[4], 
 				close(fd);
 		signal(SIGINT, SIG_IGN); /* a terminal's ^C is for the server; EOF ends this */
 		signal(SIGPIPE, SIG_IGN);
-		key_process(sv[1], key_spec);
+		key_process(sv[1], key_spec, fmt);
 		_exit(0);
 	}
 	close(sv[1]);
@@ -345,6 +357,12 @@ static int spawn(const char *key_spec, struct keyproc_worker *w, uint32_t h[4], 
 int cf_keyproc_start(const char *key_spec, struct cf_keyproc **kp, struct cf_key *key,
 		     struct cf_buf *spki, struct cf_error *err)
 {
+	return cf_keyproc_start2(key_spec, CF_KEY_CA, kp, key, spki, err);
+}
+
+int cf_keyproc_start2(const char *key_spec, enum cf_key_format fmt, struct cf_keyproc **kp,
+		      struct cf_key *key, struct cf_buf *spki, struct cf_error *err)
+{
 	*kp = NULL;
 	memset(key, 0, sizeof *key);
 	if (cf_crypto_init(err) < 0)
@@ -352,7 +370,7 @@ int cf_keyproc_start(const char *key_spec, struct cf_keyproc **kp, struct cf_key
 	struct cf_keyproc *p = cf_xcalloc(1, sizeof *p);
 	uint32_t h[4];
 	p->n = 1;
-	if (spawn(key_spec, &p->w[0], h, spki, err) < 0)
+	if (spawn(key_spec, fmt, &p->w[0], h, spki, err) < 0)
 		goto fail;
 	p->pk = (int)h[1];
 	if (p->pk == GNUTLS_PK_RSA || p->pk == GNUTLS_PK_RSA_PSS) {
@@ -361,7 +379,7 @@ int cf_keyproc_start(const char *key_spec, struct cf_keyproc **kp, struct cf_key
 		while (p->n < want) {
 			uint32_t h2[4];
 			struct cf_buf other = CF_BUF_INIT;
-			int r = spawn(key_spec, &p->w[p->n], h2, &other, err);
+			int r = spawn(key_spec, fmt, &p->w[p->n], h2, &other, err);
 			p->n++;
 			int same = r == 0 && other.len == spki->len &&
 				   !memcmp(other.data, spki->data, other.len);

@@ -24,6 +24,17 @@ struct cf_keyproc;
 int cf_keyproc_start(const char *key_spec, struct cf_keyproc **kp, struct cf_key *key,
 		     struct cf_buf *spki, struct cf_error *err);
 
+/* How a key file is read (cf_keyproc_start2, cf_ca_load_isolated2). */
+enum cf_key_format {
+	CF_KEY_CA = 0, /* -ca-key: PEM, CFSSL_CA_PK_PASSWORD for a legacy-encrypted key */
+	/* multirootca's file:// keys (parsePrivateKeySpec): PEM without a password, else DER
+	 * (PKCS#8, PKCS#1, SEC1); a file that is neither is the DER parser's 2003 */
+	CF_KEY_PEM_OR_DER = 1,
+};
+/* cf_keyproc_start with the key read as @fmt says. */
+int cf_keyproc_start2(const char *key_spec, enum cf_key_format fmt, struct cf_keyproc **kp,
+		      struct cf_key *key, struct cf_buf *spki, struct cf_error *err);
+
 /* The key process's id, for tests and logs. */
 pid_t cf_keyproc_pid(const struct cf_keyproc *kp);
 

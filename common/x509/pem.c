@@ -545,6 +545,34 @@ static int maybe_pkcs8(const unsigned char *der, size_t len)
 	return second.tag == CF_DER_SEQUENCE;
 }
 
+/* PKCS#8 first, unless the DER cannot be PKCS#8: its version INTEGER is followed by an
+ * AlgorithmIdentifier SEQUENCE, PKCS#1's and SEC1's by an INTEGER and an OCTET STRING (a
+ * failed attempt costs a libtasn1 decode). */
+static int import_der(gnutls_x509_privkey_t k, const unsigned char *der, size_t len)
+{
+	gnutls_datum_t d = {(unsigned char *)der, (unsigned)len};
+	if ((!maybe_pkcs8(der, len) ||
+	     gnutls_x509_privkey_import_pkcs8(k, &d, GNUTLS_X509_FMT_DER, NULL, GNUTLS_PKCS_PLAIN) <
+		     0) &&
+	    gnutls_x509_privkey_import(k, &d, GNUTLS_X509_FMT_DER) < 0)
+		return -1;
+	return 0;
+}
+
+int cf_parse_key_der(const unsigned char *der, size_t len, gnutls_x509_privkey_t *key,
+		     struct cf_error *err)
+{
+	gnutls_x509_privkey_t k = NULL;
+	if (gnutls_x509_privkey_init(&k) < 0 || import_der(k, der, len) < 0 ||
+	    !cf_key_go_parses(k)) {
+		if (k)
+			gnutls_x509_privkey_deinit(k);
+		return cf_error_set(err, CF_ERR_KEY_PARSE, "Failed to parse private key");
+	}
+	*key = k;
+	return 0;
+}
+
 int cf_parse_key_pem(const unsigned char *data, size_t len, const char *password,
 		     gnutls_x509_privkey_t *key, struct cf_error *err)
 {
@@ -584,16 +612,8 @@ int cf_parse_key_pem(const unsigned char *data, size_t len, const char *password
 		cf_buf_release(&pem);
 		if (r < 0)
 			goto parse_err;
-	} else {
-		gnutls_datum_t d = {blk.der, (unsigned)blk.len};
-		/* PKCS#8 first, unless the DER cannot be PKCS#8: its version INTEGER is followed by
-		 * an AlgorithmIdentifier SEQUENCE, PKCS#1's and SEC1's by an INTEGER and an OCTET
-		 * STRING (a failed attempt costs a libtasn1 decode). */
-		if ((!maybe_pkcs8(blk.der, blk.len) ||
-		     gnutls_x509_privkey_import_pkcs8(k, &d, GNUTLS_X509_FMT_DER, NULL,
-						      GNUTLS_PKCS_PLAIN) < 0) &&
-		    gnutls_x509_privkey_import(k, &d, GNUTLS_X509_FMT_DER) < 0)
-			goto parse_err;
+	} else if (import_der(k, blk.der, blk.len) < 0) {
+		goto parse_err;
 	}
 	if (!cf_key_go_parses(k))
 		goto parse_err;

@@ -75,6 +75,10 @@ int cf_crt_spki(gnutls_x509_crt_t crt, struct cf_buf *out);
  * private key", as cfssl says it. *@key is new. */
 int cf_parse_key_pem(const unsigned char *data, size_t len, const char *password,
 		     gnutls_x509_privkey_t *key, struct cf_error *err);
+/* derhelpers.ParsePrivateKeyDER: @der as PKCS#8, PKCS#1 or SEC1, keys Go parses only; else
+ * 2003 "Failed to parse private key". *@key is new. */
+int cf_parse_key_der(const unsigned char *der, size_t len, gnutls_x509_privkey_t *key,
+		     struct cf_error *err);
 
 /* Go's Certificate.VerifyHostname of @host (a DNS name or an IP literal) against @crt's SANs
  * (DNS names case-insensitive, "*." as the leftmost label only): 0 when it matches, else 1

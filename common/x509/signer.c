@@ -159,8 +159,8 @@ static void warn_ca_problems(const struct cf_ca *ca, const struct ca_facts *f)
 /* cf_ca_load and cf_ca_load_isolated: with @kp the key is read, parsed and kept by a key
  * process; its errors are held back so that they come in cf_ca_load's order (a key read
  * failure before the certificate's parse errors, a key parse failure after them). */
-static int ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca,
-		   struct cf_keyproc **kp, struct cf_error *err)
+static int ca_load(const char *cert_spec, const char *key_spec, enum cf_key_format fmt,
+		   struct cf_ca *ca, struct cf_keyproc **kp, struct cf_error *err)
 {
 	memset(ca, 0, sizeof *ca);
 	if (kp)
@@ -180,7 +180,7 @@ static int ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca
 	if (cf_read_prefixed(cert_spec, &certdata, err) < 0)
 		goto out;
 	if (kp) {
-		kret = cf_keyproc_start(key_spec, kp, &ca->key, &a, &kerr);
+		kret = cf_keyproc_start2(key_spec, fmt, kp, &ca->key, &a, &kerr);
 		if (kret < 0 && kerr.code == CF_ERR_CERT_READ) {
 			cf_error_set(err, kerr.code, "%s", kerr.msg);
 			goto out;
@@ -232,13 +232,19 @@ out:
 
 int cf_ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca, struct cf_error *err)
 {
-	return ca_load(cert_spec, key_spec, ca, NULL, err);
+	return ca_load(cert_spec, key_spec, CF_KEY_CA, ca, NULL, err);
 }
 
 int cf_ca_load_isolated(const char *cert_spec, const char *key_spec, struct cf_ca *ca,
 			struct cf_keyproc **kp, struct cf_error *err)
 {
-	return ca_load(cert_spec, key_spec, ca, kp, err);
+	return ca_load(cert_spec, key_spec, CF_KEY_CA, ca, kp, err);
+}
+
+int cf_ca_load_isolated2(const char *cert_spec, const char *key_spec, enum cf_key_format fmt,
+			 struct cf_ca *ca, struct cf_keyproc **kp, struct cf_error *err)
+{
+	return ca_load(cert_spec, key_spec, fmt, ca, kp, err);
 }
 
 void cf_validity(const struct cf_profile *p, struct cf_time now, struct cf_time *nb,

@@ -14,6 +14,7 @@
 #include "error.h"
 #include "hosts.h"
 #include "keygen.h"
+#include "keyproc.h"
 
 struct cf_keyproc;
 
@@ -48,6 +49,9 @@ int cf_ca_load(const char *cert_spec, const char *key_spec, struct cf_ca *ca, st
  * failure *@kp is NULL and no key process is left. Call before any thread is started. */
 int cf_ca_load_isolated(const char *cert_spec, const char *key_spec, struct cf_ca *ca,
 			struct cf_keyproc **kp, struct cf_error *err);
+/* cf_ca_load_isolated with the key read as @fmt says (keyproc.h). */
+int cf_ca_load_isolated2(const char *cert_spec, const char *key_spec, enum cf_key_format fmt,
+			 struct cf_ca *ca, struct cf_keyproc **kp, struct cf_error *err);
 /* Releases @ca (NULL is fine); for an isolated CA the key process lives on until
  * cf_keyproc_stop. */
 void cf_ca_release(struct cf_ca *ca);

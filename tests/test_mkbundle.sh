@@ -90,59 +90,74 @@ wait_port()
 	done
 	return 1
 }
-HP=$(pick_port)
-OP=$(pick_port)
-mkdir -p rev/www rev/crl rev/ocsp rev/badsig
-cd rev || exit 1
-printf '{"CN":"Rev CA","key":{"algo":"ecdsa","size":256}}\n' >ca.json
-t cfssl gencert -initca ca.json 2>/dev/null | t cfssljson -bare ca
-printf '{"CN":"Other CA","key":{"algo":"ecdsa","size":256}}\n' >other.json
-t cfssl gencert -initca other.json 2>/dev/null | t cfssljson -bare other
-profile() # CRL-FILE [OCSP-URL]
+# rev_setup: the CAs, leaves, CRLs and responses for ports HP and OP, and the two servers;
+# 1 when one of them could not listen (a port taken meanwhile: the caller retries).
+rev_setup()
 {
-	printf '{"signing":{"default":{"expiry":"24h","usages":["digital signature","server auth"],'
-	printf '"crl_url":"http://127.0.0.1:%s/%s","issuer_urls":["http://127.0.0.1:%s/ca.der"]' \
-		"$HP" "$1" "$HP"
-	[ -n "${2:-}" ] && printf ',"ocsp_url":"%s"' "$2"
-	printf '}}}\n'
+	HP=$(pick_port)
+	OP=$(pick_port)
+	rm -rf rev
+	mkdir -p rev/www rev/crl rev/ocsp rev/badsig
+	cd rev || exit 1
+	printf '{"CN":"Rev CA","key":{"algo":"ecdsa","size":256}}\n' >ca.json
+	t cfssl gencert -initca ca.json 2>/dev/null | t cfssljson -bare ca
+	printf '{"CN":"Other CA","key":{"algo":"ecdsa","size":256}}\n' >other.json
+	t cfssl gencert -initca other.json 2>/dev/null | t cfssljson -bare other
+	profile() # CRL-FILE [OCSP-URL]
+	{
+		printf '{"signing":{"default":{"expiry":"24h","usages":["digital signature","server auth"],'
+		printf '"crl_url":"http://127.0.0.1:%s/%s","issuer_urls":["http://127.0.0.1:%s/ca.der"]' \
+			"$HP" "$1" "$HP"
+		[ -n "${2:-}" ] && printf ',"ocsp_url":"%s"' "$2"
+		printf '}}}\n'
+	}
+	profile ca.crl >crl.cfg
+	profile ca.crl "http://127.0.0.1:$OP" >ocsp.cfg
+	profile other.crl >badsig.cfg
+	leaf() # NAME CONFIG
+	{
+		printf '{"CN":"%s","hosts":["%s.example"],"key":{"algo":"ecdsa","size":256}}\n' "$1" "$1" >"$1.json"
+		t cfssl gencert -ca ca.pem -ca-key ca-key.pem -config "$2" "$1.json" 2>/dev/null |
+			t cfssljson -bare "$1"
+	}
+	leaf good crl.cfg
+	leaf bad crl.cfg
+	leaf ogood ocsp.cfg
+	leaf obad ocsp.cfg
+	leaf forged badsig.cfg
+	cp good.pem bad.pem crl/
+	cp ogood.pem obad.pem ocsp/
+	cp forged.pem badsig/
+	serial() { openssl x509 -in "$1" -noout -serial | sed 's/serial=//' | python3 -c 'print(int(input(), 16))'; }
+	serial bad.pem >serials
+	t cfssl gencrl serials ca.pem ca-key.pem | base64 -d >www/ca.crl
+	: >none
+	t cfssl gencrl none other.pem other-key.pem | base64 -d >www/other.crl
+	openssl x509 -in ca.pem -outform der -out www/ca.der
+	for n in ogood obad; do
+		st=good
+		[ "$n" = obad ] && st="revoked -reason keycompromise"
+		# shellcheck disable=SC2086
+		t cfssl ocspsign -ca ca.pem -responder ca.pem -responder-key ca-key.pem -cert "$n.pem" \
+			-status $st 2>/dev/null | sed -E 's/.*"ocspResponse":"([^"]*)".*/\1/' >>responses
+	done
+	(cd www && exec python3 -m http.server --bind 127.0.0.1 "$HP" >../http.log 2>&1) &
+	HPID=$!
+	lib_track_pid "$HPID"
+	cfssl ocspserve -address 127.0.0.1 -port "$OP" -responses responses >ocspserve.log 2>&1 &
+	OPID=$!
+	lib_track_pid "$OPID"
+	wait_port "$HP" "$HPID" && wait_port "$OP" "$OPID" && return 0
+	kill "$HPID" "$OPID" 2>/dev/null
+	wait "$HPID" "$OPID" 2>/dev/null
+	cd .. || exit 1
+	return 1
 }
-profile ca.crl >crl.cfg
-profile ca.crl "http://127.0.0.1:$OP" >ocsp.cfg
-profile other.crl >badsig.cfg
-leaf() # NAME CONFIG
-{
-	printf '{"CN":"%s","hosts":["%s.example"],"key":{"algo":"ecdsa","size":256}}\n' "$1" "$1" >"$1.json"
-	t cfssl gencert -ca ca.pem -ca-key ca-key.pem -config "$2" "$1.json" 2>/dev/null |
-		t cfssljson -bare "$1"
-}
-leaf good crl.cfg
-leaf bad crl.cfg
-leaf ogood ocsp.cfg
-leaf obad ocsp.cfg
-leaf forged badsig.cfg
-cp good.pem bad.pem crl/
-cp ogood.pem obad.pem ocsp/
-cp forged.pem badsig/
-serial() { openssl x509 -in "$1" -noout -serial | sed 's/serial=//' | python3 -c 'print(int(input(), 16))'; }
-serial bad.pem >serials
-t cfssl gencrl serials ca.pem ca-key.pem | base64 -d >www/ca.crl
-: >none
-t cfssl gencrl none other.pem other-key.pem | base64 -d >www/other.crl
-openssl x509 -in ca.pem -outform der -out www/ca.der
-for n in ogood obad; do
-	st=good
-	[ "$n" = obad ] && st="revoked -reason keycompromise"
-	# shellcheck disable=SC2086
-	t cfssl ocspsign -ca ca.pem -responder ca.pem -responder-key ca-key.pem -cert "$n.pem" \
-		-status $st 2>/dev/null | sed -E 's/.*"ocspResponse":"([^"]*)".*/\1/' >>responses
+started=
+for _ in 1 2 3 4 5; do
+	rev_setup && started=1 && break
 done
-(cd www && exec python3 -m http.server --bind 127.0.0.1 "$HP" >../http.log 2>&1) &
-HPID=$!
-lib_track_pid "$HPID"
-cfssl ocspserve -address 127.0.0.1 -port "$OP" -responses responses >ocspserve.log 2>&1 &
-OPID=$!
-lib_track_pid "$OPID"
-if wait_port "$HP" "$HPID" && wait_port "$OP" "$OPID"; then
+if [ -n "$started" ]; then
 	t mkbundle -f crl.crt crl >/dev/null 2>crl.err
 	check_eq "CRL: exit 0" 0 "$?"
 	check_eq "CRL: the good certificate kept, the revoked one dropped" "$(cat good.pem)" \
@@ -194,9 +209,9 @@ if wait_port "$HP" "$HPID" && wait_port "$OP" "$OPID"; then
 			"$(strip_ts <deb-down.err | grep -v Validating | sort)" \
 			"$(strip_ts <down.err | grep -v Validating | sort)"
 	fi
+	cd .. || exit 1
 else
-	lib_fail "revocation: the test servers did not start" "$(cat http.log ocspserve.log)"
+	lib_fail "revocation: the test servers did not start" "$(cat rev/http.log rev/ocspserve.log)"
 fi
-cd .. || exit 1
 
 finish

@@ -15,7 +15,7 @@ set -u -o pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-60}
 shift $(($# > 0 ? 1 : 0))
-all=(csr_json config_json cfssljson pem_cert pem_key duration hosts flags csr_pkcs10)
+all=(csr_json config_json cfssljson pem_cert pem_key duration hosts flags csr_pkcs10 tls_flight)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 build=${FUZZ_BUILD:-$root/build-fuzz}

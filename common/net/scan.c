@@ -22,6 +22,7 @@
 #include "gojson.h"
 #include "log.h"
 #include "pem.h"
+#include "tlshello.h"
 
 /* clang-format off */
 const char cf_scan_catalogue[] =
@@ -70,12 +71,14 @@ struct scan_ctx {
 	const char *hostname; /* the name checked and sent as SNI */
 	const char *ca_bundle;
 	int64_t now;
+	long long deadline; /* now_ms() when the scan's time is up */
 };
 
 struct result {
 	enum grade grade;
 	struct cf_buf out; /* JSON, or empty: omitted */
 	struct cf_buf err; /* text, or empty: omitted */
+	int timed_out;     /* still running when the scan's time was up: left out, as cfssl */
 };
 
 /* ---- addresses and dials ---- */
@@ -725,6 +728,532 @@ static void scan_resume(const struct scan_ctx *x, struct result *r)
 	gnutls_free(data.data);
 }
 
+/* ---- TLSHandshake ---- */
+
+/* Every signature and hash pair cfssl offers, as (hash, signature), in its order. */
+static const uint8_t all_sigalgs[][2] = {{4, 1}, {4, 3}, {5, 1}, {5, 3}, {2, 1}, {2, 3}};
+static const char *const hash_names[] = {"None",   "MD5",    "SHA1",  "SHA224",
+					 "SHA256", "SHA384", "SHA512"};
+static const char *const sig_names[] = {"Anon", "RSA", "DSA", "ECDSA"};
+#define N_SIGALGS (sizeof all_sigalgs / sizeof all_sigalgs[0])
+
+/* The curves cfssl offers: every named one of its table but the unassigned 0 (no explicit
+ * curves, RFC 4492 §5.4). */
+#define N_CURVES 28
+
+/* The suites the ECCurves scanner offers (cfssl's allECDHECiphersIDs). */
+static const uint16_t ecdhe_ciphers[] = {
+	0xC006, 0xC007, 0xC008, 0xC009, 0xC00A, 0xC010, 0xC011, 0xC012, 0xC013, 0xC014,
+	0xC023, 0xC024, 0xC027, 0xC028, 0xC02B, 0xC02C, 0xC02F, 0xC030, 0xC048, 0xC049,
+	0xC04C, 0xC04D, 0xC05D, 0xC060, 0xC061, 0xC072, 0xC073, 0xC076, 0xC077, 0xC086,
+	0xC087, 0xC08A, 0xC08B, 0xC08C, 0xC0AC, 0xC0AD, 0xC0AE, 0xC0AF, 0xCC13, 0xCC14,
+};
+
+#define TLS12 0x0303
+#define SSL30 0x0300
+
+static void all_curves(uint16_t *v)
+{
+	for (int i = 0; i < N_CURVES; i++)
+		v[i] = (uint16_t)(i + 1);
+}
+
+static uint16_t *all_ciphers(void)
+{
+	uint16_t *v = cf_xcalloc(cf_tls_suites_len, sizeof *v);
+	for (size_t i = 0; i < cf_tls_suites_len; i++)
+		v[i] = cf_tls_suites[i].id;
+	return v;
+}
+
+enum hello { HELLO_OK, HELLO_FAILED, HELLO_ERROR, HELLO_TIMEOUT };
+
+/* Sends one ClientHello and reads the server's flight up to its key exchange. */
+static enum hello hello_exchange(const struct scan_ctx *x, const struct cf_tls_hello *h,
+				 struct cf_tls_flight *f, struct cf_buf *err)
+{
+	if (now_ms() >= x->deadline)
+		return HELLO_TIMEOUT;
+	int fd = dial_tcp(x->addr, err);
+	if (fd < 0)
+		return HELLO_ERROR;
+	struct cf_buf msg = CF_BUF_INIT, in = CF_BUF_INIT;
+	enum hello rc = HELLO_FAILED;
+	cf_tls_hello_build(h, &msg);
+	for (size_t off = 0; off < msg.len;) {
+		ssize_t n = send(fd, msg.data + off, msg.len - off, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break; /* as cfssl: the read below tells */
+		off += (size_t)n;
+	}
+	for (;;) {
+		long long left = x->deadline - now_ms();
+		if (left <= 0) {
+			rc = HELLO_TIMEOUT;
+			break;
+		}
+		struct pollfd pfd = {fd, POLLIN, 0};
+		int pr = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr < 0)
+			break;
+		if (pr == 0)
+			continue;
+		unsigned char chunk[4096];
+		ssize_t n = recv(fd, chunk, sizeof chunk, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		/* a flight is three messages of at most 64 KiB: far more is no TLS server */
+		if (n <= 0 || in.len > 1024 * 1024)
+			break;
+		cf_buf_add(&in, chunk, (size_t)n);
+		int p = cf_tls_flight_parse(in.data, in.len, f);
+		if (p < 0)
+			break;
+		if (p > 0) {
+			rc = HELLO_OK;
+			break;
+		}
+	}
+	close(fd);
+	cf_buf_release(&msg);
+	cf_buf_release(&in);
+	return rc;
+}
+
+/* cfssl's sayHello: offers @ciphers, @curves (none: all), version @vers and @sigalgs (NULL:
+ * all; an empty list leaves the extension out). HELLO_OK with the index in @ciphers of the
+ * suite chosen and, for an ec suite, the index in the curves of the curve chosen, and the
+ * leaf into @leaf when non-NULL; HELLO_FAILED for cfssl's "Handshake failed"; HELLO_ERROR
+ * with cfssl's text in @err (a failed dial, a version, suite or curve not offered); or
+ * HELLO_TIMEOUT. */
+static enum hello say_hello(const struct scan_ctx *x, const uint16_t *ciphers, size_t nc,
+			    const uint16_t *curves, size_t ncv, uint16_t vers,
+			    const uint8_t (*sigalgs)[2], size_t ns, size_t *ci, size_t *cvi,
+			    struct cf_buf *leaf, struct cf_buf *err)
+{
+	uint16_t every[N_CURVES];
+	if (!curves) {
+		all_curves(every);
+		curves = every;
+		ncv = N_CURVES;
+	}
+	if (!sigalgs) {
+		sigalgs = all_sigalgs;
+		ns = N_SIGALGS;
+	}
+	/* an empty curve list offers Go's default preferences */
+	static const uint16_t default_curves[] = {23, 24, 25};
+	struct cf_tls_hello h = {vers,
+				 ciphers,
+				 nc,
+				 ncv ? curves : default_curves,
+				 ncv ? ncv : 3,
+				 (const uint8_t *)sigalgs,
+				 ns,
+				 x->hostname};
+	struct cf_tls_flight f = {0};
+	enum hello rc = hello_exchange(x, &h, &f, err);
+	if (rc != HELLO_OK)
+		goto out;
+	if (leaf)
+		cf_buf_add(leaf, f.leaf, f.leaf_len);
+	if (f.version != vers) {
+		cf_buf_printf(err, "server negotiated protocol version we didn't send: %s",
+			      cf_tls_version_name(f.version));
+		rc = HELLO_ERROR;
+		goto out;
+	}
+	/* as cfssl: an index not found is the last one, and an ec suite's curve check replaces
+	 * the suite's */
+	*ci = nc ? nc - 1 : 0;
+	int found = 0;
+	for (size_t i = 0; i < nc && !found; i++)
+		if (ciphers[i] == f.cipher) {
+			*ci = i;
+			found = 1;
+		}
+	const struct cf_tls_suite *s = cf_tls_suite_find(f.cipher);
+	if (s && s->ec) {
+		*cvi = ncv ? ncv - 1 : 0;
+		found = 0;
+		for (size_t i = 0; i < ncv && !found; i++)
+			if (curves[i] == f.curve) {
+				*cvi = i;
+				found = 1;
+			}
+		if (!found)
+			cf_buf_printf(err, "server negotiated elliptic curve we didn't send: %s",
+				      cf_tls_curve_name(f.curve));
+	} else {
+		*cvi = 0;
+		if (!found)
+			cf_buf_printf(err, "server negotiated ciphersuite we didn't send: %s",
+				      cf_tls_suite_string(f.cipher));
+	}
+	if (!found)
+		rc = HELLO_ERROR;
+out:
+	cf_tls_flight_release(&f);
+	return rc;
+}
+
+/* Whether @p ends in a rune Go's unicode.IsSpace accepts: bytes.TrimSpace would cut it. */
+static int ends_in_go_space(const uint8_t *p, size_t n)
+{
+	if (n >= 1 && (p[n - 1] == ' ' || (p[n - 1] >= '\t' && p[n - 1] <= '\r')))
+		return 1;
+	/* U+0085, U+00A0 */
+	if (n >= 2 && p[n - 2] == 0xC2 && (p[n - 1] == 0x85 || p[n - 1] == 0xA0))
+		return 1;
+	if (n < 3)
+		return 0;
+	const uint8_t *t = p + n - 3;
+	/* U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000 */
+	return (t[0] == 0xE1 && t[1] == 0x9A && t[2] == 0x80) ||
+	       (t[0] == 0xE2 && t[1] == 0x80 &&
+		(t[2] <= 0x8A || t[2] == 0xA8 || t[2] == 0xA9 || t[2] == 0xAF) && t[2] >= 0x80) ||
+	       (t[0] == 0xE2 && t[1] == 0x81 && t[2] == 0x9F) ||
+	       (t[0] == 0xE3 && t[1] == 0x80 && t[2] == 0x80);
+}
+
+/* helpers.SignatureString of the certificate's algorithm. As cfssl, whose
+ * ParseCertificatesDER trims white space first, a DER certificate whose last bytes read as a
+ * space character fails to decode. */
+static const char *leaf_signature(const struct cf_buf *der, struct cf_buf *err)
+{
+	gnutls_x509_crt_t c = NULL;
+	if (ends_in_go_space(der->data, der->len) ||
+	    cf_crt_import_der(der->data, der->len, &c, NULL) < 0) {
+		cf_buf_printf(err, "{\"code\":1002,\"message\":\"Failed to decode certificate\"}");
+		return NULL;
+	}
+	int algo = gnutls_x509_crt_get_signature_algorithm(c);
+	gnutls_x509_crt_deinit(c);
+	switch (algo) {
+	case GNUTLS_SIGN_RSA_MD2: return "MD2WithRSA";
+	case GNUTLS_SIGN_RSA_MD5: return "MD5WithRSA";
+	case GNUTLS_SIGN_RSA_SHA1: return "SHA1WithRSA";
+	case GNUTLS_SIGN_RSA_SHA256: return "SHA256WithRSA";
+	case GNUTLS_SIGN_RSA_SHA384: return "SHA384WithRSA";
+	case GNUTLS_SIGN_RSA_SHA512: return "SHA512WithRSA";
+	case GNUTLS_SIGN_DSA_SHA1: return "DSAWithSHA1";
+	case GNUTLS_SIGN_DSA_SHA256: return "DSAWithSHA256";
+	case GNUTLS_SIGN_ECDSA_SHA1: return "ECDSAWithSHA1";
+	case GNUTLS_SIGN_ECDSA_SHA256: return "ECDSAWithSHA256";
+	case GNUTLS_SIGN_ECDSA_SHA384: return "ECDSAWithSHA384";
+	case GNUTLS_SIGN_ECDSA_SHA512: return "ECDSAWithSHA512";
+	}
+	return "Unknown Signature";
+}
+
+/* A Go map[string]string as encoding/json writes it: members sorted by key. */
+struct str_pair {
+	char *key;
+	const char *value;
+};
+
+static int pair_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct str_pair *)a)->key, ((const struct str_pair *)b)->key);
+}
+
+static void string_map_json(struct cf_buf *out, struct str_pair *v, size_t n)
+{
+	qsort(v, n, sizeof *v, pair_cmp);
+	cf_buf_addc(out, '{');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			cf_buf_addc(out, ',');
+		cf_gojson_quote(out, v[i].key, strlen(v[i].key));
+		cf_buf_addc(out, ':');
+		cf_gojson_quote(out, v[i].value, strlen(v[i].value));
+	}
+	cf_buf_addc(out, '}');
+}
+
+static void scan_sigalgs(const struct scan_ctx *x, struct result *r)
+{
+	uint16_t *ciphers = all_ciphers();
+	int n = 0;
+	for (size_t i = 0; i < N_SIGALGS; i++) {
+		size_t ci, cvi;
+		struct cf_buf e = CF_BUF_INIT;
+		enum hello rc = say_hello(x, ciphers, cf_tls_suites_len, NULL, 0, TLS12,
+					  &all_sigalgs[i], 1, &ci, &cvi, NULL, &e);
+		cf_buf_release(&e);
+		if (rc == HELLO_TIMEOUT) {
+			r->timed_out = 1;
+			goto out;
+		}
+		if (rc != HELLO_OK)
+			continue;
+		cf_buf_addc(&r->out, n++ ? ',' : '[');
+		cf_buf_printf(&r->out, "{\"signature\":\"%s\",\"hash\":\"%s\"}",
+			      sig_names[all_sigalgs[i][1]], hash_names[all_sigalgs[i][0]]);
+	}
+	if (n) {
+		cf_buf_addc(&r->out, ']');
+		r->grade = GOOD;
+	} else {
+		cf_buf_printf(&r->err, "no SigAlgs supported");
+	}
+out:
+	free(ciphers);
+}
+
+/* CertsBySigAlgs (@by_cipher 0) and CertsByCiphers (1): the leaf's signature algorithm for
+ * each offer the server takes. */
+static void certs_by(const struct scan_ctx *x, struct result *r, int by_cipher)
+{
+	uint16_t *ciphers = all_ciphers();
+	size_t tries = by_cipher ? cf_tls_suites_len : N_SIGALGS;
+	struct str_pair *found = cf_xcalloc(tries, sizeof *found);
+	size_t n = 0;
+	for (size_t i = 0; i < tries; i++) {
+		size_t ci, cvi;
+		struct cf_buf e = CF_BUF_INIT, leaf = CF_BUF_INIT;
+		enum hello rc = by_cipher ? say_hello(x, &ciphers[i], 1, NULL, 0, TLS12,
+						      all_sigalgs, 0, &ci, &cvi, &leaf, &e)
+					  : say_hello(x, ciphers, cf_tls_suites_len, NULL, 0, TLS12,
+						      &all_sigalgs[i], 1, &ci, &cvi, &leaf, &e);
+		cf_buf_release(&e);
+		if (rc == HELLO_TIMEOUT) {
+			r->timed_out = 1;
+			cf_buf_release(&leaf);
+			goto out;
+		}
+		if (rc != HELLO_OK) {
+			cf_buf_release(&leaf);
+			continue;
+		}
+		const char *sig = leaf_signature(&leaf, &r->err);
+		cf_buf_release(&leaf);
+		if (!sig)
+			goto out; /* Bad, the parse error */
+		struct cf_buf key = CF_BUF_INIT;
+		if (by_cipher)
+			cf_buf_adds(&key, cf_tls_suites[i].name);
+		else
+			cf_buf_printf(&key, "{%s,%s}", sig_names[all_sigalgs[i][1]],
+				      hash_names[all_sigalgs[i][0]]);
+		found[n].key = (char *)cf_buf_detach(&key, NULL);
+		found[n++].value = sig;
+	}
+	if (n) {
+		string_map_json(&r->out, found, n);
+		r->grade = GOOD;
+	} else {
+		cf_buf_printf(&r->err, by_cipher ? "no cipher supported" : "no SigAlgs supported");
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(found[i].key);
+	free(found);
+	free(ciphers);
+}
+
+static void scan_certs_by_sigalgs(const struct scan_ctx *x, struct result *r)
+{
+	certs_by(x, r, 0);
+}
+
+static void scan_certs_by_ciphers(const struct scan_ctx *x, struct result *r)
+{
+	certs_by(x, r, 1);
+}
+
+static void remove_at(uint16_t *v, size_t *n, size_t i)
+{
+	memmove(v + i, v + i + 1, (*n - i - 1) * sizeof *v);
+	(*n)--;
+}
+
+static void scan_eccurves(const struct scan_ctx *x, struct result *r)
+{
+	uint16_t curves[N_CURVES];
+	size_t n = N_CURVES, found = 0;
+	all_curves(curves);
+	struct cf_buf list = CF_BUF_INIT;
+	while (n > 0) {
+		size_t ci, cvi;
+		struct cf_buf e = CF_BUF_INIT;
+		enum hello rc =
+			say_hello(x, ecdhe_ciphers, sizeof ecdhe_ciphers / sizeof ecdhe_ciphers[0],
+				  curves, n, TLS12, NULL, 0, &ci, &cvi, NULL, &e);
+		if (rc == HELLO_FAILED) {
+			cf_buf_release(&e);
+			break; /* expected: in the end only curves the server lacks are left */
+		}
+		if (rc != HELLO_OK) {
+			/* Bad, no output */
+			r->timed_out = rc == HELLO_TIMEOUT;
+			cf_buf_add(&r->err, e.data, e.len);
+			cf_buf_release(&e);
+			cf_buf_release(&list);
+			return;
+		}
+		cf_buf_release(&e);
+		const char *name = cf_tls_curve_name(curves[cvi]);
+		cf_buf_addc(&list, found++ ? ',' : '[');
+		cf_gojson_quote(&list, name, strlen(name));
+		remove_at(curves, &n, cvi);
+	}
+	if (found) {
+		cf_buf_addc(&list, ']');
+		cf_buf_add(&r->out, list.data, list.len);
+	} else {
+		cf_buf_adds(&r->out, "null"); /* a nil slice, as cfssl */
+	}
+	cf_buf_release(&list);
+	r->grade = GOOD;
+}
+
+/* cfssl's doCurveScan: the curves the server takes with suite @cipher at version @vers, in the
+ * order it picks them. HELLO_OK (the scan ended with a refusal), HELLO_ERROR with @err, or
+ * HELLO_TIMEOUT. */
+static enum hello curve_scan(const struct scan_ctx *x, uint16_t vers, uint16_t cipher,
+			     uint16_t *out, size_t *nout, struct cf_buf *err)
+{
+	uint16_t curves[N_CURVES];
+	size_t n = N_CURVES;
+	all_curves(curves);
+	*nout = 0;
+	while (n > 0) {
+		size_t ci, cvi;
+		enum hello rc =
+			say_hello(x, &cipher, 1, curves, n, vers, NULL, 0, &ci, &cvi, NULL, err);
+		if (rc == HELLO_FAILED)
+			break;
+		if (rc != HELLO_OK)
+			return rc;
+		out[(*nout)++] = curves[cvi];
+		remove_at(curves, &n, cvi);
+	}
+	return HELLO_OK;
+}
+
+/* What CipherSuite found of one suite: the versions, each with its curves. */
+struct suite_found {
+	uint16_t cipher;
+	size_t nv;
+	struct {
+		uint16_t vers;
+		size_t ncurves;
+		uint16_t curves[N_CURVES];
+	} v[4];
+};
+
+static void suites_json(struct cf_buf *out, const struct suite_found *s, size_t n)
+{
+	cf_buf_addc(out, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			cf_buf_addc(out, ',');
+		const char *name = cf_tls_suite_string(s[i].cipher);
+		cf_buf_addc(out, '{');
+		cf_gojson_quote(out, name, strlen(name));
+		cf_buf_printf(out, ":[");
+		for (size_t j = 0; j < s[i].nv; j++) {
+			if (j)
+				cf_buf_addc(out, ',');
+			const char *vers = cf_tls_version_name(s[i].v[j].vers);
+			if (!s[i].v[j].ncurves) {
+				cf_gojson_quote(out, vers, strlen(vers));
+				continue;
+			}
+			cf_buf_addc(out, '{');
+			cf_gojson_quote(out, vers, strlen(vers));
+			cf_buf_printf(out, ":[");
+			for (size_t k = 0; k < s[i].v[j].ncurves; k++) {
+				const char *c = cf_tls_curve_name(s[i].v[j].curves[k]);
+				if (k)
+					cf_buf_addc(out, ',');
+				cf_gojson_quote(out, c, strlen(c));
+			}
+			cf_buf_printf(out, "]}");
+		}
+		cf_buf_printf(out, "]}");
+	}
+	cf_buf_addc(out, ']');
+}
+
+static void scan_ciphersuite(const struct scan_ctx *x, struct result *r)
+{
+	struct suite_found *found = cf_xcalloc(cf_tls_suites_len, sizeof *found);
+	size_t nfound = 0;
+	enum grade grade = BAD;
+	/* cfssl's err: what the last step left, reported with the output */
+	struct cf_buf err = CF_BUF_INIT;
+	for (uint16_t vers = TLS12; vers >= SSL30; vers--) {
+		uint16_t *ciphers = all_ciphers();
+		size_t n = cf_tls_suites_len;
+		while (n > 0) {
+			size_t ci, cvi;
+			err.len = 0;
+			enum hello rc = say_hello(x, ciphers, n, NULL, 0, vers, NULL, 0, &ci, &cvi,
+						  NULL, &err);
+			if (rc == HELLO_FAILED) {
+				err.len = 0;
+				break;
+			}
+			if (rc != HELLO_OK) {
+				r->timed_out = rc == HELLO_TIMEOUT;
+				r->grade = grade;
+				cf_buf_add(&r->err, err.data, err.len);
+				free(ciphers);
+				goto out;
+			}
+			if (vers == SSL30)
+				grade = WARNING;
+			uint16_t cipher = ciphers[ci];
+			uint16_t curves[N_CURVES];
+			size_t ncurves = 0;
+			const struct cf_tls_suite *s = cf_tls_suite_find(cipher);
+			if (s && s->ec) {
+				err.len = 0;
+				enum hello c = curve_scan(x, vers, cipher, curves, &ncurves, &err);
+				if (c == HELLO_TIMEOUT) {
+					r->timed_out = 1;
+					free(ciphers);
+					goto out;
+				}
+				if (ncurves == 0) {
+					err.len = 0;
+					cf_buf_printf(&err, "couldn't negotiate any curves");
+				}
+			}
+			size_t k = 0;
+			while (k < nfound && found[k].cipher != cipher)
+				k++;
+			if (k == nfound)
+				found[nfound++].cipher = cipher;
+			struct suite_found *f = &found[k];
+			f->v[f->nv].vers = vers;
+			f->v[f->nv].ncurves = ncurves;
+			memcpy(f->v[f->nv].curves, curves, ncurves * sizeof curves[0]);
+			f->nv++;
+			remove_at(ciphers, &n, ci);
+		}
+		free(ciphers);
+	}
+	if (nfound == 0) {
+		r->grade = BAD;
+		cf_buf_printf(&r->err, "couldn't negotiate any cipher suites");
+		goto out;
+	}
+	r->grade = grade == WARNING ? WARNING : GOOD;
+	suites_json(&r->out, found, nfound);
+	if (err.len)
+		cf_buf_add(&r->err, err.data, err.len);
+out:
+	cf_buf_release(&err);
+	free(found);
+}
+
 /* ---- not implemented ---- */
 
 static void scan_missing(const struct scan_ctx *x, struct result *r)
@@ -747,11 +1276,11 @@ static const struct scanner {
 	{"PKI", "ChainExpiration", scan_expiration},
 	{"PKI", "ChainValidation", scan_validation},
 	{"PKI", "MultipleCerts", scan_multiple},
-	{"TLSHandshake", "CertsByCiphers", scan_missing},
-	{"TLSHandshake", "CertsBySigAlgs", scan_missing},
-	{"TLSHandshake", "CipherSuite", scan_missing},
-	{"TLSHandshake", "ECCurves", scan_missing},
-	{"TLSHandshake", "SigAlgs", scan_missing},
+	{"TLSHandshake", "CertsByCiphers", scan_certs_by_ciphers},
+	{"TLSHandshake", "CertsBySigAlgs", scan_certs_by_sigalgs},
+	{"TLSHandshake", "CipherSuite", scan_ciphersuite},
+	{"TLSHandshake", "ECCurves", scan_eccurves},
+	{"TLSHandshake", "SigAlgs", scan_sigalgs},
 	{"TLSSession", "SessionResume", scan_resume},
 };
 
@@ -789,9 +1318,9 @@ int cf_scan_run(const char *host, const struct cf_scan_options *o, struct cf_buf
 	}
 	struct cf_buf addr = CF_BUF_INIT;
 	join_host_port(&addr, o->ip && is_ip(o->ip) ? o->ip : hostname, port);
-	struct scan_ctx x = {(const char *)addr.data, hostname, o->ca_bundle ? o->ca_bundle : "",
-			     (int64_t)time(NULL)};
 	long long deadline = now_ms() + (o->timeout_ns > 0 ? o->timeout_ns / 1000000 : 300000);
+	struct scan_ctx x = {(const char *)addr.data, hostname, o->ca_bundle ? o->ca_bundle : "",
+			     (int64_t)time(NULL), deadline};
 	const char *open_family = NULL;
 	cf_buf_addc(json, '{');
 	for (size_t i = 0; i < sizeof scanners / sizeof scanners[0]; i++) {
@@ -799,15 +1328,20 @@ int cf_scan_run(const char *host, const struct cf_scan_options *o, struct cf_buf
 		if (!cf_regex_match(fre, s->family, strlen(s->family)) ||
 		    !cf_regex_match(sre, s->name, strlen(s->name)))
 			continue;
-		if (now_ms() >= deadline) {
+		struct result r = {BAD, CF_BUF_INIT, CF_BUF_INIT, 0};
+		if (now_ms() < deadline)
+			s->fn(&x, &r);
+		else
+			r.timed_out = 1;
+		if (r.timed_out) {
 			struct cf_buf d = CF_BUF_INIT;
 			go_duration(&d, o->timeout_ns);
 			cf_warning("Scan timed out after %s", (const char *)d.data);
 			cf_buf_release(&d);
+			cf_buf_release(&r.out);
+			cf_buf_release(&r.err);
 			break;
 		}
-		struct result r = {BAD, CF_BUF_INIT, CF_BUF_INIT};
-		s->fn(&x, &r);
 		if (r.err.len)
 			cf_debug("scan: %s", (const char *)r.err.data);
 		if (!open_family || strcmp(open_family, s->family) != 0) {

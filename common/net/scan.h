@@ -22,12 +22,17 @@ extern const char cf_scan_catalogue[];
 /* FamilySet.RunScans: @host is "host:port" or a host (port 443). Appends the results as the
  * compact JSON of map[family]map[scanner]{"grade","output"?,"error"?} (members sorted).
  * Scanners run one after the other, each dial bounded by 1 s (cfssl's Dialer); those not
- * started when the timeout passes are left out, with cfssl's WARNING "Scan timed out after
- * D". Differences from cfssl: CloudFlareStatus never downloads CloudFlare's address list
- * (grade Skipped); the TLSHandshake and Broad scanners are not implemented (Skipped, with an
- * error saying so); ChainValidation does not fetch CRLs or OCSP responses (a certificate that
- * names one gets the warning "couldn't check if CN is revoked"); TLS is limited to 1.2 as
- * cfssl's own TLS stack is. Errors: a bad regexp (Go's text). */
+ * started when the timeout passes, and a TLSHandshake scanner still waiting for the server
+ * then, are left out, with cfssl's WARNING "Scan timed out after D". The TLSHandshake
+ * scanners send hand-made ClientHellos (tlshello.h) and offer the suites and curves of cfssl's
+ * tables in the order of their ids, where cfssl offers them in Go's random map order: against
+ * a server that follows its own order the results are cfssl's, against one that follows the
+ * client's they hold the same members in a fixed order. Differences from cfssl:
+ * CloudFlareStatus never downloads CloudFlare's address list (grade Skipped); the Broad
+ * scanner is not implemented (Skipped, with an error saying so); ChainValidation does not
+ * fetch CRLs or OCSP responses (a certificate that names one gets the warning "couldn't check
+ * if CN is revoked"); TLS is limited to 1.2 as cfssl's own TLS stack is. Errors: a bad regexp
+ * (Go's text). */
 int cf_scan_run(const char *host, const struct cf_scan_options *o, struct cf_buf *json,
 		struct cf_error *err);
 

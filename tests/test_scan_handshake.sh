@@ -7,7 +7,7 @@
 # server that closes at once and one that never answers (-timeout). Each server is scanned by
 # Debian's cfssl 1.2 too where it is installed, and the JSON must be the same (a server that
 # follows the client's order answers cfssl's random offer order: there the lists are compared
-# sorted).
+# sorted). Last, Broad's IntermediateCAs on a host and on a range.
 
 # shellcheck source=tests/lib.sh
 . "$(dirname -- "$0")/lib.sh"
@@ -21,16 +21,16 @@ setup_ok=1
 o() { openssl "$@" >/dev/null 2>&1 || setup_ok=0; }
 # last_byte CERT: the last byte of CERT's DER, in hex
 last_byte() { openssl x509 -in "$1" -outform DER | tail -c 1 | od -An -tx1 | tr -d ' \n'; }
-# until_ends WANT CMD...: runs CMD (which writes $CERT) until the DER's last byte is white space
-# (WANT=space) or not (WANT=other); as cfssl trims white space around a DER certificate, one
-# ending in a space does not decode there
+# until_ends WANT CERT CMD...: runs CMD (which writes CERT) until the DER's last byte is white
+# space (WANT=space) or not (WANT=other); as cfssl trims white space around a DER certificate,
+# one ending in a space does not decode there
 until_ends()
 {
-	local want=$1 i b
-	shift
+	local want=$1 cert=$2 i b
+	shift 2
 	for ((i = 0; i < 400; i++)); do
 		"$@"
-		b=$(last_byte "$CERT")
+		b=$(last_byte "$cert")
 		case $b in 09 | 0a | 0b | 0c | 0d | 20) [ "$want" = space ] && return ;;
 		*) [ "$want" = other ] && return ;;
 		esac
@@ -39,11 +39,11 @@ until_ends()
 }
 ec() { o req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1-key.pem" \
 	-out "$1.pem" -subj "$2" -days 30; }
-CERT=ec.pem until_ends other ec ec /CN=localhost
-CERT=space.pem until_ends space ec space /CN=localhost
+until_ends other ec.pem ec ec /CN=localhost
+until_ends space space.pem ec space /CN=localhost
 ec ca "/CN=Scan CA"
 o req -newkey rsa:2048 -nodes -keyout rsa-key.pem -out rsa.csr -subj /CN=localhost
-CERT=rsa.pem until_ends other o x509 -req -in rsa.csr -CA ca.pem -CAkey ca-key.pem -set_serial 2 \
+until_ends other rsa.pem o x509 -req -in rsa.csr -CA ca.pem -CAkey ca-key.pem -set_serial 2 \
 	-out rsa.pem -days 20
 # an OCSP response for the RSA leaf, to be stapled
 : >index.txt
@@ -253,5 +253,27 @@ check_eq "silent: nothing finished, nothing printed" "{}" "$(sed -n 3p silent.ou
 check_contains "silent: cfssl's warning" "$(cat silent.err)" "[WARNING] Scan timed out after 2s"
 check_eq "silent: over within the timeout" 1 "$((SECONDS - begin < 10))"
 stop
+
+# Broad: IntermediateCAs scans only a host given as a CIDR range
+port=$(free_port)
+t cfssl scan -family Broad "127.0.0.1:$port" >broad.out 2>&1
+check_eq "IntermediateCAs: a host that is no range is Skipped, without an error" \
+	'{"Broad":{"IntermediateCAs":{"grade":"Skipped"}}}' "$(sed -n '3,$p' broad.out | sed 's/^ *//; s/": /":/' | tr -d '\n')"
+if [ ! -e /etc/cfssl/ca-bundle.crt ]; then
+	t cfssl scan -family Broad "127.0.0.0/30:$port" >range.out 2>range.err
+	check_eq "IntermediateCAs: a range without cfssl's stores: Bad with the bundler's error" \
+		'{"Broad":{"IntermediateCAs":{"grade":"Bad","error":"{\"code\":4001,\"message\":\"open /etc/cfssl/ca-bundle.crt: no such file or directory\"}"}}}' \
+		"$(sed -n '3,$p' range.out | sed 's/^ *//; s/^\("[A-Za-z]*"\): /\1:/' | tr -d '\n')"
+	check_contains "IntermediateCAs: cfssl's log line" "$(cat range.err)" \
+		"[ERROR] root bundle failed to load: open /etc/cfssl/ca-bundle.crt: no such file or directory"
+	if [ -n "$DEBIAN" ]; then
+		for h in "127.0.0.1:$port" "127.0.0.0/30:$port"; do
+			t cfssl scan -family Broad "$h" >ours.out 2>/dev/null
+			t "$DEBIAN" scan -family Broad "$h" >theirs.out 2>/dev/null
+			check_eq "IntermediateCAs $h: the same output as cfssl 1.2" "$(cat theirs.out)" \
+				"$(cat ours.out)"
+		done
+	fi
+fi
 
 finish

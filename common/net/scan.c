@@ -1254,13 +1254,106 @@ out:
 	free(found);
 }
 
-/* ---- not implemented ---- */
+/* ---- Broad ---- */
 
-static void scan_missing(const struct scan_ctx *x, struct result *r)
+/* cfssl's bundler stores, fixed paths in its scanner. */
+#define BROAD_CA_BUNDLE  "/etc/cfssl/ca-bundle.crt"
+#define BROAD_INT_BUNDLE "/etc/cfssl/int-bundle.crt"
+
+/* net.ParseCIDR: the network's first address in @ip (4 or 16 bytes, @len), its prefix length
+ * in @bits; 0 if @s is no CIDR. */
+static int parse_cidr(const char *s, unsigned char ip[16], size_t *len, int *bits)
 {
-	(void)x;
-	r->grade = SKIPPED;
-	cf_buf_printf(&r->err, "this scanner is not implemented by cfssl-c yet");
+	const char *slash = strchr(s, '/');
+	if (!slash || slash == s || !slash[1])
+		return 0;
+	char addr[INET6_ADDRSTRLEN + 1];
+	if ((size_t)(slash - s) >= sizeof addr)
+		return 0;
+	memcpy(addr, s, (size_t)(slash - s));
+	addr[slash - s] = '\0';
+	if (inet_pton(AF_INET, addr, ip) == 1)
+		*len = 4;
+	else if (inet_pton(AF_INET6, addr, ip) == 1)
+		*len = 16;
+	else
+		return 0;
+	int n = 0;
+	const char *p = slash + 1;
+	for (; *p >= '0' && *p <= '9'; p++)
+		if ((n = n * 10 + (*p - '0')) > 128)
+			return 0;
+	if (*p || n > (int)(8 * *len))
+		return 0;
+	*bits = n;
+	for (size_t i = 0; i < *len; i++) {
+		int keep = n >= 8 ? 8 : n > 0 ? n : 0;
+		ip[i] &= (unsigned char)(0xff00 >> keep);
+		n -= 8;
+	}
+	return 1;
+}
+
+static int in_net(const unsigned char *ip, const unsigned char *net, size_t len, int bits)
+{
+	for (size_t i = 0; i < len && bits > 0; i++, bits -= 8) {
+		unsigned char mask = (unsigned char)(0xff00 >> (bits >= 8 ? 8 : bits));
+		if ((ip[i] & mask) != net[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* IntermediateCAs: for a host given as a CIDR range, cfssl dials every address of the range
+ * and feeds the chains to a bundler that keeps nothing: its result is Good and nothing else
+ * once its stores load. A host that is no range is Skipped. */
+static void scan_intermediates(const struct scan_ctx *x, struct result *r)
+{
+	char *host = NULL, *port = NULL;
+	unsigned char ip[16];
+	size_t len = 0;
+	int bits = 0;
+	if (!split_host_port(x->addr, &host, &port) || !parse_cidr(host, ip, &len, &bits)) {
+		r->grade = SKIPPED;
+		goto out;
+	}
+	struct cf_bundler b = {0};
+	struct cf_error e = {0};
+	if (cf_bundler_load(BROAD_CA_BUNDLE, BROAD_INT_BUNDLE, "", &b, &e) < 0) {
+		char msg[CF_ERROR_MSG_MAX];
+		cf_error_render(&e, msg, sizeof msg);
+		cf_buf_adds(&r->err, msg);
+		cf_bundler_release(&b);
+		goto out;
+	}
+	cf_bundler_release(&b);
+	unsigned char net[16];
+	memcpy(net, ip, len);
+	for (;;) {
+		if (now_ms() >= x->deadline) {
+			r->timed_out = 1;
+			goto out;
+		}
+		char text[INET6_ADDRSTRLEN];
+		inet_ntop(len == 4 ? AF_INET : AF_INET6, ip, text, sizeof text);
+		struct cf_buf a = CF_BUF_INIT, derr = CF_BUF_INIT;
+		join_host_port(&a, text, port);
+		struct tls_conn c;
+		if (tls_dial((const char *)a.data, "", NULL, &c, &derr) == 0)
+			tls_close(&c);
+		cf_buf_release(&a);
+		cf_buf_release(&derr);
+		/* the next address, while it stays in the range */
+		size_t i = len;
+		while (i > 0 && ++ip[i - 1] == 0)
+			i--;
+		if (i == 0 || !in_net(ip, net, len, bits))
+			break;
+	}
+	r->grade = GOOD;
+out:
+	free(host);
+	free(port);
 }
 
 static const struct scanner {
@@ -1268,7 +1361,7 @@ static const struct scanner {
 	void (*fn)(const struct scan_ctx *x, struct result *r);
 } scanners[] = {
 	/* sorted by family, then name: the order Go's encoding/json writes the maps in */
-	{"Broad", "IntermediateCAs", scan_missing},
+	{"Broad", "IntermediateCAs", scan_intermediates},
 	{"Connectivity", "CloudFlareStatus", scan_cloudflare},
 	{"Connectivity", "DNSLookup", scan_dns},
 	{"Connectivity", "TCPDial", scan_tcp},

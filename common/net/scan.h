@@ -28,11 +28,13 @@ extern const char cf_scan_catalogue[];
  * tables in the order of their ids, where cfssl offers them in Go's random map order: against
  * a server that follows its own order the results are cfssl's, against one that follows the
  * client's they hold the same members in a fixed order. Differences from cfssl:
- * CloudFlareStatus never downloads CloudFlare's address list (grade Skipped); the Broad
- * scanner is not implemented (Skipped, with an error saying so); ChainValidation does not
- * fetch CRLs or OCSP responses (a certificate that names one gets the warning "couldn't check
- * if CN is revoked"); TLS is limited to 1.2 as cfssl's own TLS stack is. Errors: a bad regexp
- * (Go's text). */
+ * CloudFlareStatus never downloads CloudFlare's address list (grade Skipped);
+ * IntermediateCAs (a host given as a CIDR range, with cfssl's stores in /etc/cfssl) dials
+ * each address but does not bundle the chains, whose result cfssl discards; ChainValidation
+ * does not fetch CRLs or OCSP responses (a certificate that names one gets the warning
+ * "couldn't check if CN is revoked"); TLS is limited to 1.2 as cfssl's own TLS stack is; a
+ * TLSHandshake hello's dial gives up after 1 s like the others (cfssl's waits for the
+ * system). Errors: a bad regexp (Go's text). */
 int cf_scan_run(const char *host, const struct cf_scan_options *o, struct cf_buf *json,
 		struct cf_error *err);
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Two `cfssl serve -db-config` processes on one database (issue 13), shared by
 # test_serve_db_pg.sh and test_serve_db_mysql.sh (sourced after tests/lib.sh, in $WORK, with the
 # database server running). They sign at the same time under a bounded load (2 x N1 requests,

@@ -255,6 +255,16 @@ check "file back: sign works" openssl verify -no-CApath -no-CAstore -CAfile ca.p
 check_eq "file back: recorded" 1 "$(q "SELECT count(*) FROM certificates WHERE serial_number = '$(serial_of s5.pem)'")"
 check_eq "the server answered every request" 0 "$(grep -c 'panic\|Segmentation\|ERROR.*signal' serve.log)"
 
+# 24 requests, 6 at a time: every one recorded, through the one SQLite connection the server
+# keeps (writers of one process do not wait for each other in SQLite's busy sleeps)
+before=$(q 'SELECT count(*) FROM certificates')
+seq 1 24 | xargs -P 6 -I{} "${CURL[@]}" -o burst.{} -d @sign.json "$OURS/api/v1/cfssl/sign"
+check_eq "a burst of 24 at 6 at a time: all signed" 24 "$(cat burst.* | grep -c '"success":true')"
+check_eq "a burst of 24 at 6 at a time: all recorded" $((before + 24)) \
+	"$(q 'SELECT count(*) FROM certificates')"
+check_eq "one connection to the SQLite file" 1 \
+	"$(find "/proc/$OURPID/fd" -lname "$WORK/certs.db" 2>/dev/null | wc -l)"
+
 kill "$OURPID"
 wait "$OURPID" 2>/dev/null
 check_eq "serve stops cleanly" 0 "$?"

@@ -465,7 +465,8 @@ const char *cf_certdb_driver_name(const struct cf_certdb *db)
 static void *acquire(struct cf_certdb *db, struct cf_error *err)
 {
 	pthread_mutex_lock(&db->mu);
-	while (!db->nidle && db->nopen >= CF_CERTDB_MAX_CONNS)
+	int max = db->drv->max_conns ? db->drv->max_conns : CF_CERTDB_MAX_CONNS;
+	while (!db->nidle && db->nopen >= max)
 		pthread_cond_wait(&db->cv, &db->mu);
 	if (db->nidle) {
 		void *c = db->idle[--db->nidle];

@@ -5,9 +5,10 @@
  *  - cf_dbconf_load reads the -db-config file with cfssl's errors.
  *  - struct cf_certdb is an open database: a driver plus a pool of its
  *    connections. It is thread-safe: each call borrows an idle connection
- *    (or opens one, up to CF_CERTDB_MAX_CONNS; beyond that it waits), so
- *    serve's handler threads run queries side by side, each on its own
- *    connection, as Go's database/sql does. Opening is lazy: nothing
+ *    (or opens one, up to CF_CERTDB_MAX_CONNS or the driver's max_conns;
+ *    beyond that it waits), so serve's handler threads run queries side by
+ *    side, each on its own connection, as Go's database/sql does (SQLite:
+ *    one connection, see certdb_sqlite.c). Opening is lazy: nothing
  *    connects until the first query. A connection whose driver reports it
  *    broken is closed and replaced by the next call, so a database that went
  *    away and came back is used again.
@@ -206,6 +207,8 @@ typedef int (*cf_certdb_row_fn)(void *ctx, const struct cf_dbval *cols, struct c
 
 struct cf_certdb_driver {
 	const char *name; /* the -db-config driver name */
+	/* Connections a pool opens at most (0: CF_CERTDB_MAX_CONNS). */
+	int max_conns;
 	/* A new connection. NULL with @err set (code 11000, the database's text). */
 	void *(*connect)(const char *data_source, struct cf_error *err);
 	void (*disconnect)(void *conn); /* accepts NULL */

@@ -6,7 +6,9 @@
 # usage: bench/db.sh CFSSL-C
 #
 # For each server: /sign with an ECDSA P-256 CA at concurrency 4 on no database, on SQLite (a
-# file in the work folder) and on PostgreSQL (a private cluster on 127.0.0.1, fsync off), each
+# file in the work folder; as data_source gives it, then with go-sqlite3's "?_journal_mode=WAL",
+# which both read: cfssl then syncs no commit, cfssl-c syncs each, see README) and on
+# PostgreSQL (a private cluster on 127.0.0.1, fsync off), each
 # made from the repository's migrations (db/apply.sh). Rows: requests/s, p50 and p99 (hey's),
 # the server's CPU time per request (user + system, all its threads and key processes) and, on
 # PostgreSQL, the CPU its backends spent per request. Where the time goes: the cost of recording
@@ -88,8 +90,10 @@ psql -d postgres -c 'CREATE DATABASE certdb' || die "CREATE DATABASE"
 PG_URL="postgres://postgres@127.0.0.1:$PGPORT/certdb?sslmode=disable"
 bash "$APPLY" postgres "$PG_URL" >/dev/null || die "schema (postgres)"
 bash "$APPLY" sqlite3 "$S/certs.db" >/dev/null || die "schema (sqlite3)"
+bash "$APPLY" sqlite3 "$S/wal.db" >/dev/null || die "schema (sqlite3, WAL)"
 printf '{"driver":"postgres","data_source":"%s"}\n' "$PG_URL" >pg.json
 printf '{"driver":"sqlite3","data_source":"%s/certs.db"}\n' "$S" >sqlite.json
+printf '{"driver":"sqlite3","data_source":"%s/wal.db?_journal_mode=WAL"}\n' "$S" >wal.json
 
 # ---- inputs: a CA and a CSR (made by cfssl-c), the request body
 pem_of()
@@ -107,7 +111,7 @@ EOF
 
 bin() { if [ "$1" = c ]; then echo "$CC"; else echo "$GC"; fi; }
 
-# start TOOL DB: the server of TOOL on DB (none, sqlite, pg) on a free port; sets SPID and PORT.
+# start TOOL DB: the server of TOOL on DB (none, sqlite, wal, pg) on a free port; sets SPID and PORT.
 start()
 {
 	local b dbc=()
@@ -150,6 +154,7 @@ rows()
 {
 	case $1 in
 	sqlite) sqlite3 certs.db 'SELECT count(*) FROM certificates' ;;
+	wal) sqlite3 wal.db 'SELECT count(*) FROM certificates' ;;
 	pg) psql -d certdb -c 'SELECT count(*) FROM certificates' ;;
 	none) echo 0 ;;
 	esac
@@ -180,7 +185,7 @@ load()
 
 echo "bench db: /sign at c=$conc, $n requests per row, $rounds round(s); load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for _ in $(seq "$rounds"); do
-	for db in none sqlite pg; do
+	for db in none sqlite wal pg; do
 		for t in c go; do
 			start "$t" "$db"
 			# a short warm-up: connections, the Go runtime's heap, our thread pool and pool
@@ -210,10 +215,11 @@ ratio()
 		if (y + 0 == 0) print "-"; else printf "%.2f\n", x / y }'
 }
 printf '%-44s %-14s %-14s %s\n' "MEASURE (/sign, c=$conc)" cfssl-c "cfssl 1.2" "vs 1.2"
-for db in none sqlite pg; do
+for db in none sqlite wal pg; do
 	case $db in
 	none) name="no database" ;;
 	sqlite) name=SQLite ;;
+	wal) name="SQLite, WAL" ;;
 	pg) name=PostgreSQL ;;
 	esac
 	for m in "1 rps throughput" "2 ms p50" "3 ms p99" "4 us server CPU per request" \
@@ -227,14 +233,14 @@ for db in none sqlite pg; do
 done
 echo
 echo "where the time goes (the database row minus the no-database row, per request):"
-for db in sqlite pg; do
+for db in sqlite wal pg; do
 	for t in c go; do
 		awk -v db="$db" -v t="$([ "$t" = c ] && echo cfssl-c || echo "cfssl 1.2")" \
 			-v s0="$(med "r/none-$t" 4)" -v s1="$(med "r/$db-$t" 4)" \
 			-v l0="$(med "r/none-$t" 2)" -v l1="$(med "r/$db-$t" 2)" \
 			-v r0="$(med "r/none-$t" 1)" -v r1="$(med "r/$db-$t" 1)" -v p="$(med "r/$db-$t" 5)" 'BEGIN {
 			printf "  %-10s %-9s server CPU +%.0f us, p50 +%.2f ms, 1/throughput +%.0f us",
-				db == "pg" ? "PostgreSQL" : "SQLite", t, (s1 - s0) * 1e6, (l1 - l0) * 1000,
+				db == "pg" ? "PostgreSQL" : db == "wal" ? "SQLite WAL" : "SQLite", t, (s1 - s0) * 1e6, (l1 - l0) * 1000,
 				(1 / r1 - 1 / r0) * 1e6
 			if (db == "pg") printf ", PostgreSQL CPU %.0f us", p * 1e6
 			printf "\n" }'

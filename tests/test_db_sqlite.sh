@@ -255,6 +255,44 @@ if [ -x "$DEB" ]; then
 		"$(cfssl ocspdump -db-config db.json)"
 fi
 
+# ---- go-sqlite3's data source options ("?_journal_mode=WAL" and the rest), as cfssl reads them
+cp certs.db wal.db
+printf '{"driver":"sqlite3","data_source":"wal.db?_journal_mode=WAL&_busy_timeout=2000"}\n' >wal.json
+run cfssl sign -ca ca.pem -ca-key ca-key.pem -db-config wal.json -label wal leaf.csr
+check_eq "?_journal_mode=WAL: sign records" "0 1" \
+	"$RC $(sqlite3 -batch wal.db "SELECT count(*) FROM certificates WHERE ca_label = 'wal'")"
+check_eq "?_journal_mode=WAL: the file is in WAL mode" wal "$(sqlite3 -batch wal.db 'PRAGMA journal_mode')"
+check_eq "?options: no file named after the whole data source" "" "$(ls -- wal.db\?* 2>/dev/null)"
+cp certs.db uri.db
+printf '{"driver":"sqlite3","data_source":"file:uri.db?mode=rw&_journal=wal"}\n' >uri.json
+run cfssl ocspdump -db-config uri.json
+check_eq "file: URI with options: read" 0 "$RC"
+check_eq "file: URI: the _journal alias applied" wal "$(sqlite3 -batch uri.db 'PRAGMA journal_mode')"
+for ds in 'x.db?_journal=foo' 'x.db?_busy_timeout=abc&_journal=foo' 'x.db?a=%zz&b;c' 'x.db?a=%z' \
+	'x.db?_cslike=maybe' 'x.db?_loc=Nowhere/X' 'x.db?_loc=Europe/Paris&_sync=9' \
+	'x.db?_timeout=99999999999999999999' 'x.db?_auth&_auth_user=a' 'x.db?_mutex=x' \
+	'x.db?_txlock=y' 'x.db?_vacuum=3' 'x.db?_locking=z' 'x.db?_secure_delete=slow' \
+	'x.db?_writable_schema=2&_cache_size=x' 'x.db?_rt=2' 'x.db?_fk=2&_foreign_keys=1'; do
+	printf '{"driver":"sqlite3","data_source":"%s"}\n' "$ds" >bad.json
+	run cfssl ocspdump -db-config bad.json
+	check_eq "data_source $ds: exit 1, nothing on stdout" "1 0" "$RC $(wc -c <"$OUT")"
+	# go-sqlite3 checks _auth once the file is open
+	case $ds in *_auth*) ;; *)
+		check_eq "data_source $ds: no database file made" "" "$(ls x.db* 2>/dev/null)" ;;
+	esac
+	if [ -x "$DEB" ]; then
+		check_eq "data_source $ds: cfssl 1.2's message" \
+			"$(t "$DEB" ocspdump -db-config bad.json 2>&1 | strip_ts)" "$(strip_ts <"$ERR")"
+	else
+		check_contains "data_source $ds: a go-sqlite3 message" "$(cat "$ERR")" '"code":11000'
+	fi
+	rm -f x.db*
+done
+printf '{"driver":"sqlite3","data_source":"%s/nowhere/x.db"}\n' "$WORK" >bad.json
+neg "data_source in a missing folder" \
+	'{"code":11000,"message":"unable to open database file: no such file or directory"}' \
+	ocspdump -db-config bad.json
+
 # ---- interop with cfssl master (when built with SQLite)
 if [ -x "$MASTER" ] && t "$MASTER" ocspdump -db-config db.json >/dev/null 2>&1; then
 	run "$MASTER" sign -ca ca.pem -ca-key ca-key.pem -db-config db.json -label m leaf.csr

@@ -128,6 +128,22 @@ elif sys.argv[1] == "hostile":
             line = "reset"
         print(line.split(" ")[1] if line.startswith("HTTP/") else "closed", end=" ")
     print()
+elif sys.argv[1] == "spread":
+    # four connections opened at once, then a slow request on each: which workers served them
+    import json
+    socks = [conn() for _ in range(4)]
+    for s in socks:
+        s.sendall(b"GET /slow?ms=300 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    threads = set()
+    for s in socks:
+        data = b""
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        threads.add(json.loads(data.split(b"\r\n\r\n", 1)[1])["result"]["thread"])
+    print(len(threads))
 elif sys.argv[1] == "cap":
     held = [conn() for _ in range(3)]
     for h in held:
@@ -232,7 +248,7 @@ sleep 0.3
 check_fails "after SIGTERM no new connection is accepted" curl -sS --max-time 5 "$base/echo" -d x
 wait "$slow"
 check_eq "the request in flight completed" 0 "$?"
-check_contains "its reply arrived" "$(cat slow.body)" '"result":{"slept":2000}'
+check_contains "its reply arrived" "$(cat slow.body)" '"result":{"slept":2000,'
 for _ in $(seq 1 100); do
 	kill -0 "$PID" 2>/dev/null || break
 	sleep 0.1
@@ -241,7 +257,7 @@ wait "$PID"
 check_eq "exit 0 after SIGTERM" 0 "$?"
 
 # --- idle timeout and connection cap ---
-start_server slowcl --timeout 2 --threads 1 --max-conn 3 || exit 1
+start_server slowcl --timeout 2 --max-conn 3 || exit 1
 t=$(t python3 sock.py slowbody "$PORT")
 check "a stalled body is cut after the 2 s timeout (took $t s)" \
 	python3 -c "import sys; sys.exit(not 1.5 <= float('$t') <= 6)"
@@ -250,7 +266,7 @@ check "stalled headers are cut after the 2 s timeout (took $t s)" \
 	python3 -c "import sys; sys.exit(not 1.5 <= float('$t') <= 6)"
 stop_server slowcl
 # --- the read deadline: a request that keeps arriving one byte at a time is still cut ---
-start_server dribble --timeout 5 --read-deadline 3 --threads 1 || exit 1
+start_server dribble --timeout 5 --read-deadline 3 || exit 1
 t=$(t python3 sock.py dribbleheaders "$PORT")
 check "headers sent a byte every 0.5 s are cut at the 3 s deadline (took $t s)" \
 	python3 -c "import sys; sys.exit(not 1.5 <= float('$t') <= 6)"
@@ -265,7 +281,14 @@ check "the next request on a kept-alive connection, a byte every 0.5 s, is cut (
 check_contains "the cut is logged with the deadline" "$(cat dribble.log)" \
 	": request not received within 3 s: connection closed"
 stop_server dribble
-start_server cap --threads 1 --max-conn 3 || exit 1
+# connections opened together are served side by side, each by a thread of its own (a pool
+# of libmicrohttpd's epoll workers puts up to 10 in a row on one worker, which then serves
+# them one at a time)
+start_server spread || exit 1
+n=$(t python3 sock.py spread "$PORT")
+check_eq "four connections opened at once: four threads" 4 "$n"
+stop_server spread
+start_server cap --max-conn 3 || exit 1
 out=$(t python3 sock.py cap "$PORT")
 check_eq "a 4th connection over a cap of 3 waits until one closes" "waits served" "$out"
 stop_server cap

@@ -666,15 +666,6 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* --- start-up --- */
 
-static unsigned cpu_count(void)
-{
-	cpu_set_t set;
-	if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
-		return (unsigned)CPU_COUNT(&set);
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? (unsigned)n : 1;
-}
-
 /* Go's syscall error texts are strerror's with a lower-case first letter. */
 static void go_errno(char *out, size_t n, int e)
 {
@@ -895,10 +886,6 @@ struct cf_httpd *cf_httpd_start(const struct cf_httpd_config *cfg, struct cf_err
 		srv->cfg.max_connections = CF_HTTPD_MAX_CONNECTIONS;
 	if (!srv->cfg.max_body)
 		srv->cfg.max_body = CF_HTTPD_MAX_BODY;
-	if (!srv->cfg.threads)
-		srv->cfg.threads = cpu_count();
-	if (srv->cfg.threads > srv->cfg.max_connections)
-		srv->cfg.threads = srv->cfg.max_connections;
 	srv->mutual_tls = cfg->mutual_tls_ca != NULL;
 
 	struct cf_buf cert = CF_BUF_INIT, key = CF_BUF_INIT, ca = CF_BUF_INIT;
@@ -906,7 +893,7 @@ struct cf_httpd *cf_httpd_start(const struct cf_httpd_config *cfg, struct cf_err
 	/* From before the socket listens, as a client may take an open port for a server that
 	 * can be stopped: a SIGTERM or SIGINT from then on stays pending for
 	 * cf_httpd_wait_signal, instead of killing the process (SIGTERM) or being lost (a SIGINT
-	 * that the shell's `&` set to ignored). The worker threads inherit this mask: they never
+	 * that the shell's `&` set to ignored). The server's threads inherit this mask: they never
 	 * take the server's signals. */
 	SERVER_SIGNALS(&block);
 	sigaddset(&block, SIGPIPE);
@@ -927,8 +914,14 @@ struct cf_httpd *cf_httpd_start(const struct cf_httpd_config *cfg, struct cf_err
 	if (cfg->ready && cfg->ready(cfg->ready_arg ? cfg->ready_arg : cfg->arg, err) < 0)
 		goto fail;
 
-	unsigned flags =
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	/* A thread per connection, as Go's server has a goroutine per connection: a handler
+	 * that waits (a database commit, an RSA signature in a key process, a remote signer)
+	 * holds up no other client. With a pool of epoll workers, each worker accepts up to 10
+	 * connections in a row, so the connections a client opens together (a load balancer,
+	 * a connection pool) land on one worker and are served one at a time while it waits,
+	 * whatever the other workers do. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+			 MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	struct MHD_OptionItem tls[5];
 	size_t nt = 0;
 	if (cfg->tls_cert) {
@@ -945,12 +938,11 @@ struct cf_httpd *cf_httpd_start(const struct cf_httpd_config *cfg, struct cf_err
 	atomic_store(&srv->starting, 1);
 	srv->daemon = MHD_start_daemon(
 		flags, (uint16_t)srv->port, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET,
-		srv->listen_fd, MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads,
-		MHD_OPTION_CONNECTION_TIMEOUT, srv->cfg.timeout, MHD_OPTION_CONNECTION_LIMIT,
-		srv->cfg.max_connections, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
-		MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-		srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_ARRAY, tls,
-		MHD_OPTION_END);
+		srv->listen_fd, MHD_OPTION_CONNECTION_TIMEOUT, srv->cfg.timeout,
+		MHD_OPTION_CONNECTION_LIMIT, srv->cfg.max_connections, MHD_OPTION_EXTERNAL_LOGGER,
+		on_mhd_log, srv, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+		on_connection, srv, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 	atomic_store(&srv->starting, 0);
 	if (!srv->daemon) {
 		/* libmicrohttpd closes the socket on some failure paths, not on others */

@@ -1,9 +1,9 @@
 /* The HTTP server that `serve`, `ocspserve` and `multirootca` share, on libmicrohttpd.
  *
- * One listening socket (IPv4 or IPv6), a pool of worker threads sized to the CPUs this
- * process may run on (epoll, keep-alive), optional TLS through libmicrohttpd's GnuTLS
- * backend with optional mutual TLS, and one dispatch callback per server. The module
- * collects request bodies and enforces the limits of deviation 19 before the callback
+ * One listening socket (IPv4 or IPv6), a thread per connection (keep-alive; a handler that
+ * waits holds up no other connection, as with Go's goroutine per connection), optional TLS through
+ * libmicrohttpd's GnuTLS backend with optional mutual TLS, and one dispatch callback per server.
+ * The module collects request bodies and enforces the limits of deviation 19 before the callback
  * sees a request:
  *   - a body over max_body (16 MiB) gets 413 without being read when Content-Length
  *     announces it; a chunked body is counted while it streams, dropped (wiped) once it
@@ -17,9 +17,9 @@
  *     ReadTimeout): a client that sends a byte now and then to stay under the idle
  *     timeout is cut there too (an INFO line says so). The handler's time is not counted;
  *     an idle kept-alive connection meets the idle timeout first;
- *   - at most max_connections connections are open at once (split evenly over the
- *     worker threads); a worker at its share stops accepting, so further clients wait in
- *     the listen backlog until a connection closes (idle ones do after `timeout`).
+ *   - at most max_connections connections are open at once: the server then stops
+ *     accepting, so further clients wait in the listen backlog until a connection closes
+ *     (idle ones do after `timeout`).
  * Error replies made here (413) use the JSON envelope of cfssl-serve.md §2.3 and log the
  * request line. A dispatch callback that fails becomes a 500 reply; nothing a client sends
  * ends the server.
@@ -34,7 +34,7 @@
  * regex R` (cfssl-serve.md §5), and the dispatch callback never sees the request.
  *
  * Signals: cf_httpd_start blocks SIGTERM, SIGINT, SIGHUP and SIGPIPE before the socket
- * listens, so that the worker threads it creates never receive them, and leaves SIGTERM,
+ * listens, so that the threads it creates never receive them, and leaves SIGTERM,
  * SIGINT and SIGHUP blocked in the calling thread: a signal that arrives once the port is
  * open, before cf_httpd_wait_signal, stays pending instead of killing the process or being
  * lost. SIGPIPE is restored. Threads that the caller started before cf_httpd_start keep
@@ -93,7 +93,7 @@ struct cf_httpd_reply {
 	int log_code;
 };
 
-/* Fills @rep for @req. Called from the worker threads, several at once. Returns 0, or -1
+/* Fills @rep for @req. Called from the connections' threads, several at once. Returns 0, or -1
  * with @err set to have the module answer cf_httpd_reply_error(@err) (status and code as
  * cf_httpd_error_status maps them) whatever @rep holds. */
 typedef int (*cf_httpd_handler_fn)(void *arg, const struct cf_httpd_request *req,
@@ -112,7 +112,6 @@ struct cf_httpd_config {
 	const char *min_tls_version; /* NULL: "1.2" */
 	const char *mutual_tls_ca;   /* PEM bundle of the CAs client certificates must chain to */
 	const char *mutual_tls_cn;   /* regex, or NULL */
-	unsigned threads;            /* 0: the CPUs this process may run on */
 	unsigned timeout;            /* 0: CF_HTTPD_TIMEOUT */
 	unsigned read_deadline;      /* 0: CF_HTTPD_READ_DEADLINE */
 	unsigned max_connections;    /* 0: CF_HTTPD_MAX_CONNECTIONS */
@@ -130,7 +129,7 @@ struct cf_httpd_config {
 
 struct cf_httpd;
 
-/* Reads the TLS files, binds, listens and starts the worker threads. Returns the server,
+/* Reads the TLS files, binds, listens and starts the server's thread. Returns the server,
  * or NULL with @err set in Go's words where cfssl has them ("listen tcp 127.0.0.1:8888:
  * bind: address already in use", "open x.pem: no such file or directory", "failed to load
  * mutual TLS CA file: ...", "malformed CN regex: ..."). @cfg is copied. */

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "error.h"
@@ -52,8 +54,10 @@ static int handle(void *arg, const struct cf_httpd_request *req, struct cf_httpd
 		long n = ms ? atol(ms) : 1000;
 		struct timespec ts = {n / 1000, (n % 1000) * 1000000L};
 		nanosleep(&ts, NULL);
-		char result[64];
-		snprintf(result, sizeof result, "{\"slept\":%ld}", n);
+		char result[96];
+		/* which worker thread served it */
+		snprintf(result, sizeof result, "{\"slept\":%ld,\"thread\":%ld}", n,
+			 (long)syscall(SYS_gettid));
 		cf_httpd_reply_success(rep, result, strlen(result), NULL, 0);
 		return 0;
 	}
@@ -104,8 +108,6 @@ int main(int argc, char **argv)
 			cfg.read_deadline = (unsigned)strtoul(v, NULL, 10);
 		else if (!strcmp(k, "--max-conn"))
 			cfg.max_connections = (unsigned)strtoul(v, NULL, 10);
-		else if (!strcmp(k, "--threads"))
-			cfg.threads = (unsigned)strtoul(v, NULL, 10);
 		else if (!strcmp(k, "--max-body"))
 			cfg.max_body = (size_t)strtoull(v, NULL, 10);
 		else if (!strcmp(k, "--tls-cert"))

@@ -125,11 +125,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%d %s\n", err.code, err.msg);
 		return 1;
 	}
-	struct cf_httpd_config cfg = {.address = "127.0.0.1",
-				      .threads = 2,
-				      .handler = handle,
-				      .arg = &st,
-				      .ready = ready};
+	struct cf_httpd_config cfg = {
+		.address = "127.0.0.1", .handler = handle, .arg = &st, .ready = ready};
 	struct cf_httpd *srv = cf_httpd_start(&cfg, &err);
 	if (!srv) {
 		fprintf(stderr, "%s\n", err.msg);

@@ -404,6 +404,20 @@ struct cf_certdb {
 	pthread_cond_t cv;
 	void *idle[CF_CERTDB_MAX_CONNS];
 	int nidle, nopen;
+	/* group commit (driver's group_commit): the writes waiting for a leader */
+	pthread_mutex_t gc_mu;
+	pthread_cond_t gc_cv;
+	struct gc_item *gc_head, **gc_tail;
+	int gc_leader;
+};
+
+struct gc_item {
+	const struct cf_certdb_stmt *st;
+	const struct cf_dbval *params;
+	long long affected;
+	int ret, done;
+	struct cf_error err;
+	struct gc_item *next;
 };
 
 struct cf_certdb *cf_certdb_open(const struct cf_dbconf *conf, struct cf_error *err)
@@ -430,6 +444,9 @@ struct cf_certdb *cf_certdb_open(const struct cf_dbconf *conf, struct cf_error *
 	db->data_source = cf_xstrdup(conf->data_source);
 	pthread_mutex_init(&db->mu, NULL);
 	pthread_cond_init(&db->cv, NULL);
+	pthread_mutex_init(&db->gc_mu, NULL);
+	pthread_cond_init(&db->gc_cv, NULL);
+	db->gc_tail = &db->gc_head;
 	return db;
 }
 
@@ -451,6 +468,8 @@ void cf_certdb_close(struct cf_certdb *db)
 		db->drv->disconnect(db->idle[i]);
 	pthread_mutex_destroy(&db->mu);
 	pthread_cond_destroy(&db->cv);
+	pthread_mutex_destroy(&db->gc_mu);
+	pthread_cond_destroy(&db->gc_cv);
 	cf_wipe_free(db->data_source, strlen(db->data_source));
 	free(db);
 }
@@ -498,9 +517,106 @@ static void release(struct cf_certdb *db, void *c, int broken)
 	pthread_mutex_unlock(&db->mu);
 }
 
+/* Fails every item of @list that has no result yet with @e. */
+static void gc_fail(struct gc_item *list, const struct cf_error *e)
+{
+	for (struct gc_item *it = list; it; it = it->next)
+		if (!it->ret) {
+			it->ret = -1;
+			it->err = *e;
+		}
+}
+
+/* One group: BEGIN IMMEDIATE, each write under its savepoint, COMMIT. */
+static void gc_run(struct cf_certdb *db, struct gc_item *list)
+{
+	struct cf_error e = {0};
+	int broken = 0;
+	void *c = acquire(db, &e);
+	if (!c) {
+		gc_fail(list, &e);
+		return;
+	}
+	int r = db->drv->exec_sql(c, "BEGIN IMMEDIATE", &e);
+	if (r < 0) {
+		broken = r == CF_CERTDB_BROKEN;
+		gc_fail(list, &e);
+		goto out;
+	}
+	for (struct gc_item *it = list; it; it = it->next) {
+		if ((r = db->drv->exec_sql(c, "SAVEPOINT cf_write", &it->err)) == 0) {
+			r = db->drv->exec(c, it->st, it->params, NULL, NULL, &it->affected,
+					  &it->err);
+			if (r < 0)
+				db->drv->exec_sql(c, "ROLLBACK TO cf_write", &e);
+			db->drv->exec_sql(c, "RELEASE cf_write", &e);
+		}
+		if (r < 0) {
+			it->ret = r;
+			if (r == CF_CERTDB_BROKEN) {
+				broken = 1;
+				gc_fail(list, &it->err);
+				break;
+			}
+		}
+	}
+	cf_error_clear(&e);
+	if (!broken && (r = db->drv->exec_sql(c, "COMMIT", &e)) < 0) {
+		broken = r == CF_CERTDB_BROKEN;
+		gc_fail(list, &e);
+		struct cf_error ignored = {0};
+		if (!broken)
+			db->drv->exec_sql(c, "ROLLBACK", &ignored);
+	}
+out:
+	release(db, c, broken);
+}
+
+/* A write through group commit: queued, then run by whichever waiting thread leads. */
+static int exec_grouped(struct cf_certdb *db, const struct cf_certdb_stmt *st,
+			const struct cf_dbval *params, long long *affected, struct cf_error *err)
+{
+	struct gc_item it = {.st = st, .params = params};
+	pthread_mutex_lock(&db->gc_mu);
+	*db->gc_tail = &it;
+	db->gc_tail = &it.next;
+	while (!it.done) {
+		if (db->gc_leader) {
+			pthread_cond_wait(&db->gc_cv, &db->gc_mu);
+			continue;
+		}
+		/* lead: take every write queued now (this one among them) */
+		struct gc_item *list = db->gc_head;
+		db->gc_head = NULL;
+		db->gc_tail = &db->gc_head;
+		db->gc_leader = 1;
+		pthread_mutex_unlock(&db->gc_mu);
+		gc_run(db, list);
+		pthread_mutex_lock(&db->gc_mu);
+		for (struct gc_item *i = list, *next; i; i = next) {
+			next = i->next; /* i belongs to its thread once done */
+			i->done = 1;
+		}
+		db->gc_leader = 0;
+		pthread_cond_broadcast(&db->gc_cv);
+	}
+	pthread_mutex_unlock(&db->gc_mu);
+	if (affected)
+		*affected = it.affected;
+	if (it.ret < 0)
+		*err = it.err;
+	return it.ret;
+}
+
 static int exec(struct cf_certdb *db, enum cf_certdb_stmt_id id, const struct cf_dbval *params,
 		cf_certdb_row_fn row, void *ctx, long long *affected, struct cf_error *err)
 {
+	if (db->drv->group_commit && cf_certdb_stmts[id].ncols == 0) {
+		int ret = exec_grouped(db, &cf_certdb_stmts[id], params, affected, err);
+		if (ret < 0 && !err->set)
+			cf_error_set(err, CF_ERR_CERTSTORE, "certificate database error");
+		return ret < 0 ? -1 : 0;
+	}
 	void *c = acquire(db, err);
 	if (!c)
 		return -1;

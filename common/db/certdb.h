@@ -209,6 +209,15 @@ struct cf_certdb_driver {
 	const char *name; /* the -db-config driver name */
 	/* Connections a pool opens at most (0: CF_CERTDB_MAX_CONNS). */
 	int max_conns;
+	/* Group commit (with exec_sql): writes that arrive while another is being
+	 * committed are run by one thread in one transaction, each under a savepoint of
+	 * its own, so one disk sync serves several requests and a failing write fails
+	 * alone. Each caller still returns only once its write is committed. For a
+	 * database that takes one writer at a time (SQLite). */
+	int group_commit;
+	/* Runs @sql, a statement without parameters or rows (BEGIN, SAVEPOINT...); as
+	 * exec's result. NULL without group commit. */
+	int (*exec_sql)(void *conn, const char *sql, struct cf_error *err);
 	/* A new connection. NULL with @err set (code 11000, the database's text). */
 	void *(*connect)(const char *data_source, struct cf_error *err);
 	void (*disconnect)(void *conn); /* accepts NULL */
@@ -218,6 +227,8 @@ struct cf_certdb_driver {
 	 * *@affected (may be NULL). Returns 0; -1 with @err set (code 11000, or
 	 * cf_certdb_missing_table); CF_CERTDB_BROKEN when the connection must be
 	 * dropped (server gone). The connection is used by one thread at a time. */
+	/* A write inside a transaction the caller began (group commit) is run as is;
+	 * otherwise a write is a transaction of its own. */
 	int (*exec)(void *conn, const struct cf_certdb_stmt *st, const struct cf_dbval *params,
 		    cf_certdb_row_fn row, void *ctx, long long *affected, struct cf_error *err);
 };

@@ -1,7 +1,9 @@
 /* cfssl scan (cli/scan): each HOST scanned with cfssl's scanner families (common/net/scan.h),
  * "Scanning HOST..." then "=== HOST ===" and the results as Go's json.MarshalIndent, a blank
- * line after. -list prints the catalogue. Hosts are scanned one after the other (cfssl runs
- * -num-workers goroutines, whose output interleaves; the flag is accepted). */
+ * line after. -list prints the catalogue. As cfssl, -num-workers threads take the hosts in
+ * turn, so the lines of different hosts interleave in the order things happen; each host's
+ * "=== HOST ===" block stays whole. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,48 @@ static int read_csv(const char *path, char ***hosts, int *n, long long max, stru
 	return 0;
 }
 
+struct scan_pool {
+	struct cfssl_ctx *ctx;
+	const struct cf_scan_options *o;
+	char **hosts;
+	int n, next;
+	pthread_mutex_t mu; /* next, and ctx->out */
+};
+
+static void scan_host(struct scan_pool *p, const char *host)
+{
+	struct cf_buf res = CF_BUF_INIT, out = CF_BUF_INIT;
+	struct cf_error e = {0};
+	pthread_mutex_lock(&p->mu);
+	cf_buf_printf(p->ctx->out, "Scanning %s...\n", host);
+	pthread_mutex_unlock(&p->mu);
+	int r = cf_scan_run(host, p->o, &res, &e);
+	if (r == 0)
+		cf_scan_indent(&out, (const char *)res.data, res.len);
+	pthread_mutex_lock(&p->mu);
+	cf_buf_printf(p->ctx->out, "=== %s ===\n", host);
+	if (r < 0)
+		cf_errorlog("%s", e.msg);
+	else
+		cf_buf_printf(p->ctx->out, "%.*s\n\n", (int)out.len, (const char *)out.data);
+	pthread_mutex_unlock(&p->mu);
+	cf_buf_release(&res);
+	cf_buf_release(&out);
+}
+
+static void *scan_worker(void *arg)
+{
+	struct scan_pool *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		int i = p->next < p->n ? p->next++ : -1;
+		pthread_mutex_unlock(&p->mu);
+		if (i < 0)
+			return NULL;
+		scan_host(p, p->hosts[i]);
+	}
+}
+
 int cmd_scan(struct cfssl_ctx *ctx)
 {
 	struct cf_buf out = CF_BUF_INIT;
@@ -67,21 +111,22 @@ int cmd_scan(struct cfssl_ctx *ctx)
 		.timeout_ns = ctx->flags[F_TIMEOUT].dur,
 		.ca_bundle = ctx->flags[F_CA_BUNDLE].str,
 	};
-	for (int i = 0; i < n; i++) {
-		struct cf_buf res = CF_BUF_INIT;
-		struct cf_error e = {0};
-		cf_buf_printf(ctx->out, "Scanning %s...\n", hosts[i]);
-		int r = cf_scan_run(hosts[i], &o, &res, &e);
-		cf_buf_printf(ctx->out, "=== %s ===\n", hosts[i]);
-		if (r < 0) {
-			cf_errorlog("%s", e.msg);
-		} else {
-			out.len = 0;
-			cf_scan_indent(&out, (const char *)res.data, res.len);
-			cf_buf_printf(ctx->out, "%.*s\n\n", (int)out.len, (const char *)out.data);
-		}
-		cf_buf_release(&res);
-	}
+	/* cfssl's workers; fewer than one would leave its hosts unscanned (cfssl then stops
+	 * in a deadlock panic): one */
+	struct scan_pool p = {.ctx = ctx, .o = &o, .hosts = hosts, .n = n};
+	pthread_mutex_init(&p.mu, NULL);
+	long long want = ctx->flags[F_NUM_WORKERS].i;
+	int nw = want < 1 ? 1 : want > n ? n : (int)want;
+	pthread_t *tid = cf_xcalloc((size_t)(nw > 0 ? nw : 1), sizeof *tid);
+	int started = 0;
+	for (int i = 1; i < nw; i++) /* this thread is the first worker */
+		if (pthread_create(&tid[started], NULL, scan_worker, &p) == 0)
+			started++;
+	scan_worker(&p);
+	for (int i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	free(tid);
+	pthread_mutex_destroy(&p.mu);
 	ret = 0;
 out:
 	for (int i = 0; i < n; i++)

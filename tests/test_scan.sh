@@ -175,6 +175,52 @@ check_eq "closed port: TCPDial Bad" Bad "$(get closed.out Connectivity TCPDial g
 check_eq "closed port: Go's dial error" "dial tcp 127.0.0.1:$port: connect: connection refused" \
 	"$(get closed.out Connectivity TCPDial error)"
 
+# Go's dial errors name the address dialled: a name's resolved address, an empty port as 0
+for h in "localhost:$port" "127.0.0.1:"; do
+	t cfssl scan -scanner '^TCPDial$' "$h" >dial.out 2>&1
+	check "TCPDial $h: the dialled address in the error" grep -Eq \
+		'"dial tcp (127\.0\.0\.1|\[::1\]):[0-9]+: connect' dial.out
+	[ -z "$DEBIAN" ] ||
+		check_eq "TCPDial $h: as cfssl 1.2" "$(t "$DEBIAN" scan -scanner '^TCPDial$' "$h" 2>&1)" \
+			"$(cat dial.out)"
+done
+
+# -num-workers: hosts are taken by that many workers at once, as cfssl's goroutines; a host
+# that never answers (a listener that says nothing) does not hold up the next one
+python3 -c 'import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+print(s.getsockname()[1], flush=True); time.sleep(60)' >silent.port &
+silent_pid=$!
+lib_track_pid "$silent_pid"
+for _ in $(seq 1 50); do [ -s silent.port ] && break; sleep 0.1; done
+silent=127.0.0.1:$(cat silent.port)
+blocks() { grep '^===' "$1" | tr '\n' ' '; }
+t cfssl scan -scanner '^TLSDial$' -timeout 2s -num-workers 2 "$silent" "127.0.0.1:$port" >w2.out 2>w2.err
+check_eq "-num-workers 2: both hosts taken before any result" "Scanning Scanning " \
+	"$(head -n 2 w2.out | cut -d' ' -f1 | tr '\n' ' ')"
+check_eq "-num-workers 2: the refused port's result comes first" \
+	"=== 127.0.0.1:$port === === $silent === " "$(blocks w2.out)"
+check_contains "-num-workers 2: the silent host's handshake times out with the dialer (1 s)" \
+	"$(cat w2.out)" '"error": "tls: DialWithDialer timed out"'
+if [ -n "$DEBIAN" ]; then
+	t cfssl scan -scanner '^TLSDial$' -timeout 2s "$silent" >s1.out 2>&1
+	check_eq "a server that never answers: as cfssl 1.2" \
+		"$(t "$DEBIAN" scan -scanner '^TLSDial$' -timeout 2s "$silent" 2>&1)" "$(cat s1.out)"
+fi
+check_eq "-num-workers 2: each block whole" 2 "$(grep -c '"TLSDial"' w2.out)"
+t cfssl scan -scanner '^TLSDial$' -timeout 2s -num-workers 1 "$silent" "127.0.0.1:$port" >w1.out 2>&1
+check_eq "-num-workers 1: one host after the other" \
+	"=== $silent === === 127.0.0.1:$port === " "$(blocks w1.out)"
+# a host's scanners run side by side (cfssl's goroutine each), and -timeout is the longest
+# wait for the next result: five scanners that each wait 1 s for the silent host all report
+# within a 2 s timeout (one after the other they would run out of it)
+t cfssl scan -scanner '^(TLSDial|ChainExpiration|ChainValidation|MultipleCerts|SessionResume)$' \
+	-timeout 2s "$silent" >par.out 2>par.err
+check_eq "five slow scanners, -timeout 2s: five results" 5 "$(grep -c '"grade": "Bad"' par.out)"
+check_not_contains "five slow scanners, -timeout 2s: no time-out" "$(cat par.err)" "Scan timed out"
+kill "$silent_pid" 2>/dev/null
+wait "$silent_pid" 2>/dev/null
+
 # -list and the cfssl-scan program
 t cfssl scan -list >list.out
 check_contains "-list: the catalogue, indented" "$(cat list.out)" '    "scanners": {'

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,7 @@ static int dial_tcp(const char *addr, struct cf_buf *err)
 	}
 	long long deadline = now_ms() + DIAL_MS;
 	int first_e = 0;
+	char first_addr[INET6_ADDRSTRLEN + 16] = ""; /* Go names the address it dialled */
 	for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
 		int s = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
 		if (s < 0)
@@ -201,8 +203,22 @@ static int dial_tcp(const char *addr, struct cf_buf *err)
 			}
 		}
 		if (e) {
-			if (!first_e)
+			if (!first_e) {
 				first_e = e;
+				char ip[INET6_ADDRSTRLEN] = "";
+				unsigned pn = 0;
+				if (ai->ai_family == AF_INET6) {
+					const struct sockaddr_in6 *a6 = (const void *)ai->ai_addr;
+					inet_ntop(AF_INET6, &a6->sin6_addr, ip, sizeof ip);
+					pn = ntohs(a6->sin6_port);
+					snprintf(first_addr, sizeof first_addr, "[%s]:%u", ip, pn);
+				} else {
+					const struct sockaddr_in *a4 = (const void *)ai->ai_addr;
+					inet_ntop(AF_INET, &a4->sin_addr, ip, sizeof ip);
+					pn = ntohs(a4->sin_port);
+					snprintf(first_addr, sizeof first_addr, "%s:%u", ip, pn);
+				}
+			}
 			close(s);
 			continue;
 		}
@@ -211,11 +227,12 @@ static int dial_tcp(const char *addr, struct cf_buf *err)
 	}
 	if (fd < 0) {
 		char et[128];
+		const char *a = first_addr[0] ? first_addr : addr;
 		if (first_e == ETIMEDOUT) {
-			cf_buf_printf(err, "dial tcp %s: i/o timeout", addr);
+			cf_buf_printf(err, "dial tcp %s: i/o timeout", a);
 		} else {
 			errno_text(first_e, et, sizeof et);
-			cf_buf_printf(err, "dial tcp %s: connect: %s", addr, et);
+			cf_buf_printf(err, "dial tcp %s: connect: %s", a, et);
 		}
 	}
 out:
@@ -258,10 +275,15 @@ static int tls_dial(const char *addr, const char *sni, const gnutls_datum_t *res
 		    struct tls_conn *c, struct cf_buf *err)
 {
 	memset(c, 0, sizeof *c);
+	/* the dialer's timeout covers the connection and the handshake as a whole */
+	long long start = now_ms();
 	c->fd = dial_tcp(addr, err);
 	if (c->fd < 0)
 		return -1;
-	struct timeval tv = {DIAL_MS / 1000 * 5, 0};
+	long long left = DIAL_MS - (now_ms() - start);
+	if (left < 1)
+		left = 1;
+	struct timeval tv = {left / 1000, (left % 1000) * 1000};
 	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 	int r;
@@ -277,13 +299,15 @@ static int tls_dial(const char *addr, const char *sni, const gnutls_datum_t *res
 		return -1;
 	}
 	gnutls_transport_set_int(c->s, c->fd);
-	gnutls_handshake_set_timeout(c->s, 5000);
+	gnutls_handshake_set_timeout(c->s, (unsigned)left);
 	do {
 		r = gnutls_handshake(c->s);
 	} while (r < 0 && !gnutls_error_is_fatal(r));
 	if (r < 0) {
 		if (r == GNUTLS_E_PREMATURE_TERMINATION)
 			cf_buf_printf(err, "EOF");
+		else if (r == GNUTLS_E_TIMEDOUT || (r == GNUTLS_E_PULL_ERROR && errno == EAGAIN))
+			cf_buf_printf(err, "tls: DialWithDialer timed out");
 		else if (r == GNUTLS_E_FATAL_ALERT_RECEIVED)
 			cf_buf_printf(err, "remote error: tls: %s",
 				      gnutls_alert_get_name(gnutls_alert_get(c->s)));
@@ -1392,6 +1416,61 @@ static void go_duration(struct cf_buf *out, int64_t ns)
 	cf_buf_printf(out, "%llds", (long long)(s % 60));
 }
 
+/* One scan of one host: its scanners run side by side, each in a thread of its own (cfssl's
+ * goroutine per scanner), and hand their results to the caller, which stops waiting once no
+ * result came for the timeout (cfssl's copyResults re-arms time.After for each result). A
+ * scanner still running then finishes on its own: the last of the caller and the scanners
+ * to leave frees the run. */
+#define NSCANNERS (sizeof scanners / sizeof scanners[0])
+struct scan_run {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int refs, ndone;
+	char *addr, *hostname, *ca_bundle;
+	struct scan_ctx x;
+	struct scan_slot {
+		const struct scanner *s;
+		struct result r;
+		int selected, done;
+		struct scan_run *run;
+	} slot[NSCANNERS];
+};
+
+static void run_release(struct scan_run *run)
+{
+	pthread_mutex_lock(&run->mu);
+	int last = --run->refs == 0;
+	pthread_mutex_unlock(&run->mu);
+	if (!last)
+		return;
+	for (size_t i = 0; i < NSCANNERS; i++) {
+		cf_buf_release(&run->slot[i].r.out);
+		cf_buf_release(&run->slot[i].r.err);
+	}
+	pthread_mutex_destroy(&run->mu);
+	pthread_cond_destroy(&run->cv);
+	free(run->addr);
+	free(run->hostname);
+	free(run->ca_bundle);
+	free(run);
+}
+
+static void *run_scanner(void *arg)
+{
+	struct scan_slot *sl = arg;
+	struct scan_run *run = sl->run;
+	struct result r = {BAD, CF_BUF_INIT, CF_BUF_INIT, 0};
+	sl->s->fn(&run->x, &r);
+	pthread_mutex_lock(&run->mu);
+	sl->r = r;
+	sl->done = 1;
+	run->ndone++;
+	pthread_cond_broadcast(&run->cv);
+	pthread_mutex_unlock(&run->mu);
+	run_release(run);
+	return NULL;
+}
+
 int cf_scan_run(const char *host, const struct cf_scan_options *o, struct cf_buf *json,
 		struct cf_error *err)
 {
@@ -1411,55 +1490,124 @@ int cf_scan_run(const char *host, const struct cf_scan_options *o, struct cf_buf
 	}
 	struct cf_buf addr = CF_BUF_INIT;
 	join_host_port(&addr, o->ip && is_ip(o->ip) ? o->ip : hostname, port);
-	long long deadline = now_ms() + (o->timeout_ns > 0 ? o->timeout_ns / 1000000 : 300000);
-	struct scan_ctx x = {(const char *)addr.data, hostname, o->ca_bundle ? o->ca_bundle : "",
-			     (int64_t)time(NULL), deadline};
-	const char *open_family = NULL;
-	cf_buf_addc(json, '{');
-	for (size_t i = 0; i < sizeof scanners / sizeof scanners[0]; i++) {
-		const struct scanner *s = &scanners[i];
-		if (!cf_regex_match(fre, s->family, strlen(s->family)) ||
-		    !cf_regex_match(sre, s->name, strlen(s->name)))
+	long long timeout_ms = o->timeout_ns > 0 ? o->timeout_ns / 1000000 : 300000;
+
+	struct scan_run *run = cf_xcalloc(1, sizeof *run);
+	pthread_mutex_init(&run->mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&run->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	run->addr = cf_xstrdup((const char *)addr.data);
+	run->hostname = cf_xstrdup(hostname);
+	run->ca_bundle = cf_xstrdup(o->ca_bundle ? o->ca_bundle : "");
+	run->x = (struct scan_ctx){run->addr, run->hostname, run->ca_bundle, (int64_t)time(NULL),
+				   now_ms() + timeout_ms};
+	run->refs = 1;
+	int nsel = 0;
+	for (size_t i = 0; i < NSCANNERS; i++) {
+		struct scan_slot *sl = &run->slot[i];
+		sl->s = &scanners[i];
+		sl->run = run;
+		sl->selected = cf_regex_match(fre, sl->s->family, strlen(sl->s->family)) &&
+			       cf_regex_match(sre, sl->s->name, strlen(sl->s->name));
+		if (!sl->selected)
 			continue;
-		struct result r = {BAD, CF_BUF_INIT, CF_BUF_INIT, 0};
-		if (now_ms() < deadline)
-			s->fn(&x, &r);
-		else
-			r.timed_out = 1;
-		if (r.timed_out) {
-			struct cf_buf d = CF_BUF_INIT;
-			go_duration(&d, o->timeout_ns);
-			cf_warning("Scan timed out after %s", (const char *)d.data);
-			cf_buf_release(&d);
-			cf_buf_release(&r.out);
-			cf_buf_release(&r.err);
+		pthread_t t;
+		pthread_attr_t at;
+		pthread_attr_init(&at);
+		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+		pthread_mutex_lock(&run->mu);
+		run->refs++;
+		pthread_mutex_unlock(&run->mu);
+		if (pthread_create(&t, &at, run_scanner, sl) != 0) {
+			/* no thread: run it here */
+			pthread_mutex_lock(&run->mu);
+			run->refs--;
+			pthread_mutex_unlock(&run->mu);
+			struct result r = {BAD, CF_BUF_INIT, CF_BUF_INIT, 0};
+			sl->s->fn(&run->x, &r);
+			pthread_mutex_lock(&run->mu);
+			sl->r = r;
+			sl->done = 1;
+			run->ndone++;
+			pthread_mutex_unlock(&run->mu);
+		}
+		pthread_attr_destroy(&at);
+		nsel++;
+	}
+
+	/* wait for the results, each within the timeout of the one before */
+	int timed_out = 0;
+	pthread_mutex_lock(&run->mu);
+	int seen = run->ndone;
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (run->ndone < nsel) {
+		int rc = pthread_cond_timedwait(&run->cv, &run->mu, &until);
+		if (run->ndone > seen) {
+			seen = run->ndone;
+			clock_gettime(CLOCK_MONOTONIC, &until);
+			until.tv_sec += timeout_ms / 1000;
+			until.tv_nsec += (timeout_ms % 1000) * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+		} else if (rc == ETIMEDOUT) {
+			timed_out = 1;
 			break;
 		}
-		if (r.err.len)
-			cf_debug("scan: %s", (const char *)r.err.data);
-		if (!open_family || strcmp(open_family, s->family) != 0) {
+	}
+	const char *open_family = NULL;
+	cf_buf_addc(json, '{');
+	for (size_t i = 0; i < NSCANNERS; i++) {
+		const struct scan_slot *sl = &run->slot[i];
+		if (!sl->selected || !sl->done)
+			continue;
+		const struct result *r = &sl->r;
+		if (r->timed_out) { /* it saw the scan's time run out: no result in time */
+			timed_out = 1;
+			continue;
+		}
+		if (r->err.len)
+			cf_debug("scan: %s", (const char *)r->err.data);
+		if (!open_family || strcmp(open_family, sl->s->family) != 0) {
 			if (open_family)
 				cf_buf_printf(json, "},");
-			cf_gojson_quote(json, s->family, strlen(s->family));
+			cf_gojson_quote(json, sl->s->family, strlen(sl->s->family));
 			cf_buf_printf(json, ":{");
-			open_family = s->family;
+			open_family = sl->s->family;
 		} else {
 			cf_buf_addc(json, ',');
 		}
-		cf_gojson_quote(json, s->name, strlen(s->name));
-		cf_buf_printf(json, ":{\"grade\":\"%s\"", grade_names[r.grade]);
-		if (r.out.len) {
+		cf_gojson_quote(json, sl->s->name, strlen(sl->s->name));
+		cf_buf_printf(json, ":{\"grade\":\"%s\"", grade_names[r->grade]);
+		if (r->out.len) {
 			cf_buf_printf(json, ",\"output\":");
-			cf_buf_add(json, r.out.data, r.out.len);
+			cf_buf_add(json, r->out.data, r->out.len);
 		}
-		if (r.err.len) {
+		if (r->err.len) {
 			cf_buf_printf(json, ",\"error\":");
-			cf_gojson_quote(json, (const char *)r.err.data, r.err.len);
+			cf_gojson_quote(json, (const char *)r->err.data, r->err.len);
 		}
 		cf_buf_addc(json, '}');
-		cf_buf_release(&r.out);
-		cf_buf_release(&r.err);
 	}
+	pthread_mutex_unlock(&run->mu);
+	if (timed_out) {
+		struct cf_buf d = CF_BUF_INIT;
+		go_duration(&d, o->timeout_ns);
+		cf_warning("Scan timed out after %s", (const char *)d.data);
+		cf_buf_release(&d);
+	}
+	run_release(run);
 	if (open_family)
 		cf_buf_addc(json, '}');
 	cf_buf_addc(json, '}');

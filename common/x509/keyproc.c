@@ -34,8 +34,9 @@ enum { OP_SIGN_DATA = 1, OP_SIGN_HASH = 2 };
  * response, which the server bounds by its request limit (16 MiB). */
 #define MAX_PAYLOAD (64u << 20)
 
-/* RSA signatures (about 1.2 ms each at 2048 bits) would queue behind one key process: an RSA
- * key gets one key process per CPU, up to KEYPROC_MAX; ECDSA and Ed25519 (tens of µs) one. */
+/* Each connection's thread signs through the key processes: one key process per CPU, up to
+ * KEYPROC_MAX, so that signatures (1.2 ms for RSA-2048, tens of µs for ECDSA, but several
+ * threads at a time) do not queue behind one process; each takes the next idle one. */
 #define KEYPROC_MAX 4
 
 struct keyproc_worker {
@@ -373,7 +374,7 @@ int cf_keyproc_start2(const char *key_spec, enum cf_key_format fmt, struct cf_ke
 	if (spawn(key_spec, fmt, &p->w[0], h, spki, err) < 0)
 		goto fail;
 	p->pk = (int)h[1];
-	if (p->pk == GNUTLS_PK_RSA || p->pk == GNUTLS_PK_RSA_PSS) {
+	{ /* the others, each checked to hold the same key */
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		int want = cpus > KEYPROC_MAX ? KEYPROC_MAX : cpus > 1 ? (int)cpus : 1;
 		while (p->n < want) {

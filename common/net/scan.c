@@ -1455,6 +1455,18 @@ static void run_release(struct scan_run *run)
 	free(run);
 }
 
+/* @t: CLOCK_MONOTONIC now plus @ms */
+static void mono_after(struct timespec *t, long long ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, t);
+	t->tv_sec += ms / 1000;
+	t->tv_nsec += (ms % 1000) * 1000000L;
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
 static void *run_scanner(void *arg)
 {
 	struct scan_slot *sl = arg;
@@ -1521,19 +1533,8 @@ int cf_scan_run(const char *host, const struct cf_scan_options *o, struct cf_buf
 		pthread_mutex_lock(&run->mu);
 		run->refs++;
 		pthread_mutex_unlock(&run->mu);
-		if (pthread_create(&t, &at, run_scanner, sl) != 0) {
-			/* no thread: run it here */
-			pthread_mutex_lock(&run->mu);
-			run->refs--;
-			pthread_mutex_unlock(&run->mu);
-			struct result r = {BAD, CF_BUF_INIT, CF_BUF_INIT, 0};
-			sl->s->fn(&run->x, &r);
-			pthread_mutex_lock(&run->mu);
-			sl->r = r;
-			sl->done = 1;
-			run->ndone++;
-			pthread_mutex_unlock(&run->mu);
-		}
+		if (pthread_create(&t, &at, run_scanner, sl) != 0)
+			run_scanner(sl); /* no thread: here (it drops the reference taken for it) */
 		pthread_attr_destroy(&at);
 		nsel++;
 	}
@@ -1543,24 +1544,12 @@ int cf_scan_run(const char *host, const struct cf_scan_options *o, struct cf_buf
 	pthread_mutex_lock(&run->mu);
 	int seen = run->ndone;
 	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (timeout_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	mono_after(&until, timeout_ms);
 	while (run->ndone < nsel) {
 		int rc = pthread_cond_timedwait(&run->cv, &run->mu, &until);
 		if (run->ndone > seen) {
 			seen = run->ndone;
-			clock_gettime(CLOCK_MONOTONIC, &until);
-			until.tv_sec += timeout_ms / 1000;
-			until.tv_nsec += (timeout_ms % 1000) * 1000000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
+			mono_after(&until, timeout_ms);
 		} else if (rc == ETIMEDOUT) {
 			timed_out = 1;
 			break;

@@ -350,7 +350,10 @@ check "TLS 1.3 handshake" "${CURL[@]}" -o /dev/null --cacert ca.pem --tlsv1.3 "$
 check "TLS 1.2 handshake" "${CURL[@]}" -o /dev/null --cacert ca.pem --tlsv1.2 --tls-max 1.2 "$tbase/info"
 check_fails "TLS 1.1 refused by default (deviation 18)" handshake "NORMAL:-VERS-ALL:+VERS-TLS1.1" "$PORT"
 check "TLS 1.2 with gnutls-cli" handshake "NORMAL:-VERS-ALL:+VERS-TLS1.2" "$PORT"
-check_fails "TLS: plain HTTP to the TLS port gets no reply" "${CURL[@]}" "http://127.0.0.1:$PORT/info"
+code=$("${CURL[@]}" -o body -w '%{http_code}' "http://127.0.0.1:$PORT/plain-probe")
+check_eq "TLS: plain HTTP to the TLS port gets Go's 400" 400 "$code"
+check_eq "TLS: ... with Go's reason" "Client sent an HTTP request to an HTTPS server." "$(cat body)"
+check_eq "TLS: ... and reaches no handler" 0 "$(grep -c plain-probe tls.log)"
 out=$("${CURL[@]}" --cacert ca.pem --cert client1.pem --key client1-key.pem "$tbase/info")
 check_contains "TLS without mutual TLS: no client CN" "$out" '"cn":null'
 stop_server tls

@@ -270,4 +270,68 @@ t "$RC" -ca ca.pem -cert client.pem -key tls-key.pem sign "$TURL" leaf.csr >/dev
 check_eq "a client key that does not match: Go's error before connecting" \
 	"tls: private key does not match public key" "$(tail -n 1 err.txt)"
 
+# Refused client certificates, from Go's server and from ours: the same alert (cfssl's client
+# and ours word it alike) and the same log lines. cfssl's client sends no certificate that
+# the server's CA list does not name, so the foreign one goes through ours.
+refusals()
+{
+	local url=https://127.0.0.1:$PORT
+	t "$GO_CFSSL" sign -remote "$url" -tls-remote-ca ca.pem leaf.csr >/dev/null 2>go-none.err
+	t cfssl sign -remote "$url" -tls-remote-ca ca.pem leaf.csr >/dev/null 2>c-none.err
+	t "$RC" -ca ca.pem -cert foreign.pem -key foreign-key.pem sign "$url" leaf.csr >/dev/null \
+		2>c-foreign.err
+	t "$GO_CFSSL" sign -remote "$url" -tls-remote-ca ca.pem -mutual-tls-client-cert tls.pem \
+		-mutual-tls-client-key tls-key.pem leaf.csr >/dev/null 2>go-eku.err
+	local f
+	for f in go-none c-none c-foreign go-eku; do
+		tail -n 1 "$f.err" | sed "s|$url|URL|g"
+	done
+}
+# (Go's server also logs the start-up port probe, a connection closed before its handshake:
+# "...: EOF"; ours does not log those)
+handshake_errors()
+{
+	sed -n 's/.*\(http: TLS handshake error from \)[0-9.]*:[0-9]*/\1ADDR/p' "$1" | grep -v ': EOF$'
+}
+echo '{"CN":"foreign client","key":{"algo":"ecdsa","size":256}}' >foreign.json
+cfssl gencert -ca other.pem -ca-key other-key.pem -config local.json -profile client foreign.json \
+	2>/dev/null | cfssljson -bare foreign
+kill "$SERVE_PID"
+start_go_serve go-refusals.log -config local.json -tls-cert tls.pem -tls-key tls-key.pem \
+	-mutual-tls-ca ca.pem
+go_said=$(refusals)
+kill "$SERVE_PID"
+start_serve "$CFSSL_BIN" c-refusals.log -ca ca.pem -ca-key ca-key.pem -config local.json \
+	-tls-cert tls.pem -tls-key tls-key.pem -mutual-tls-ca ca.pem || finish
+c_said=$(refusals)
+kill "$PID"
+check_eq "refused client certificates: the clients' errors from our server as from cfssl's" \
+	"$go_said" "$c_said"
+check_eq "... each a bad_certificate alert" 4 "$(grep -c 'remote error: tls: bad certificate' <<<"$c_said")"
+check_eq "refused client certificates: our log lines as cfssl's" \
+	"$(handshake_errors go-refusals.log)" "$(handshake_errors c-refusals.log)"
+check_eq "... which say why" \
+	"http: TLS handshake error from ADDR: tls: client didn't provide a certificate
+http: TLS handshake error from ADDR: tls: client didn't provide a certificate
+http: TLS handshake error from ADDR: tls: failed to verify client certificate: x509: certificate signed by unknown authority
+http: TLS handshake error from ADDR: tls: failed to verify client certificate: x509: certificate specifies an incompatible key usage" \
+	"$(handshake_errors c-refusals.log)"
+
+# An alert during the handshake names its kind: a server with no cipher suite in common
+if command -v gnutls-serv >/dev/null; then
+	PORT=$(free_port)
+	gnutls-serv -p "$PORT" --x509certfile tls.pem --x509keyfile tls-key.pem \
+		--priority 'NORMAL:-CIPHER-ALL:+3DES-CBC:-VERS-ALL:+VERS-TLS1.2' >gnutls-serv.log 2>&1 &
+	GS_PID=$!
+	lib_track_pid "$GS_PID"
+	for _ in $(seq 1 50); do port_open "$PORT" && break; sleep 0.1; done
+	t "$GO_CFSSL" sign -remote "https://127.0.0.1:$PORT" -tls-remote-ca ca.pem leaf.csr \
+		>/dev/null 2>go-hs.err
+	t "$RC" -ca ca.pem sign "https://127.0.0.1:$PORT" leaf.csr >/dev/null 2>c-hs.err
+	check_eq "an alert in the handshake: worded as by cfssl's client" \
+		"$(tail -n 1 go-hs.err)" "$(tail -n 1 c-hs.err)"
+	check_contains "... which names it" "$(tail -n 1 c-hs.err)" "remote error: tls: handshake failure"
+	kill "$GS_PID"
+fi
+
 finish

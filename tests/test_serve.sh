@@ -339,6 +339,59 @@ check_eq "-min-tls-version bogus: exit 1" 1 "$?"
 check_contains "-min-tls-version bogus: message" "$out" 'invalid minimum TLS version "bogus"'
 run_fail "a port out of range" "listen tcp: address 70000: invalid port" -port 70000
 
+# --- plain HTTP to the TLS port (§5): Go's 400, compared with Debian's cfssl 1.2 ---
+# raw PART...: the parts sent 0.3 s apart on one connection to $PORT, then what comes back
+raw()
+{
+	(
+		exec 3<>"/dev/tcp/127.0.0.1/$PORT" || exit 1
+		for p in "$@"; do
+			printf "$p" >&3
+			sleep 0.3
+		done
+		timeout 5 cat <&3
+	) 2>/dev/null
+}
+PLAIN_400=$'HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.'
+echo '{"CN":"127.0.0.1","hosts":["127.0.0.1"],"key":{"algo":"ecdsa","size":256}}' >tlsleaf.json
+t cfssl gencert -ca ca.pem -ca-key ca-key.pem tlsleaf.json 2>/dev/null | t cfssljson -bare tlsleaf
+printf '{"CN":"x"}' >x.json
+t cfssl genkey x.json 2>/dev/null | t cfssljson -bare x
+for bin in "$CFSSL_BIN" /usr/bin/cfssl; do
+	[ -x "$bin" ] || continue
+	who=cfssl-c
+	[ "$bin" = "$CFSSL_BIN" ] || who="cfssl 1.2"
+	start_serve "$bin" plain.log -ca ca.pem -ca-key ca-key.pem -tls-cert tlsleaf.pem \
+		-tls-key tlsleaf-key.pem || finish
+	code=$("${CURL[@]}" -o body -w '%{http_code}' "http://127.0.0.1:$PORT/api/v1/cfssl/health")
+	check_eq "$who: plain HTTP to the TLS port: 400" 400 "$code"
+	check_eq "$who: plain HTTP to the TLS port: Go's text" \
+		"Client sent an HTTP request to an HTTPS server." "$(cat body)"
+	check_eq "$who: a request line sent a byte at a time: the same reply" "$PLAIN_400" \
+		"$(raw P O S T ' /api/v1/cfssl/sign HTTP/1.1\r\n\r\n')"
+	check_eq "$who: 'OPTIONS': the same reply" "$PLAIN_400" "$(raw 'OPTIONS * HTTP/1.1\r\n\r\n')"
+	check_eq "$who: bytes that are neither TLS nor HTTP: closed without a reply" "" \
+		"$(raw '\001\002\003\004\005\006')"
+	t "$CFSSL_BIN" sign -remote "http://127.0.0.1:$PORT" x.csr >/dev/null 2>plain.err
+	if [ "$who" = cfssl-c ]; then
+		# the rest of the request is read before closing: the client gets the reason
+		check_eq "$who: the remote client given http:// for an https:// server" \
+			'{"code":7400,"message":"Client sent an HTTP request to an HTTPS server.\n"}' \
+			"$(tail -n 1 plain.err)"
+	else
+		# Go's server closes with the request's body unread: the connection is reset
+		t /usr/bin/cfssl sign -remote "http://127.0.0.1:$PORT" x.csr >/dev/null 2>go.err
+		check_eq "$who: its reset connection, worded as by cfssl's client" \
+			"$(tail -n 1 go.err | sed 's/:[0-9]*-/:P-/')" \
+			"$(tail -n 1 plain.err | sed 's/:[0-9]*-/:P-/')"
+		check_contains "$who: ... which is a reset" "$(cat go.err)" "connection reset by peer"
+	fi
+	code=$("${CURL[@]}" -o /dev/null -w '%{http_code}' --cacert ca.pem -d '{}' \
+		"https://127.0.0.1:$PORT/api/v1/cfssl/sign")
+	check_eq "$who: TLS served as before" 400 "$code"
+	stop_serve
+done
+
 start_serve "$CFSSL_BIN" held.log || finish
 out=$(t "$CFSSL_BIN" serve -address 127.0.0.1 -port "$PORT" 2>&1)
 check_eq "bind failure: exit 1" 1 "$?"

@@ -9,6 +9,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -63,6 +64,11 @@ struct conn_state {
 	int cn_done;
 	int has_cert;
 	char *cn;
+	/* TLS: the first bytes, held back until they show whether the client speaks TLS or
+	 * sends a plain HTTP request (tls_pull) */
+	unsigned char head[5];
+	unsigned head_len, head_off;
+	enum { HEAD_SNIFFING, HEAD_TLS, HEAD_REFUSED } head_state;
 };
 
 /* Per request (libmicrohttpd's request context, made by the URI callback). */
@@ -596,11 +602,132 @@ static void format_addr(const struct sockaddr *sa, char *out, size_t n)
 	snprintf(out, n, "?");
 }
 
-/* Client certificates must chain to the mutual TLS CAs and allow client authentication, as
- * Go's RequireAndVerifyClientCert checks them; GnuTLS then fails the handshake itself. */
+/* --- a plain HTTP request to the TLS port ---
+ *
+ * Go's server answers it "400 Client sent an HTTP request to an HTTPS server." when the first
+ * five bytes are those of an HTTP request (net/http's tlsRecordHeaderLooksLikeHTTP), so that a
+ * client given http:// for an https:// server learns why; libmicrohttpd would only close the
+ * connection. GnuTLS reads the connection through tls_pull, which holds the first bytes back
+ * until they can no longer be the start of such a request (then GnuTLS gets them: a TLS
+ * record starts with 0x16 and is passed on at once) or are (then the reply is written and the
+ * handshake fails). Bytes are taken off the socket as they come, so a client that sends them
+ * one at a time costs no busy wait; the idle timeout and the read deadline bound it. */
+
+static const char plain_http_reply[] =
+	"HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n";
+
+static int head_could_be_http(const unsigned char *h, size_t n)
+{
+	static const char *const starts[] = {"GET /", "HEAD ", "POST ", "PUT /", "OPTIO"};
+	for (size_t i = 0; i < sizeof starts / sizeof *starts; i++)
+		if (!memcmp(h, starts[i], n))
+			return 1;
+	return 0;
+}
+
+static void refuse_plain_http(struct conn_state *cs)
+{
+	cs->head_state = HEAD_REFUSED;
+	if (send(cs->fd, plain_http_reply, sizeof plain_http_reply - 1, MSG_NOSIGNAL) < 0)
+		return;
+	/* the rest of the request, read so that closing with it unread does not reset the
+	 * connection before the client has read the reply */
+	char sink[4096];
+	for (int i = 0; i < 16 && recv(cs->fd, sink, sizeof sink, MSG_DONTWAIT) > 0; i++)
+		;
+	shutdown(cs->fd, SHUT_WR);
+}
+
+static ssize_t tls_pull(gnutls_transport_ptr_t p, void *data, size_t size)
+{
+	struct conn_state *cs = p;
+	while (cs->head_state == HEAD_SNIFFING) {
+		ssize_t n = recv(cs->fd, cs->head + cs->head_len, sizeof cs->head - cs->head_len, 0);
+		if (n <= 0)
+			return n;
+		cs->head_len += (unsigned)n;
+		if (!head_could_be_http(cs->head, cs->head_len))
+			cs->head_state = HEAD_TLS;
+		else if (cs->head_len == sizeof cs->head)
+			refuse_plain_http(cs);
+	}
+	if (cs->head_state == HEAD_REFUSED) {
+		errno = ECONNRESET;
+		return -1;
+	}
+	if (cs->head_off < cs->head_len) {
+		size_t k = cs->head_len - cs->head_off;
+		if (k > size)
+			k = size;
+		memcpy(data, cs->head + cs->head_off, k);
+		cs->head_off += (unsigned)k;
+		return (ssize_t)k;
+	}
+	return recv(cs->fd, data, size, 0);
+}
+
+static int tls_pull_timeout(gnutls_transport_ptr_t p, unsigned ms)
+{
+	struct conn_state *cs = p;
+	if (cs->head_state == HEAD_TLS && cs->head_off < cs->head_len)
+		return 1;
+	struct pollfd pfd = {.fd = cs->fd, .events = POLLIN};
+	return poll(&pfd, 1, ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int)ms);
+}
+
+/* Client certificates must chain to the mutual TLS CAs and allow client authentication. */
 static const gnutls_typed_vdata_st client_purpose[] = {
 	{GNUTLS_DT_KEY_PURPOSE_OID, (unsigned char *)GNUTLS_KP_TLS_WWW_CLIENT, 0},
 };
+
+/* A client certificate that is missing or does not verify: the bad_certificate alert before
+ * the handshake fails, as Go's server sends it (its clients then say "remote error: tls: bad
+ * certificate"; GnuTLS alone would only close, which they report as "EOF"), and Go's log
+ * line. */
+static void refuse_client_cert(gnutls_session_t tls, const char *why)
+{
+	gnutls_transport_ptr_t rp, sp;
+	gnutls_transport_get_ptr2(tls, &rp, &sp);
+	const struct conn_state *cs = rp;
+	gnutls_alert_send(tls, GNUTLS_AL_FATAL, GNUTLS_A_BAD_CERTIFICATE);
+	cf_info("http: TLS handshake error from %s: %s", cs->remote, why);
+}
+
+/* The client's Certificate message, before GnuTLS reads it: an empty list is Go's "client
+ * didn't provide a certificate" (GnuTLS then fails the handshake itself). */
+static int on_client_certificate(gnutls_session_t tls, unsigned htype, unsigned when,
+				 unsigned incoming, const gnutls_datum_t *msg)
+{
+	if (!incoming || htype != GNUTLS_HANDSHAKE_CERTIFICATE_PKT || when != GNUTLS_HOOK_PRE)
+		return 0;
+	size_t off = 0; /* TLS 1.3 puts a request context first, its length in a byte */
+	if (gnutls_protocol_get_version(tls) == GNUTLS_TLS1_3)
+		off = msg->size ? 1u + msg->data[0] : 1;
+	if (msg->size >= off + 3 && !(msg->data[off] | msg->data[off + 1] | msg->data[off + 2]))
+		refuse_client_cert(tls, "tls: client didn't provide a certificate");
+	return 0;
+}
+
+/* The client's certificate chain, as Go's RequireAndVerifyClientCert checks it. */
+static int verify_client_certificate(gnutls_session_t tls)
+{
+	unsigned status = 0;
+	int ret = gnutls_certificate_verify_peers(tls, (gnutls_typed_vdata_st *)client_purpose, 1,
+						  &status);
+	if (ret >= 0 && !status)
+		return 0;
+	const char *x509 = "certificate signed by unknown authority";
+	if (ret < 0)
+		x509 = gnutls_strerror(ret);
+	else if (status & (GNUTLS_CERT_EXPIRED | GNUTLS_CERT_NOT_ACTIVATED))
+		x509 = "certificate has expired or is not yet valid";
+	else if (status & GNUTLS_CERT_PURPOSE_MISMATCH)
+		x509 = "certificate specifies an incompatible key usage";
+	char why[160];
+	snprintf(why, sizeof why, "tls: failed to verify client certificate: x509: %s", x509);
+	refuse_client_cert(tls, why);
+	return -1;
+}
 
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 			  enum MHD_ConnectionNotificationCode toe)
@@ -620,15 +747,21 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 			srv->conns->prev = cs;
 		srv->conns = cs;
 		pthread_mutex_unlock(&srv->conn_lock);
-		if (srv->mutual_tls) {
-			ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
-			if (ci && ci->tls_session) {
-				gnutls_certificate_server_set_request(ci->tls_session,
-								      GNUTLS_CERT_REQUIRE);
-				gnutls_session_set_verify_cert2(
-					ci->tls_session, (gnutls_typed_vdata_st *)client_purpose, 1,
-					0);
-			}
+		ci = srv->cfg.tls_cert && cs->fd >= 0
+			     ? MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION)
+			     : NULL;
+		gnutls_session_t tls = ci ? ci->tls_session : NULL;
+		if (tls) {
+			/* GnuTLS reads through tls_pull and writes to the socket as before */
+			gnutls_transport_set_ptr2(tls, cs, (gnutls_transport_ptr_t)(intptr_t)cs->fd);
+			gnutls_transport_set_pull_function(tls, tls_pull);
+			gnutls_transport_set_pull_timeout_function(tls, tls_pull_timeout);
+		}
+		if (tls && srv->mutual_tls) {
+			gnutls_certificate_server_set_request(tls, GNUTLS_CERT_REQUIRE);
+			gnutls_session_set_verify_function(tls, verify_client_certificate);
+			gnutls_handshake_set_hook_function(tls, GNUTLS_HANDSHAKE_CERTIFICATE_PKT,
+							   GNUTLS_HOOK_PRE, on_client_certificate);
 		}
 		*socket_context = cs;
 		return;

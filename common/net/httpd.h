@@ -32,6 +32,11 @@
  * against the client certificate's subject CN on every request: a mismatch gets 403
  * `Invalid CN` and the log line `[WARNING] Rejected client cert CN "X" does not match
  * regex R` (cfssl-serve.md §5), and the dispatch callback never sees the request.
+ * A connection to the TLS port whose first five bytes begin an HTTP request ("GET /",
+ * "POST ", ...: Go's tlsRecordHeaderLooksLikeHTTP) gets Go's reply `HTTP/1.0 400 Bad
+ * Request` with the body `Client sent an HTTP request to an HTTPS server.` and is closed; the
+ * rest of the request is read first (up to 64 KiB), so that the client is not reset before
+ * it reads the reply (Go's server resets it when the request has a body).
  *
  * Signals: cf_httpd_start blocks SIGTERM, SIGINT, SIGHUP and SIGPIPE before the socket
  * listens, so that the threads it creates never receive them, and leaves SIGTERM,

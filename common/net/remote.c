@@ -900,6 +900,91 @@ static const char *nameserver(char *out, size_t n)
 	return ret;
 }
 
+/* Go's net.OpError for a connection the peer reset while curl sent or received (rc), as
+ * "read tcp 127.0.0.1:P->127.0.0.1:Q: read: connection reset by peer"; 0 when the failure
+ * was no reset. */
+static int go_reset_error(CURL *c, CURLcode rc, struct cf_buf *m)
+{
+	long oserr = 0;
+	lc.easy_getinfo(c, CURLINFO_OS_ERRNO, &oserr);
+	if (oserr != ECONNRESET || (rc != CURLE_SEND_ERROR && rc != CURLE_RECV_ERROR))
+		return 0;
+	char *lip = NULL, *rip = NULL;
+	long lport = 0, rport = 0;
+	lc.easy_getinfo(c, CURLINFO_LOCAL_IP, &lip);
+	lc.easy_getinfo(c, CURLINFO_LOCAL_PORT, &lport);
+	lc.easy_getinfo(c, CURLINFO_PRIMARY_IP, &rip);
+	lc.easy_getinfo(c, CURLINFO_PRIMARY_PORT, &rport);
+	const char *op = rc == CURLE_SEND_ERROR ? "write" : "read";
+	cf_buf_printf(m, "%s tcp %s:%ld->%s:%ld: %s: connection reset by peer", op,
+		      lip ? lip : "", lport, rip ? rip : "", rport, op);
+	return 1;
+}
+
+/* Go's "remote error: tls: ..." for the alert a server sent, when curl's message names it:
+ * during the handshake curl's GnuTLS backend reports gnutls_alert_get_name's text ("...
+ * failed: Certificate is bad"). An alert after the handshake (TLS 1.3: a refused client
+ * certificate) is reported without its kind; refusing a client certificate is what servers
+ * do then, Go's and ours with the bad_certificate alert, so that is taken. */
+static void go_alert_error(const char *errbuf, struct cf_buf *m)
+{
+	static const struct {
+		unsigned char code;
+		const char *go;
+	} alerts[] = {
+		{0, "close notify"},
+		{10, "unexpected message"},
+		{20, "bad record MAC"},
+		{21, "decryption failed"},
+		{22, "record overflow"},
+		{30, "decompression failure"},
+		{40, "handshake failure"},
+		{42, "bad certificate"},
+		{43, "unsupported certificate"},
+		{44, "revoked certificate"},
+		{45, "expired certificate"},
+		{46, "unknown certificate"},
+		{47, "illegal parameter"},
+		{48, "unknown certificate authority"},
+		{49, "access denied"},
+		{50, "error decoding message"},
+		{51, "error decrypting message"},
+		{60, "export restriction"},
+		{70, "protocol version not supported"},
+		{71, "insufficient security level"},
+		{80, "internal error"},
+		{86, "inappropriate fallback"},
+		{90, "user canceled"},
+		{100, "no renegotiation"},
+		{109, "missing extension"},
+		{110, "unsupported extension"},
+		{111, "certificate unobtainable"},
+		{112, "unrecognized name"},
+		{113, "bad certificate status response"},
+		{114, "bad certificate hash value"},
+		{115, "unknown PSK identity"},
+		{116, "certificate required"},
+		{120, "no application protocol"},
+	};
+	const char *colon = strrchr(errbuf, ':');
+	const char *name = colon ? colon + 1 : errbuf;
+	while (*name == ' ')
+		name++;
+	for (unsigned code = 0; code < 256; code++) {
+		const char *g = gnutls_alert_get_name((gnutls_alert_description_t)code);
+		if (!g || strcmp(g, name))
+			continue;
+		for (size_t i = 0; i < sizeof alerts / sizeof *alerts; i++)
+			if (alerts[i].code == code) {
+				cf_buf_printf(m, "remote error: tls: %s", alerts[i].go);
+				return;
+			}
+		cf_buf_printf(m, "remote error: tls: alert(%u)", code);
+		return;
+	}
+	cf_buf_adds(m, "remote error: tls: bad certificate");
+}
+
 /* The text Go's http.Client.Do gives for a curl failure (after "Post \"URL\": "). */
 static void go_transport_error(CURL *c, CURLcode rc, const char *errbuf, const char *host,
 			       const char *peer, int https, struct cf_buf *m)
@@ -935,10 +1020,8 @@ static void go_transport_error(CURL *c, CURLcode rc, const char *errbuf, const c
 		if (strstr(errbuf, "unexpected TLS packet") ||
 		    strstr(errbuf, "unsupported version"))
 			cf_buf_adds(m, "http: server gave HTTP response to HTTPS client");
-		else if (strstr(errbuf, "alert"))
-			/* the alert's kind is not reported; a refused client certificate is the
-			 * common case */
-			cf_buf_adds(m, "remote error: tls: bad certificate");
+		else if (strstr(errbuf, "gnutls_handshake() failed: ") || strstr(errbuf, "alert"))
+			go_alert_error(errbuf, m);
 		else
 			cf_buf_printf(m, "tls: %s", *errbuf ? errbuf : lc.easy_strerror(rc));
 		return;
@@ -953,23 +1036,11 @@ static void go_transport_error(CURL *c, CURLcode rc, const char *errbuf, const c
 		 * handshake, with an alert, and closes. Go reads the alert while it writes; curl
 		 * sees it, or only the closed connection when it writes first. */
 		if (strstr(errbuf, "alert") || (https && rc == CURLE_SEND_ERROR)) {
-			cf_buf_adds(m, "remote error: tls: bad certificate");
+			go_alert_error(errbuf, m);
 			return;
 		}
-		if (oserr == ECONNRESET) {
-			char *lip = NULL, *rip = NULL;
-			long lport = 0, rport = 0;
-			lc.easy_getinfo(c, CURLINFO_LOCAL_IP, &lip);
-			lc.easy_getinfo(c, CURLINFO_LOCAL_PORT, &lport);
-			lc.easy_getinfo(c, CURLINFO_PRIMARY_IP, &rip);
-			lc.easy_getinfo(c, CURLINFO_PRIMARY_PORT, &rport);
-			cf_buf_printf(m, "%s tcp %s:%ld->%s:%ld: %s: connection reset by peer",
-				      rc == CURLE_SEND_ERROR ? "write" : "read", lip ? lip : "",
-				      lport, rip ? rip : "", rport,
-				      rc == CURLE_SEND_ERROR ? "write" : "read");
-			return;
-		}
-		cf_buf_adds(m, "EOF");
+		if (!go_reset_error(c, rc, m))
+			cf_buf_adds(m, "EOF");
 		return;
 	default: cf_buf_adds(m, *errbuf ? errbuf : lc.easy_strerror(rc)); return;
 	}
@@ -1079,12 +1150,14 @@ int cf_remote_post(struct cf_remote *r, size_t i, const char *endpoint, const vo
 	}
 	if (rc != CURLE_OK && status > 0) {
 		/* the headers came: Go's error is io.ReadAll's (7300) */
+		struct cf_buf m = CF_BUF_INIT;
 		if (rc == CURLE_OPERATION_TIMEDOUT)
-			cf_error_set(err, 7300,
-				     "context deadline exceeded (Client.Timeout or "
-				     "context cancellation while reading body)");
-		else
-			cf_error_set(err, 7300, "unexpected EOF");
+			cf_buf_adds(&m, "context deadline exceeded (Client.Timeout or "
+					"context cancellation while reading body)");
+		else if (!go_reset_error(c, rc, &m))
+			cf_buf_adds(&m, "unexpected EOF");
+		cf_error_set(err, 7300, "%s", bstr(&m));
+		cf_buf_release(&m);
 		goto out;
 	}
 	if (rc != CURLE_OK) {

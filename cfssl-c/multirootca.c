@@ -33,18 +33,26 @@ static const struct cf_flag_def mr_flags[MR_COUNT] = {
 	[MR_TLS_KEY] = {"tls-key", CF_FLAG_STRING, "", "server private key"},
 };
 
-/* common/net/httpd's ready hook: everything is read; the workers open no file but the SQLite
- * databases' (their folders, for the journals). */
+/* common/net/httpd's ready hook: everything is read; the workers open no file but what the
+ * roots' database clients open (cf_dbconf_paths): the SQLite databases' folders, for the
+ * journals, and libpq's password, service and certificate files, read-only. */
 static int confine(void *arg, struct cf_error *err)
 {
 	const struct cf_multiroot *mr = arg;
+	size_t nread = sizeof mr->roots[0].db_paths.read / sizeof *mr->roots[0].db_paths.read;
 	const char **dirs = cf_xcalloc(mr->nroots + 1, sizeof *dirs);
-	size_t n = 0;
-	for (size_t i = 0; i < mr->nroots; i++)
-		if (mr->roots[i].db_dir)
-			dirs[n++] = mr->roots[i].db_dir;
-	struct cf_restrict r = {NULL, dirs};
+	const char **read = cf_xcalloc(mr->nroots * nread + 1, sizeof *read);
+	size_t nd = 0, nr = 0;
+	for (size_t i = 0; i < mr->nroots; i++) {
+		const struct cf_dbconf_paths *p = &mr->roots[i].db_paths;
+		if (*p->dir)
+			dirs[nd++] = p->dir;
+		for (size_t j = 0; j < nread && p->read[j]; j++)
+			read[nr++] = p->read[j];
+	}
+	struct cf_restrict r = {read, dirs};
 	int ret = cf_process_restrict(&r, err);
+	free(read);
 	free(dirs);
 	return ret;
 }

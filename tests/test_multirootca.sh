@@ -328,6 +328,32 @@ if command -v sqlite3 >/dev/null; then
 	check_contains "dbconfig with an unknown driver: refused at start" "$(cat dbbad.err)" "[FATAL]"
 fi
 
+# ---- a root on PostgreSQL whose password is in ~/.pgpass: libpq reads it on each connection,
+# from the confined server
+if ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 && start_postgres; then
+	grep -q '^dbconfig' roots.ini ||
+		sed -i 's/^config = ca-config.json$/config = ca-config.json\ndbconfig = db.json/' roots.ini
+	printf '{"driver":"postgres","data_source":"postgres://postgres@127.0.0.1:%s/certdb?sslmode=disable"}\n' \
+		"$PG_PORT" >db.json
+	mkdir -p home nohome
+	printf '127.0.0.1:%s:certdb:postgres:%s\n' "$PG_PORT" "$PG_PASSWORD" >home/.pgpass
+	chmod 600 home/.pgpass
+	HOME=$WORK/home start_mr p multirootca
+	sign_as p one
+	check_eq "dbconfig on PostgreSQL, password in ~/.pgpass: signed" 0 "$?"
+	check_eq "... and recorded under its root's label" "one" \
+		"$(pg_sql certdb -c "SELECT encode(ca_label, 'escape') FROM certificates")"
+	kill "$PID_p"
+	HOME=$WORK/nohome start_mr q multirootca
+	sign_as q one
+	check_eq "without ~/.pgpass: not signed" 1 "$?"
+	check_eq "... nothing recorded" 1 "$(pg_sql certdb -c "SELECT count(*) FROM certificates")"
+	kill "$PID_q"
+	stop_postgres
+else
+	echo "note: PostgreSQL is not installed or did not start: its case skipped"
+fi
+
 # ---- stop
 kill -TERM "$PID_c"
 wait "$PID_c"

@@ -365,12 +365,8 @@ static int load_root(struct cf_mroot *r, const struct cf_ini_section *s, struct 
 			return -1;
 		}
 		r->db = cf_certdb_open(&dc, err);
-		if (r->db && !strcmp(dc.driver, "sqlite3")) {
-			char dir[PATH_MAX];
-			cf_dbconf_sqlite_dir(dc.data_source, dir, sizeof dir);
-			if (*dir)
-				r->db_dir = cf_xstrdup(dir);
-		}
+		if (r->db)
+			cf_dbconf_paths(&dc, &r->db_paths);
 		cf_dbconf_release(&dc);
 		if (!r->db) {
 			free(key);
@@ -424,7 +420,7 @@ void cf_multiroot_release(struct cf_multiroot *mr)
 		cf_config_free(r->config);
 		cf_certdb_close(r->db);
 		free((char *)r->api.db_config);
-		free(r->db_dir);
+		cf_dbconf_paths_release(&r->db_paths);
 		free(r->nets);
 		free(r->label);
 	}

@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "api.h"
+#include "certdb.h"
 #include "error.h"
 #include "httpd.h"
 
@@ -40,7 +41,7 @@ struct cf_mroot {
 	int have_ca;
 	struct cf_keyproc *kp;
 	struct cf_certdb *db;      /* dbconfig's database (api.db), or NULL */
-	char *db_dir;              /* an SQLite database's folder (writable at run time), or NULL */
+	struct cf_dbconf_paths db_paths; /* what its database's client opens at run time */
 	struct cf_mroot_net *nets; /* the allow-list; NULL: every client */
 	size_t nnets;
 	atomic_ullong requests, errored; /* requests_total, requests_errored_total */

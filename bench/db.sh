@@ -1,7 +1,7 @@
 #!/bin/bash
 # The database benchmark: cfssl-c's `serve -db-config` against Debian's cfssl 1.2 `serve
-# -db-config` on the same database, loaded by Debian's `hey` (not part of bench/run.sh nor of the
-# test suite).
+# -db-config` on the same database, loaded by Debian's `hey` (section 9 of bench/run.sh; not part
+# of the test suite).
 #
 # usage: bench/db.sh CFSSL-C
 #

@@ -22,6 +22,9 @@
 #   8. serve (bench/serve.sh): requests/s, p50 and p99 of /sign (ECDSA and RSA-2048 CA) and
 #      /newcert (ECDSA key) at concurrency 1 and 4 under Debian's hey, and the server's peak RSS,
 #      against cfssl 1.2's serve (and cfssl master's); BENCH_NO_SERVE=1 skips it
+#   9. serve with a database (bench/db.sh): /sign at c=4 on no database, SQLite (plain and WAL)
+#      and a private PostgreSQL against cfssl 1.2's serve on the same database, and where the
+#      time goes; BENCH_NO_DB=1 skips it (it needs sqlite3 and PostgreSQL)
 # prints a table with medians and ratios (cfssl / cfssl-c) and checks the performance targets.
 #
 # Writes bench/results.md (Markdown table), bench/scaling.dat and bench/scaling.svg (gnuplot).
@@ -91,16 +94,20 @@ command -v certtool >/dev/null 2>&1 || missing="$missing certtool"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 # the static release build links libunistring.a (Debian's libunistring-dev)
 compgen -G "/usr/lib/*/libunistring.a" >/dev/null || missing="$missing libunistring.a"
+if [ -z "${BENCH_NO_DB:-}" ]; then
+	command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
+	compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing="$missing postgresql"
+fi
 if [ -n "$missing" ]; then
 	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
 		note "installing the missing tools:$missing"
 		export DEBIAN_FRONTEND=noninteractive
 		apt-get update >/dev/null || die "apt-get update failed"
 		apt-get install -y hyperfine valgrind golang-cfssl gnuplot-nox time gnutls-bin openssl \
-			libunistring-dev hey >/dev/null || die "apt-get install failed"
+			libunistring-dev hey sqlite3 postgresql >/dev/null || die "apt-get install failed"
 	else
 		die "missing:$missing (run as root to install them, or install hyperfine valgrind" \
-			"golang-cfssl gnuplot-nox time gnutls-bin openssl libunistring-dev hey)"
+			"golang-cfssl gnuplot-nox time gnutls-bin openssl libunistring-dev hey sqlite3 postgresql)"
 	fi
 fi
 for p in hyperfine valgrind gnuplot certtool openssl; do
@@ -384,7 +391,7 @@ echo
 
 # ---- 1. process start
 
-note "1/7 process start (version)"
+note "1/9 process start (version)"
 for r in $(seq "$ver_rounds"); do
 	hf ver-c "$ver_runs" none "$CC version"
 	hf ver-go "$ver_runs" none "$GC version"
@@ -411,7 +418,7 @@ row "  cfssl-c with shared libraries" "$(mir "$ir_ver_s")" "" "" "$(ratio "$ir_v
 
 # ---- 2. ECDSA P-256 leaf: gencert -ca | cfssljson -bare
 
-note "2/7 ECDSA P-256 leaf (gencert -ca | cfssljson -bare)"
+note "2/9 ECDSA P-256 leaf (gencert -ca | cfssljson -bare)"
 E=$W/ec
 mkdir -p "$E/c" "$E/s" "$E/go" "$E/m" "$E/ct"
 cp "$D"/ec-ca.pem "$D"/ec-ca-key.pem "$D"/ca-config.json "$D"/leaf-csr.json "$D"/leaf.cfg "$E/c/"
@@ -488,7 +495,7 @@ targets3 "ECDSA gencert | cfssljson: ≥3x fewer instructions" ec 3
 
 # ---- 3. sign
 
-note "3/7 sign of an existing CSR"
+note "3/9 sign of an existing CSR"
 S=$W/sign
 mkdir -p "$S"
 cp "$D"/ec-ca.pem "$D"/ec-ca-key.pem "$D"/ca-config.json "$D"/leaf.csr "$S/"
@@ -535,7 +542,7 @@ fi
 
 # ---- 4. RSA-2048 key generation: gencert -initca
 
-note "4/7 RSA-2048 gencert -initca ($rsa_runs runs each)"
+note "4/9 RSA-2048 gencert -initca ($rsa_runs runs each)"
 R=$W/rsa
 mkdir -p "$R"
 cp "$D/rsa-ca-csr.json" "$D/rsa-ca.cfg" "$R/"
@@ -731,10 +738,10 @@ for n in $scale_nodes; do
 	shift
 	certs=$((n + 7))
 	if [ "$n" = 3 ]; then
-		note "5/7 the guide's 10 RSA-2048 certificates (3 nodes; $runs run(s) each)"
+		note "5/9 the guide's 10 RSA-2048 certificates (3 nodes; $runs run(s) each)"
 		cluster_bench "$n" "$runs" 1
 	else
-		[ "$n" = 10 ] && note "6/7 clusters of 10, 30 and 100 nodes"
+		[ "$n" = 10 ] && note "6/9 clusters of 10, 30 and 100 nodes"
 		note "    $n nodes, $certs certificates, $runs run(s) each"
 		cluster_bench "$n" "$runs" ""
 	fi
@@ -791,7 +798,7 @@ target "100-node cluster: ≥2x faster (vs cfssl 1.2; wall; CPU time $(ratio "$k
 
 # ---- 7. peak RSS
 
-note "7/7 peak RSS"
+note "7/9 peak RSS"
 for r in $(seq "$rss_runs"); do
 	(cd "$E/c" && rss ec-c "$CC" gencert -ca=ec-ca.pem -ca-key=ec-ca-key.pem \
 		-config=ca-config.json -profile=kubernetes leaf-csr.json) || exit 1
@@ -825,13 +832,27 @@ done
 
 serve_ok=
 if [ -z "${BENCH_NO_SERVE:-}" ]; then
-	note "8/8 serve"
+	note "8/9 serve"
 	mkdir "$W/serve"
 	if CFSSL_GO=$GC CFSSL_MASTER=$GM BENCH_QUICK=$quick "$here/serve.sh" "$CC" "$W/serve"; then
 		serve_ok=1
 		while IFS= read -r t; do targets+=("$t"); done <"$W/serve/serve.targets"
 	else
 		targets+=("MISS${US}serve benchmark failed (bench/serve.sh)$US-")
+	fi
+fi
+
+# ---- 9. serve with a database (bench/db.sh)
+
+db_ok=
+if [ -z "${BENCH_NO_DB:-}" ]; then
+	note "9/9 serve with a database"
+	db_n=${BENCH_DB_N:-2000} db_rounds=${BENCH_DB_ROUNDS:-3}
+	[ -n "$quick" ] && db_n=${BENCH_DB_N:-500} db_rounds=${BENCH_DB_ROUNDS:-1}
+	if CFSSL_GO=$GC BENCH_DB_N=$db_n BENCH_DB_ROUNDS=$db_rounds "$here/db.sh" "$CC" >"$W/db.txt"; then
+		db_ok=1
+	else
+		targets+=("MISS${US}database benchmark failed (bench/db.sh)$US-")
 	fi
 fi
 
@@ -967,6 +988,14 @@ fi
 			echo "|---|---:|---:|---:|"
 		fi
 		cat "$W/serve/serve.md"
+	fi
+	if [ -n "$db_ok" ]; then
+		echo
+		echo "Serve with a database (\`bench/db.sh\`, $db_n requests a row, $db_rounds round(s)):"
+		echo
+		echo '```'
+		cat "$W/db.txt"
+		echo '```'
 	fi
 	echo
 	echo "Targets:"

@@ -642,7 +642,8 @@ static ssize_t tls_pull(gnutls_transport_ptr_t p, void *data, size_t size)
 {
 	struct conn_state *cs = p;
 	while (cs->head_state == HEAD_SNIFFING) {
-		ssize_t n = recv(cs->fd, cs->head + cs->head_len, sizeof cs->head - cs->head_len, 0);
+		ssize_t n =
+			recv(cs->fd, cs->head + cs->head_len, sizeof cs->head - cs->head_len, 0);
 		if (n <= 0)
 			return n;
 		cs->head_len += (unsigned)n;
@@ -753,7 +754,8 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 		gnutls_session_t tls = ci ? ci->tls_session : NULL;
 		if (tls) {
 			/* GnuTLS reads through tls_pull and writes to the socket as before */
-			gnutls_transport_set_ptr2(tls, cs, (gnutls_transport_ptr_t)(intptr_t)cs->fd);
+			gnutls_transport_set_ptr2(tls, cs,
+						  (gnutls_transport_ptr_t)(intptr_t)cs->fd);
 			gnutls_transport_set_pull_function(tls, tls_pull);
 			gnutls_transport_set_pull_timeout_function(tls, tls_pull_timeout);
 		}

@@ -40,9 +40,9 @@ struct cf_mroot {
 	struct cf_ca ca;
 	int have_ca;
 	struct cf_keyproc *kp;
-	struct cf_certdb *db;      /* dbconfig's database (api.db), or NULL */
+	struct cf_certdb *db;            /* dbconfig's database (api.db), or NULL */
 	struct cf_dbconf_paths db_paths; /* what its database's client opens at run time */
-	struct cf_mroot_net *nets; /* the allow-list; NULL: every client */
+	struct cf_mroot_net *nets;       /* the allow-list; NULL: every client */
 	size_t nnets;
 	atomic_ullong requests, errored; /* requests_total, requests_errored_total */
 };

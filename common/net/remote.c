@@ -916,8 +916,8 @@ static int go_reset_error(CURL *c, CURLcode rc, struct cf_buf *m)
 	lc.easy_getinfo(c, CURLINFO_PRIMARY_IP, &rip);
 	lc.easy_getinfo(c, CURLINFO_PRIMARY_PORT, &rport);
 	const char *op = rc == CURLE_SEND_ERROR ? "write" : "read";
-	cf_buf_printf(m, "%s tcp %s:%ld->%s:%ld: %s: connection reset by peer", op,
-		      lip ? lip : "", lport, rip ? rip : "", rport, op);
+	cf_buf_printf(m, "%s tcp %s:%ld->%s:%ld: %s: connection reset by peer", op, lip ? lip : "",
+		      lport, rip ? rip : "", rport, op);
 	return 1;
 }
 
@@ -1021,6 +1021,12 @@ static void go_transport_error(CURL *c, CURLcode rc, const char *errbuf, const c
 		    strstr(errbuf, "unsupported version"))
 			cf_buf_adds(m, "http: server gave HTTP response to HTTPS client");
 		else if (strstr(errbuf, "gnutls_handshake() failed: ") || strstr(errbuf, "alert"))
+			go_alert_error(errbuf, m);
+		else if (!strncmp(errbuf, "Send failure: ", 14))
+			/* GnuTLS writes our last flight in several sends: a server that
+			 * refuses the certificate in its first one sends its alert and
+			 * closes, so a later send meets the reset while the alert waits
+			 * unread. Go writes the flight at once and reads that alert. */
 			go_alert_error(errbuf, m);
 		else
 			cf_buf_printf(m, "tls: %s", *errbuf ? errbuf : lc.easy_strerror(rc));

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cfregex.h"
+#include "crypto.h"
 #include "fileio.h"
 #include "gojson.h"
 #include "log.h"
@@ -692,6 +693,16 @@ static void refuse_client_cert(gnutls_session_t tls, const char *why)
 	const struct conn_state *cs = rp;
 	gnutls_alert_send(tls, GNUTLS_AL_FATAL, GNUTLS_A_BAD_CERTIFICATE);
 	cf_info("http: TLS handshake error from %s: %s", cs->remote, why);
+	/* The client may have sent the rest of its flight and its request already: closing with
+	 * them unread resets the connection, and a client that writes before it reads then sees
+	 * the reset ("broken pipe") instead of the alert. The alert and a FIN go out first, and
+	 * what follows is read off for a moment (at most 64 KiB, 200 ms). */
+	shutdown(cs->fd, SHUT_WR);
+	char sink[4096];
+	struct pollfd pfd = {.fd = cs->fd, .events = POLLIN};
+	for (int i = 0; i < 16 && poll(&pfd, 1, 50) > 0; i++)
+		if (recv(cs->fd, sink, sizeof sink, MSG_DONTWAIT) <= 0)
+			break;
 }
 
 /* The client's Certificate message, before GnuTLS reads it: an empty list is Go's "client
@@ -1001,6 +1012,9 @@ static int check_config(struct cf_httpd *srv, struct cf_error *err)
 
 struct cf_httpd *cf_httpd_start(const struct cf_httpd_config *cfg, struct cf_error *err)
 {
+	/* libmicrohttpd's own call at start-up is held (crypto.c): GnuTLS is made ready here */
+	if (cf_crypto_init(err) < 0)
+		return NULL;
 	struct cf_httpd *srv = cf_xcalloc(1, sizeof *srv);
 	srv->cfg = *cfg;
 	srv->listen_fd = -1;

@@ -305,9 +305,17 @@ start_serve "$CFSSL_BIN" c-refusals.log -ca ca.pem -ca-key ca-key.pem -config lo
 	-tls-cert tls.pem -tls-key tls-key.pem -mutual-tls-ca ca.pem || finish
 c_said=$(refusals)
 kill "$PID"
+# cfssl's client writes its request before it reads: now and then (against Go's server as
+# against ours) it meets the TCP reset that follows the server's alert and close, and says so
+# instead of naming the alert. That is the same refusal; our client's lines are held exact.
+go_race()
+{
+	sed -E 's/(Post \\"URL[^"]*\\": )write tcp [^ ]*: write: (broken pipe|connection reset by peer)/\1remote error: tls: bad certificate/'
+}
 check_eq "refused client certificates: the clients' errors from our server as from cfssl's" \
-	"$go_said" "$c_said"
-check_eq "... each a bad_certificate alert" 4 "$(grep -c 'remote error: tls: bad certificate' <<<"$c_said")"
+	"$(go_race <<<"$go_said")" "$(go_race <<<"$c_said")"
+check_eq "... our client's: a bad_certificate alert each" 2 \
+	"$(sed -n 2,3p <<<"$c_said" | grep -c 'remote error: tls: bad certificate')"
 check_eq "refused client certificates: our log lines as cfssl's" \
 	"$(handshake_errors go-refusals.log)" "$(handshake_errors c-refusals.log)"
 check_eq "... which say why" \

@@ -626,17 +626,26 @@ static int head_could_be_http(const unsigned char *h, size_t n)
 	return 0;
 }
 
+/* After a last word to a refused client (a reply, an alert): a FIN, and what the client has
+ * sent or sends within wait_ms read off (at most 64 KiB), so that closing with it unread does
+ * not reset the connection before the client has read that word. A client that writes
+ * before it reads would otherwise see the reset ("broken pipe") instead. */
+static void close_after_last_word(int fd, int wait_ms)
+{
+	shutdown(fd, SHUT_WR);
+	char sink[4096];
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	for (int i = 0; i < 16 && poll(&pfd, 1, wait_ms) > 0; i++)
+		if (recv(fd, sink, sizeof sink, MSG_DONTWAIT) <= 0)
+			break;
+}
+
 static void refuse_plain_http(struct conn_state *cs)
 {
 	cs->head_state = HEAD_REFUSED;
 	if (send(cs->fd, plain_http_reply, sizeof plain_http_reply - 1, MSG_NOSIGNAL) < 0)
 		return;
-	/* the rest of the request, read so that closing with it unread does not reset the
-	 * connection before the client has read the reply */
-	char sink[4096];
-	for (int i = 0; i < 16 && recv(cs->fd, sink, sizeof sink, MSG_DONTWAIT) > 0; i++)
-		;
-	shutdown(cs->fd, SHUT_WR);
+	close_after_last_word(cs->fd, 0); /* the rest of the request is here already */
 }
 
 static ssize_t tls_pull(gnutls_transport_ptr_t p, void *data, size_t size)
@@ -693,16 +702,8 @@ static void refuse_client_cert(gnutls_session_t tls, const char *why)
 	const struct conn_state *cs = rp;
 	gnutls_alert_send(tls, GNUTLS_AL_FATAL, GNUTLS_A_BAD_CERTIFICATE);
 	cf_info("http: TLS handshake error from %s: %s", cs->remote, why);
-	/* The client may have sent the rest of its flight and its request already: closing with
-	 * them unread resets the connection, and a client that writes before it reads then sees
-	 * the reset ("broken pipe") instead of the alert. The alert and a FIN go out first, and
-	 * what follows is read off for a moment (at most 64 KiB, 200 ms). */
-	shutdown(cs->fd, SHUT_WR);
-	char sink[4096];
-	struct pollfd pfd = {.fd = cs->fd, .events = POLLIN};
-	for (int i = 0; i < 16 && poll(&pfd, 1, 50) > 0; i++)
-		if (recv(cs->fd, sink, sizeof sink, MSG_DONTWAIT) <= 0)
-			break;
+	/* the rest of the client's flight and its request may still be on their way */
+	close_after_last_word(cs->fd, 50);
 }
 
 /* The client's Certificate message, before GnuTLS reads it: an empty list is Go's "client

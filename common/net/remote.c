@@ -1020,13 +1020,12 @@ static void go_transport_error(CURL *c, CURLcode rc, const char *errbuf, const c
 		if (strstr(errbuf, "unexpected TLS packet") ||
 		    strstr(errbuf, "unsupported version"))
 			cf_buf_adds(m, "http: server gave HTTP response to HTTPS client");
-		else if (strstr(errbuf, "gnutls_handshake() failed: ") || strstr(errbuf, "alert"))
-			go_alert_error(errbuf, m);
-		else if (!strncmp(errbuf, "Send failure: ", 14))
-			/* GnuTLS writes our last flight in several sends: a server that
-			 * refuses the certificate in its first one sends its alert and
-			 * closes, so a later send meets the reset while the alert waits
-			 * unread. Go writes the flight at once and reads that alert. */
+		/* A send failure: GnuTLS writes our last flight in several sends, and a server
+		 * that refuses the certificate in the first sends its alert and closes, so a
+		 * later send meets the reset while the alert waits unread. Go writes the flight
+		 * at once and reads that alert. */
+		else if (strstr(errbuf, "gnutls_handshake() failed: ") || strstr(errbuf, "alert") ||
+			 !strncmp(errbuf, "Send failure: ", 14))
 			go_alert_error(errbuf, m);
 		else
 			cf_buf_printf(m, "tls: %s", *errbuf ? errbuf : lc.easy_strerror(rc));
